@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { InvalidConfiguration } from "./errors.js";
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const tagFilter = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const text = (value ?? "").trim();
+    if (text === "") return undefined;
+    const match = /^([^=]{1,128})=(.{0,256})$/.exec(text);
+    if (!match?.[1]) {
+      context.addIssue({ code: "custom", message: 'must be "key=value"' });
+      return z.NEVER;
+    }
+    return { key: match[1].trim(), value: (match[2] ?? "").trim() };
+  });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+/** The product's configuration as the Lambda environment carries it. */
+export const ConfigSchema = z
+  .object({
+    RADIUS_SYNC_DIRECTORY_IDS: commaList.pipe(
+      z.array(z.string().regex(/^d-[0-9a-f]{10}$/, "each id must look like d-0123456789")),
+    ),
+    RADIUS_SYNC_DIRECTORY_TAG: tagFilter,
+    RADIUS_SYNC_NPS_INSTANCE_IDS: commaList.pipe(
+      z.array(z.string().regex(/^(i|mi)-[0-9a-f]{8,17}$/, "each id must look like i-0123456789abcdef0")),
+    ),
+    RADIUS_SYNC_NPS_TAG: tagFilter,
+    RADIUS_SYNC_RADIUS_PORT: integer(1812, 1, 65535),
+    RADIUS_SYNC_RADIUS_PROTOCOL: z.enum(["PAP", "MS-CHAPv2"]).default("PAP"),
+    RADIUS_SYNC_RADIUS_TIMEOUT: integer(30, 1, 50),
+    RADIUS_SYNC_RADIUS_RETRIES: integer(1, 0, 10),
+    RADIUS_SYNC_DISPLAY_LABEL: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._-]{1,64}$/, "must be 1-64 letters, digits, spaces, '.', '_' or '-'")
+      .default("MFA"),
+    RADIUS_SYNC_NPS_AD_GROUP: z
+      .string({ error: "is required: the AD group (DOMAIN\\Group) allowed by the NPS network policy" })
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\\[A-Za-z0-9][A-Za-z0-9 ._-]{0,255}$/,
+        "must be DOMAIN\\Group using letters, digits, spaces, '.', '_' or '-'",
+      ),
+    RADIUS_SYNC_NAME_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits and '-', at most 24")
+      .default("radius-sync"),
+    RADIUS_SYNC_SECRET_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,256}$/, "must be a valid Secrets Manager name")
+      .default("radius-sync/shared-secret"),
+    RADIUS_SYNC_SECRET_LENGTH: integer(64, 22, 128),
+    RADIUS_SYNC_SSM_DOCUMENT_NAME: z.string({ error: "is required: the NPS SSM document's name" }).min(1),
+    RADIUS_SYNC_STATE_TABLE: z.string({ error: "is required: the DynamoDB state table's name" }).min(1),
+    RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 7200),
+    RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(600, 30, 3600),
+    RADIUS_SYNC_POLL_SECONDS: integer(15, 1, 300),
+    RADIUS_SYNC_NPS_REFRESH_HOURS: integer(24, 0, 8760),
+  })
+  .refine((env) => env.RADIUS_SYNC_NPS_INSTANCE_IDS.length > 0 || env.RADIUS_SYNC_NPS_TAG !== undefined, {
+    message: "set RADIUS_SYNC_NPS_INSTANCE_IDS and/or RADIUS_SYNC_NPS_TAG to select the NPS servers",
+    path: ["RADIUS_SYNC_NPS_INSTANCE_IDS"],
+  })
+  .transform((env) => ({
+    directories: { ids: env.RADIUS_SYNC_DIRECTORY_IDS, tag: env.RADIUS_SYNC_DIRECTORY_TAG },
+    nps: {
+      instanceIds: env.RADIUS_SYNC_NPS_INSTANCE_IDS,
+      tag: env.RADIUS_SYNC_NPS_TAG,
+      adGroup: env.RADIUS_SYNC_NPS_AD_GROUP,
+      documentName: env.RADIUS_SYNC_SSM_DOCUMENT_NAME,
+      refreshHours: env.RADIUS_SYNC_NPS_REFRESH_HOURS,
+    },
+    radius: {
+      port: env.RADIUS_SYNC_RADIUS_PORT,
+      protocol: env.RADIUS_SYNC_RADIUS_PROTOCOL,
+      timeoutSeconds: env.RADIUS_SYNC_RADIUS_TIMEOUT,
+      retries: env.RADIUS_SYNC_RADIUS_RETRIES,
+      displayLabel: env.RADIUS_SYNC_DISPLAY_LABEL,
+    },
+    namePrefix: env.RADIUS_SYNC_NAME_PREFIX,
+    secret: { name: env.RADIUS_SYNC_SECRET_NAME, length: env.RADIUS_SYNC_SECRET_LENGTH },
+    stateTable: env.RADIUS_SYNC_STATE_TABLE,
+    waits: {
+      pollSeconds: env.RADIUS_SYNC_POLL_SECONDS,
+      maxRadiusWaitSeconds: env.RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS,
+      maxNpsWaitSeconds: env.RADIUS_SYNC_MAX_NPS_WAIT_SECONDS,
+    },
+  }));
+
+/** The validated, frozen configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Parses a configuration from an environment, naming every bad variable at once.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig(process.env);
+ * config.radius.timeoutSeconds; // 30 unless RADIUS_SYNC_RADIUS_TIMEOUT says otherwise
+ * ```
+ */
+export function parseConfig(environment: Record<string, string | undefined>): Readonly<Config> {
+  const result = ConfigSchema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "configuration"} ${issue.message}`);
+    throw new InvalidConfiguration(`invalid configuration: ${problems.join("; ")}`);
+  }
+  return Object.freeze(result.data);
+}
+
+let cached: Readonly<Config> | undefined;
+
+/** The configuration of this Lambda container, parsed once from `process.env`. */
+export function getConfig(): Readonly<Config> {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

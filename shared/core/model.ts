@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+/**
+ * The data that flows between the workflow's steps. Zod schemas are the source of
+ * truth; the types are inferred from them. Nothing here ever holds the shared secret:
+ * only its ARN and version id travel.
+ */
+
+/** `d-` followed by ten lowercase hex digits, as AWS Directory Service names directories. */
+export const DirectoryId = z.string().regex(/^d-[0-9a-f]{10}$/, "must look like d-0123456789");
+/** An EC2 instance / SSM managed-node id. */
+export const InstanceId = z.string().regex(/^(i|mi)-[0-9a-f]{8,17}$/, "must look like i-0123456789abcdef0");
+/** A dotted-quad IPv4 address with no leading zeros. */
+export const Ipv4Address = z
+  .string()
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/,
+    "must be an IPv4 address such as 10.0.1.5",
+  );
+export const SecurityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must look like sg-0123456789abcdef0");
+export const RadiusProtocol = z.enum(["PAP", "CHAP", "MS-CHAPv1", "MS-CHAPv2"]);
+
+/** RADIUS settings as Directory Service reports them (never the secret). */
+export const RadiusSettingsView = z.object({
+  servers: z.array(z.string()),
+  port: z.number().int(),
+  timeoutSeconds: z.number().int(),
+  retries: z.number().int(),
+  protocol: z.string(),
+  displayLabel: z.string().optional(),
+  useSameUsername: z.boolean().optional(),
+});
+export type RadiusSettingsView = z.infer<typeof RadiusSettingsView>;
+
+/** One inbound rule of a security group, reduced to what ownership and planning need. */
+export const IngressRule = z.object({
+  protocol: z.string(),
+  fromPort: z.number().int().optional(),
+  toPort: z.number().int().optional(),
+  cidr: z.string(),
+  description: z.string().optional(),
+});
+export type IngressRule = z.infer<typeof IngressRule>;
+
+/** What radius-sync last applied to a directory (from the state table). */
+export const AppliedDirectoryRecord = z.object({
+  secretVersionId: z.string(),
+  settingsFingerprint: z.string(),
+  appliedAt: z.string(),
+});
+export type AppliedDirectoryRecord = z.infer<typeof AppliedDirectoryRecord>;
+
+/** What radius-sync last applied to an NPS server (from the state table). */
+export const AppliedNpsRecord = z.object({
+  fingerprint: z.string(),
+  secretVersionId: z.string(),
+  clients: z.array(z.object({ name: z.string(), ip: z.string() })),
+  appliedAt: z.string(),
+});
+export type AppliedNpsRecord = z.infer<typeof AppliedNpsRecord>;
+
+/** A managed directory as discovery sees it. */
+export const DiscoveredDirectory = z.object({
+  directoryId: DirectoryId,
+  name: z.string(),
+  type: z.string(),
+  stage: z.string(),
+  /** IPs that send RADIUS: ConnectIps (AD Connector) or DnsIpAddrs (Managed Microsoft AD). */
+  radiusSourceIps: z.array(z.string()),
+  securityGroupId: z.string().optional(),
+  radiusStatus: z.string().optional(),
+  radiusSettings: RadiusSettingsView.optional(),
+  /** Inbound rules of the directory's security group on UDP (others are irrelevant). */
+  udpIngressRules: z.array(IngressRule),
+  applied: AppliedDirectoryRecord.optional(),
+});
+export type DiscoveredDirectory = z.infer<typeof DiscoveredDirectory>;
+
+/** An NPS server as SSM reports it. */
+export const DiscoveredNpsServer = z.object({
+  instanceId: InstanceId,
+  pingStatus: z.string(),
+  platformType: z.string(),
+  ipAddress: z.string().optional(),
+  computerName: z.string().optional(),
+  applied: AppliedNpsRecord.optional(),
+});
+export type DiscoveredNpsServer = z.infer<typeof DiscoveredNpsServer>;
+
+/** The shared secret's metadata (never its value). */
+export const SecretState = z.discriminatedUnion("exists", [
+  z.object({ exists: z.literal(false), name: z.string() }),
+  z.object({
+    exists: z.literal(true),
+    name: z.string(),
+    arn: z.string(),
+    currentVersionId: z.string(),
+    pendingVersionId: z.string().optional(),
+    currentVersionCreatedAt: z.string().optional(),
+  }),
+]);
+export type SecretState = z.infer<typeof SecretState>;
+
+/** Everything discovery found; input to the pure planner. */
+export const Discovery = z.object({
+  directories: z.array(DiscoveredDirectory),
+  /** Directory ids that were asked for (input or allow-list) but not found. */
+  missingDirectoryIds: z.array(z.string()),
+  /** Directories registered with WorkSpaces but skipped, with why (type not supported, …). */
+  skippedDirectories: z.array(z.object({ directoryId: z.string(), reason: z.string() })),
+  npsServers: z.array(DiscoveredNpsServer),
+  /** Instance ids named in the configuration that SSM does not know. */
+  missingNpsInstanceIds: z.array(z.string()),
+  secret: SecretState,
+});
+export type Discovery = z.infer<typeof Discovery>;
