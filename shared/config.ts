@@ -119,16 +119,31 @@ export type Config = z.infer<typeof ConfigSchema>;
 export function parseConfig(environment: Record<string, string | undefined>): Readonly<Config> {
   const result = ConfigSchema.safeParse(environment);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "configuration"} ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "configuration"} ${issue.message}`,
+    );
     throw new InvalidConfiguration(`invalid configuration: ${problems.join("; ")}`);
   }
   return Object.freeze(result.data);
 }
 
-let cached: Readonly<Config> | undefined;
+let cached: { key: string; config: Readonly<Config> } | undefined;
 
-/** The configuration of this Lambda container, parsed once from `process.env`. */
+/**
+ * The configuration of this Lambda container, parsed once from `process.env` (again only if
+ * the RADIUS_SYNC_* variables differ from the ones it was parsed from).
+ *
+ * @example
+ * ```ts
+ * const { radius } = getConfig();
+ * ```
+ */
 export function getConfig(): Readonly<Config> {
-  cached ??= parseConfig(process.env);
-  return cached;
+  const key = JSON.stringify(
+    Object.entries(process.env)
+      .filter(([name]) => name.startsWith("RADIUS_SYNC_"))
+      .sort(([left], [right]) => left.localeCompare(right)),
+  );
+  if (cached?.key !== key) cached = { key, config: parseConfig(process.env) };
+  return cached.config;
 }

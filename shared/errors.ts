@@ -50,24 +50,40 @@ export class AwsThrottled extends RadiusSyncError {}
 /** Another execution holds the mutation lock. */
 export class LockHeld extends RadiusSyncError {}
 
+const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
+  [
+    InvalidInput,
+    InvalidConfiguration,
+    DirectoryNotFound,
+    DirectoryNotActive,
+    DirectoryHasNoRadiusSources,
+    NoNpsServers,
+    NpsServerNotManaged,
+    NpsServerOffline,
+    NpsServerNotWindows,
+    NpsCommandFailed,
+    NpsCommandTimedOut,
+    RadiusUpdateFailed,
+    RadiusUpdateTimedOut,
+    SecretInvalid,
+    AwsThrottled,
+    LockHeld,
+  ].map((errorClass) => [errorClass.name, errorClass]),
+);
+
+/** Every error name the state machine may match on, in one list. */
+export const workflowErrorNames = [...errorClasses.keys()];
+
 /**
- * Every error name the state machine may match on, in one list.
+ * Builds the typed error whose name is `name` (a name from {@link workflowErrorNames}); an unknown
+ * name gives a plain {@link RadiusSyncError} that still carries the message.
+ *
+ * @example
+ * ```ts
+ * throw createWorkflowError("DirectoryNotActive", "directory d-0123456789 is Impaired");
+ * ```
  */
-export const workflowErrorNames = [
-  InvalidInput,
-  InvalidConfiguration,
-  DirectoryNotFound,
-  DirectoryNotActive,
-  DirectoryHasNoRadiusSources,
-  NoNpsServers,
-  NpsServerNotManaged,
-  NpsServerOffline,
-  NpsServerNotWindows,
-  NpsCommandFailed,
-  NpsCommandTimedOut,
-  RadiusUpdateFailed,
-  RadiusUpdateTimedOut,
-  SecretInvalid,
-  AwsThrottled,
-  LockHeld,
-].map((errorClass) => errorClass.name);
+export function createWorkflowError(name: string, message: string): RadiusSyncError {
+  const ErrorClass = errorClasses.get(name) ?? RadiusSyncError;
+  return new ErrorClass(message);
+}

@@ -1,0 +1,26 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { getConfig } from "../../shared/config.js";
+import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { logger } from "../../shared/observability.js";
+import { Run } from "../../shared/run.js";
+import { checkNpsCommand } from "../../shared/steps/nps-command.js";
+import { Work } from "../../shared/steps/plan-step.js";
+
+const Input = z.object({
+  run: Run,
+  target: z.object({ instanceId: z.string(), commandId: z.string() }),
+  secretVersionId: z.string(),
+  clients: Work.shape.npsClients,
+  attempt: z.number().int().min(0),
+  maxPolls: z.number().int().min(1),
+});
+
+/** One poll of one server's NPS command (the state machine waits between polls). */
+export const handler = middy(async (input: z.infer<typeof Input>) =>
+  checkNpsCommand({ config: getConfig(), ...input }),
+)
+  .use(injectLambdaContext(logger))
+  .use(correlateExecution())
+  .use(parseInput(Input));

@@ -1,0 +1,25 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { getConfig } from "../../shared/config.js";
+import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { logger } from "../../shared/observability.js";
+import { Run } from "../../shared/run.js";
+import { checkRadiusStatus } from "../../shared/steps/directory-radius.js";
+import { Work } from "../../shared/steps/plan-step.js";
+
+const Input = z.object({
+  run: Run,
+  directory: Work.shape.directories.element,
+  secretVersionId: z.string(),
+  attempt: z.number().int().min(0),
+  maxPolls: z.number().int().min(1),
+});
+
+/** One poll of one directory's RadiusStatus (the state machine waits between polls). */
+export const handler = middy(async (input: z.infer<typeof Input>) =>
+  checkRadiusStatus({ config: getConfig(), ...input }),
+)
+  .use(injectLambdaContext(logger))
+  .use(correlateExecution())
+  .use(parseInput(Input));

@@ -1,0 +1,24 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { getConfig } from "../../shared/config.js";
+import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { logger } from "../../shared/observability.js";
+import { Run } from "../../shared/run.js";
+import { sendNpsCommand } from "../../shared/steps/nps-command.js";
+import { Work } from "../../shared/steps/plan-step.js";
+
+const Input = z.object({
+  run: Run,
+  secret: z.object({ arn: z.string(), versionId: z.string() }),
+  instanceIds: Work.shape.npsServerIds.min(1),
+  clients: Work.shape.npsClients,
+});
+
+/** One SendCommand of the NPS document to every server that needs it; the secret stays on the hosts. */
+export const handler = middy(async (input: z.infer<typeof Input>) =>
+  sendNpsCommand({ config: getConfig(), ...input }),
+)
+  .use(injectLambdaContext(logger))
+  .use(correlateExecution())
+  .use(parseInput(Input));

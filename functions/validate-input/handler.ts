@@ -1,0 +1,23 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { InvalidInput } from "../../shared/errors.js";
+import { describeIssues, parseInput } from "../../shared/middleware/index.js";
+import { logger } from "../../shared/observability.js";
+import { ExecutionInput, type Run } from "../../shared/run.js";
+
+const Event = z.object({ input: z.unknown(), executionId: z.string().min(1), startedAt: z.string().min(1) });
+
+/**
+ * First state: validates the execution input, naming every bad field, and returns `{ run }`.
+ */
+export const handler = middy(async (event: z.infer<typeof Event>): Promise<{ run: Run }> => {
+  const parsed = ExecutionInput.safeParse(event.input ?? {});
+  if (!parsed.success) throw new InvalidInput(`invalid execution input: ${describeIssues(parsed.error)}`);
+  const run: Run = { ...parsed.data, executionId: event.executionId, startedAt: event.startedAt };
+  logger.appendKeys({ executionId: run.executionId });
+  logger.info("execution input accepted", { mode: run.mode, dryRun: run.dryRun });
+  return { run };
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(parseInput(Event));

@@ -1,0 +1,117 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  paginateDescribeSecurityGroups,
+  RevokeSecurityGroupIngressCommand,
+} from "@aws-sdk/client-ec2";
+import type { IngressRule } from "../core/model.js";
+import { asWorkflowError, awsErrorName } from "./aws-errors.js";
+import { clients } from "./clients.js";
+
+/**
+ * Reads the UDP inbound rules (one entry per IPv4 range) of each security group.
+ *
+ * @example
+ * ```ts
+ * const rules = await describeUdpIngressRules(["sg-0123456789abcdef0"]);
+ * rules.get("sg-0123456789abcdef0"); // [{ protocol: "udp", fromPort: 1812, toPort: 1812, cidr: "10.0.1.10/32", … }]
+ * ```
+ */
+export async function describeUdpIngressRules(
+  groupIds: string[],
+  client = clients.ec2,
+): Promise<Map<string, IngressRule[]>> {
+  const rules = new Map<string, IngressRule[]>(groupIds.map((groupId) => [groupId, []]));
+  if (groupIds.length === 0) return rules;
+  try {
+    for await (const page of paginateDescribeSecurityGroups({ client }, { GroupIds: groupIds })) {
+      for (const group of page.SecurityGroups ?? []) {
+        const groupRules = rules.get(group.GroupId ?? "") ?? [];
+        for (const permission of group.IpPermissions ?? []) {
+          if (permission.IpProtocol !== "udp" && permission.IpProtocol !== "17") continue;
+          for (const range of permission.IpRanges ?? []) {
+            if (!range.CidrIp) continue;
+            const rule: IngressRule = { protocol: "udp", cidr: range.CidrIp };
+            if (permission.FromPort !== undefined) rule.fromPort = permission.FromPort;
+            if (permission.ToPort !== undefined) rule.toPort = permission.ToPort;
+            if (range.Description !== undefined) rule.description = range.Description;
+            groupRules.push(rule);
+          }
+        }
+        rules.set(group.GroupId ?? "", groupRules);
+      }
+    }
+  } catch (error) {
+    throw asWorkflowError(error, "DescribeSecurityGroups");
+  }
+  return rules;
+}
+
+/** One UDP rule radius-sync owns. */
+export interface RadiusIngressRule {
+  groupId: string;
+  cidr: string;
+  port: number;
+  description: string;
+}
+
+/**
+ * Allows UDP `port` from `cidr` into the group. A rule that already exists counts as success,
+ * so re-running is safe.
+ *
+ * @example
+ * ```ts
+ * await authorizeRadiusIngress({ groupId, cidr: "10.0.1.10/32", port: 1812, description: "radius-sync: …" });
+ * ```
+ */
+export async function authorizeRadiusIngress(
+  rule: RadiusIngressRule,
+  client = clients.ec2,
+): Promise<"added" | "existed"> {
+  try {
+    await client.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: rule.groupId,
+        IpPermissions: [
+          {
+            IpProtocol: "udp",
+            FromPort: rule.port,
+            ToPort: rule.port,
+            IpRanges: [{ CidrIp: rule.cidr, Description: rule.description }],
+          },
+        ],
+      }),
+    );
+    return "added";
+  } catch (error) {
+    if (awsErrorName(error) === "InvalidPermission.Duplicate") return "existed";
+    throw asWorkflowError(error, "AuthorizeSecurityGroupIngress");
+  }
+}
+
+/**
+ * Removes the UDP `port` rule for `cidr`. A rule that is already gone counts as success.
+ *
+ * @example
+ * ```ts
+ * await revokeRadiusIngress({ groupId, cidr: "10.0.1.10/32", port: 1812, description: "radius-sync: …" });
+ * ```
+ */
+export async function revokeRadiusIngress(
+  rule: RadiusIngressRule,
+  client = clients.ec2,
+): Promise<"removed" | "absent"> {
+  try {
+    await client.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: rule.groupId,
+        IpPermissions: [
+          { IpProtocol: "udp", FromPort: rule.port, ToPort: rule.port, IpRanges: [{ CidrIp: rule.cidr }] },
+        ],
+      }),
+    );
+    return "removed";
+  } catch (error) {
+    if (awsErrorName(error) === "InvalidPermission.NotFound") return "absent";
+    throw asWorkflowError(error, "RevokeSecurityGroupIngress");
+  }
+}

@@ -1,0 +1,119 @@
+import { BatchGetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { AppliedDirectoryRecord, AppliedNpsRecord } from "../core/model.js";
+import { asWorkflowError } from "./aws-errors.js";
+import { clients } from "./clients.js";
+
+/**
+ * The state table remembers what radius-sync last applied to each directory and NPS server
+ * (fingerprints and secret version ids, never the secret), so that a no-op reconcile makes no
+ * mutating call: NPS configuration cannot be read back through any AWS API.
+ */
+
+const directoryKey = (directoryId: string) => `directory#${directoryId}`;
+const npsKey = (instanceId: string) => `nps#${instanceId}`;
+
+/** BatchGetItem accepts at most 100 keys per call. */
+const keysPerCall = 100;
+
+/**
+ * Reads the applied records of the given directories and NPS servers.
+ *
+ * @example
+ * ```ts
+ * const { directories, npsServers } = await readAppliedRecords({ tableName, directoryIds, instanceIds });
+ * directories.get("d-0123456789")?.secretVersionId;
+ * ```
+ */
+export async function readAppliedRecords(
+  options: { tableName: string; directoryIds: string[]; instanceIds: string[] },
+  client = clients.dynamodb,
+): Promise<{ directories: Map<string, AppliedDirectoryRecord>; npsServers: Map<string, AppliedNpsRecord> }> {
+  const keys = [...options.directoryIds.map(directoryKey), ...options.instanceIds.map(npsKey)];
+  const items = new Map<string, unknown>();
+  for (let start = 0; start < keys.length; start += keysPerCall) {
+    let pending: Array<{ pk: { S: string } }> = keys
+      .slice(start, start + keysPerCall)
+      .map((pk) => ({ pk: { S: pk } }));
+    try {
+      while (pending.length > 0) {
+        const response = await client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [options.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of response.Responses?.[options.tableName] ?? []) {
+          const pk = item.pk?.S;
+          const data = item.data?.S;
+          if (pk && data) items.set(pk, JSON.parse(data));
+        }
+        pending = (response.UnprocessedKeys?.[options.tableName]?.Keys ?? []) as Array<{ pk: { S: string } }>;
+      }
+    } catch (error) {
+      throw asWorkflowError(error, "BatchGetItem");
+    }
+  }
+  const directories = new Map<string, AppliedDirectoryRecord>();
+  for (const directoryId of options.directoryIds) {
+    const parsed = AppliedDirectoryRecord.safeParse(items.get(directoryKey(directoryId)));
+    if (parsed.success) directories.set(directoryId, parsed.data);
+  }
+  const npsServers = new Map<string, AppliedNpsRecord>();
+  for (const instanceId of options.instanceIds) {
+    const parsed = AppliedNpsRecord.safeParse(items.get(npsKey(instanceId)));
+    if (parsed.success) npsServers.set(instanceId, parsed.data);
+  }
+  return { directories, npsServers };
+}
+
+/**
+ * Records what was applied to a directory once its RadiusStatus is Completed.
+ *
+ * @example
+ * ```ts
+ * await writeDirectoryRecord({ tableName, directoryId, record: { secretVersionId, settingsFingerprint, appliedAt } });
+ * ```
+ */
+export async function writeDirectoryRecord(
+  options: { tableName: string; directoryId: string; record: AppliedDirectoryRecord },
+  client = clients.dynamodb,
+): Promise<void> {
+  await putRecord(
+    options.tableName,
+    directoryKey(options.directoryId),
+    AppliedDirectoryRecord.parse(options.record),
+    client,
+  );
+}
+
+/**
+ * Records what was applied to an NPS server once its command succeeded.
+ *
+ * @example
+ * ```ts
+ * await writeNpsRecord({ tableName, instanceId, record: { fingerprint, secretVersionId, clients, appliedAt } });
+ * ```
+ */
+export async function writeNpsRecord(
+  options: { tableName: string; instanceId: string; record: AppliedNpsRecord },
+  client = clients.dynamodb,
+): Promise<void> {
+  await putRecord(
+    options.tableName,
+    npsKey(options.instanceId),
+    AppliedNpsRecord.parse(options.record),
+    client,
+  );
+}
+
+async function putRecord(tableName: string, pk: string, record: object, client: typeof clients.dynamodb) {
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: { S: pk }, data: { S: JSON.stringify(record) } },
+      }),
+    );
+  } catch (error) {
+    throw asWorkflowError(error, "PutItem");
+  }
+}

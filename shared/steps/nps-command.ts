@@ -1,0 +1,138 @@
+import { getInvocation, sendDocumentCommand } from "../aws/ssm.js";
+import { writeNpsRecord } from "../aws/state-table.js";
+import type { Config } from "../config.js";
+import { npsFingerprint } from "../core/plan.js";
+import { NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
+import { parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
+import { logger } from "../observability.js";
+import type { Run } from "../run.js";
+
+/** The region is the secret ARN's fourth field: the NPS host reads the secret from there. */
+function regionOf(secretArn: string): string {
+  return secretArn.split(":")[3] ?? "";
+}
+
+/** Longest script error quoted back into an execution's error cause. */
+const maxQuotedErrorLength = 600;
+
+/**
+ * Sends the NPS document to every server that needs it in one SendCommand (per 50 servers).
+ * Its parameters carry the secret's ARN and version id, never the secret.
+ *
+ * @example
+ * ```ts
+ * const { targets } = await sendNpsCommand({ config, run, secret, instanceIds, clients });
+ * ```
+ */
+export async function sendNpsCommand(options: {
+  config: Readonly<Config>;
+  run: Run;
+  secret: { arn: string; versionId: string };
+  instanceIds: string[];
+  clients: Array<{ name: string; ip: string }>;
+}): Promise<{ targets: Array<{ instanceId: string; commandId: string }> }> {
+  const { config, run, secret } = options;
+  const parameters = renderNpsCommandParameters({
+    secretArn: secret.arn,
+    secretVersion: secret.versionId,
+    region: regionOf(secret.arn),
+    clients: options.clients,
+    namePrefix: config.namePrefix,
+    adGroup: config.nps.adGroup,
+  });
+  const commands = await sendDocumentCommand({
+    documentName: config.nps.documentName,
+    instanceIds: options.instanceIds,
+    parameters,
+    comment: `radius-sync ${run.mode} ${run.executionId.split(":").pop() ?? ""}`,
+    timeoutSeconds: config.waits.maxNpsWaitSeconds,
+  });
+  const targets = commands.flatMap((command) =>
+    command.instanceIds.map((instanceId) => ({ instanceId, commandId: command.commandId })),
+  );
+  logger.info("NPS command sent", {
+    commands: commands.map((command) => command.commandId),
+    servers: targets.length,
+  });
+  return { targets };
+}
+
+/** The script's summary, or a failure naming the server when the script did not report as it must. */
+function readSummary(standardOutput: string, target: { instanceId: string; commandId: string }) {
+  try {
+    return parseNpsSummary(standardOutput);
+  } catch (error) {
+    throw new NpsCommandFailed(
+      `NPS server ${target.instanceId} reported Success for command ${target.commandId} without a valid summary ` +
+        `(${error instanceof Error ? error.message : String(error)}); is the SSM document up to date?`,
+    );
+  }
+}
+
+const pendingStatuses = new Set(["Pending", "InProgress", "Delayed"]);
+
+/**
+ * Checks one server's invocation. Success records what the server now holds; a failure or an
+ * exhausted wait throws a named error that names the server and quotes the script's error.
+ *
+ * @example
+ * ```ts
+ * const check = await checkNpsCommand({ config, run, target, secretVersionId, clients, attempt: 0, maxPolls: 40 });
+ * check.status; // "pending" | "succeeded"
+ * ```
+ */
+export async function checkNpsCommand(options: {
+  config: Readonly<Config>;
+  run: Run;
+  target: { instanceId: string; commandId: string };
+  secretVersionId: string;
+  clients: Array<{ name: string; ip: string }>;
+  attempt: number;
+  maxPolls: number;
+}): Promise<{ status: "pending" | "succeeded"; attempt: number }> {
+  const { config, run, target } = options;
+  const attempt = options.attempt + 1;
+  const invocation = await getInvocation(target);
+  if (invocation.status === "Success") {
+    const summary = readSummary(invocation.standardOutput, target);
+    await writeNpsRecord({
+      tableName: config.stateTable,
+      instanceId: target.instanceId,
+      record: {
+        fingerprint: npsFingerprint({
+          clients: options.clients,
+          secretVersionId: options.secretVersionId,
+          adGroup: config.nps.adGroup,
+          namePrefix: config.namePrefix,
+        }),
+        secretVersionId: options.secretVersionId,
+        clients: options.clients,
+        appliedAt: run.startedAt,
+      },
+    });
+    logger.info("NPS server configured", {
+      instanceId: target.instanceId,
+      commandId: target.commandId,
+      summary,
+    });
+    return { status: "succeeded", attempt };
+  }
+  if (pendingStatuses.has(invocation.status)) {
+    if (attempt >= options.maxPolls) {
+      throw new NpsCommandTimedOut(
+        `NPS server ${target.instanceId} did not finish command ${target.commandId} after ${attempt} checks ` +
+          `(status ${invocation.status}); is the SSM agent running and the instance reachable?`,
+      );
+    }
+    return { status: "pending", attempt };
+  }
+  const scriptError = (
+    invocation.standardError.trim() ||
+    invocation.statusDetails ||
+    "no error output"
+  ).slice(0, maxQuotedErrorLength);
+  throw new NpsCommandFailed(
+    `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
+      `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}: ${scriptError}`,
+  );
+}

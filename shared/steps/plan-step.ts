@@ -1,0 +1,154 @@
+import { z } from "zod";
+import type { Config } from "../config.js";
+import type { Discovery } from "../core/model.js";
+import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
+import { createWorkflowError } from "../errors.js";
+import type { Run } from "../run.js";
+
+/** The slice of the plan the apply states need, kept small for the Step Functions payload limit. */
+export const Work = z.object({
+  changeCount: z.number().int(),
+  summary: z.array(z.string()),
+  secret: z.discriminatedUnion("action", [
+    z.object({ action: z.literal("create"), name: z.string() }),
+    z.object({ action: z.literal("keep"), arn: z.string(), versionId: z.string() }),
+  ]),
+  securityGroups: z.array(
+    z.object({
+      groupId: z.string(),
+      directoryId: z.string(),
+      authorize: z.array(z.object({ cidr: z.string(), port: z.number(), description: z.string() })),
+      revoke: z.array(z.object({ cidr: z.string(), port: z.number(), description: z.string() })),
+    }),
+  ),
+  pushNps: z.boolean(),
+  npsServerIds: z.array(z.string()),
+  npsClients: z.array(z.object({ name: z.string(), ip: z.string() })),
+  updateDirectories: z.boolean(),
+  directories: z.array(
+    z.object({
+      directoryId: z.string(),
+      action: z.enum(["enable", "update"]),
+      settings: z.object({
+        servers: z.array(z.string()),
+        port: z.number(),
+        protocol: z.string(),
+        timeoutSeconds: z.number(),
+        retries: z.number(),
+        displayLabel: z.string(),
+      }),
+      settingsFingerprint: z.string(),
+    }),
+  ),
+  waits: z.object({ pollSeconds: z.number(), maxNpsPolls: z.number(), maxRadiusPolls: z.number() }),
+});
+export type Work = z.infer<typeof Work>;
+
+/**
+ * The desired settings the planner compares against, from the configuration.
+ *
+ * @example
+ * ```ts
+ * const desired = desiredSettingsFrom(getConfig());
+ * ```
+ */
+export function desiredSettingsFrom(config: Readonly<Config>): DesiredSettings {
+  return {
+    namePrefix: config.namePrefix,
+    radius: { ...config.radius },
+    nps: { adGroup: config.nps.adGroup, refreshHours: config.nps.refreshHours },
+  };
+}
+
+/**
+ * Plans the run. A dry run returns the whole plan (problems included). Otherwise problems stop
+ * the run before any change, with the first problem's error name and every problem in the message,
+ * and the apply states get the small {@link Work} slice.
+ *
+ * @example
+ * ```ts
+ * const result = planRun({ config, run, discovery });
+ * if ("plan" in result) console.log(result.plan.summary);
+ * ```
+ */
+export function planRun(options: {
+  config: Readonly<Config>;
+  run: Run;
+  discovery: Discovery;
+}): { run: Run; plan: Plan } | { run: Run; work: Work } {
+  const { config, run, discovery } = options;
+  const plan = restrictToRequested(
+    planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
+    run.directoryIds,
+  );
+  if (run.dryRun) return { run, plan };
+  const [firstProblem] = plan.problems;
+  if (firstProblem) {
+    const details = plan.problems.map((problem) => `${problem.error}: ${problem.message}`).join("; ");
+    throw createWorkflowError(firstProblem.error, `nothing was changed: ${details}`);
+  }
+  return { run, work: toWork(plan, config) };
+}
+
+/** With `directoryIds` in the input, only those directories (and their rules) are changed. */
+function restrictToRequested(plan: Plan, directoryIds: string[] | undefined): Plan {
+  if (!directoryIds) return plan;
+  const wanted = new Set(directoryIds);
+  const directories = plan.directories.filter((directory) => wanted.has(directory.directoryId));
+  const securityGroupRules = plan.securityGroupRules.filter((rule) => wanted.has(rule.directoryId));
+  const changeCount =
+    (plan.secret.action === "create" ? 1 : 0) +
+    securityGroupRules.length +
+    plan.npsServers.filter((server) => server.action === "push").length +
+    directories.filter((directory) => directory.action !== "none").length;
+  return { ...plan, directories, securityGroupRules, changeCount };
+}
+
+function toWork(plan: Plan, config: Readonly<Config>): Work {
+  const groups = new Map<string, Work["securityGroups"][number]>();
+  for (const rule of plan.securityGroupRules) {
+    const group = groups.get(rule.groupId) ?? {
+      groupId: rule.groupId,
+      directoryId: rule.directoryId,
+      authorize: [],
+      revoke: [],
+    };
+    group[rule.action].push({ cidr: rule.cidr, port: rule.port, description: rule.description });
+    groups.set(rule.groupId, group);
+  }
+  const npsServerIds = plan.npsServers
+    .filter((server) => server.action === "push")
+    .map((server) => server.instanceId);
+  const directories = plan.directories.flatMap((directory) =>
+    directory.action === "none"
+      ? []
+      : [
+          {
+            directoryId: directory.directoryId,
+            action: directory.action,
+            settings: directory.settings,
+            settingsFingerprint: directory.settingsFingerprint,
+          },
+        ],
+  );
+  const { pollSeconds, maxNpsWaitSeconds, maxRadiusWaitSeconds } = config.waits;
+  return {
+    changeCount: plan.changeCount,
+    summary: plan.summary,
+    secret:
+      plan.secret.action === "create"
+        ? { action: "create", name: plan.secret.name }
+        : { action: "keep", arn: plan.secret.arn, versionId: plan.secret.versionId },
+    securityGroups: [...groups.values()],
+    pushNps: npsServerIds.length > 0,
+    npsServerIds,
+    npsClients: plan.npsClients.map(({ name, ip }) => ({ name, ip })),
+    updateDirectories: directories.length > 0,
+    directories,
+    waits: {
+      pollSeconds,
+      maxNpsPolls: Math.ceil(maxNpsWaitSeconds / pollSeconds),
+      maxRadiusPolls: Math.ceil(maxRadiusWaitSeconds / pollSeconds),
+    },
+  };
+}

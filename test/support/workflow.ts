@@ -1,0 +1,167 @@
+/**
+ * Runs the real state-machine file with aws-local-stepfunctions, every Task state bound to the real
+ * handler of the function its `Resource` names (`Fn::GetAtt: [<functionKey>, Arn]`). Wait states and
+ * Retry pauses are shortened to zero: the loops and retries still run, only the sleeping is skipped.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "aws-lambda";
+import { StateMachine } from "aws-local-stepfunctions";
+import { repositoryRoot as repoRoot } from "./paths.js";
+
+/** The definition file, as committed. */
+export const definitionPath = join(repoRoot, "state-machines", "reconcile.asl.json");
+
+type Json = Record<string, unknown>;
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+type Execution = ReturnType<StateMachine["run"]>;
+/** One entry of an execution's event log (state entered/exited/failed, execution started/ended, …). */
+export type EventLog = Execution["eventLogs"] extends AsyncGenerator<infer Event> ? Event : never;
+type Definition = ConstructorParameters<typeof StateMachine>[0];
+type RunOverrides = NonNullable<NonNullable<Parameters<StateMachine["run"]>[1]>["overrides"]>;
+
+/** Every state of the definition, Map/Parallel inner states included, by name. */
+export function collectStates(definition: Json): Map<string, Json> {
+  const states = new Map<string, Json>();
+  const visit = (machine: Json) => {
+    for (const [name, state] of Object.entries((machine.States ?? {}) as Record<string, Json>)) {
+      states.set(name, state);
+      for (const inner of [state.ItemProcessor, state.Iterator, ...((state.Branches as Json[]) ?? [])]) {
+        if (inner) visit(inner as Json);
+      }
+    }
+  };
+  visit(definition);
+  return states;
+}
+
+/** The function key a Task state's `Resource` points at (`Fn::GetAtt: [key, "Arn"]`). */
+export function functionKeyOf(state: Json): string | undefined {
+  const resource = state.Resource as { "Fn::GetAtt"?: [string, string] } | undefined;
+  return resource?.["Fn::GetAtt"]?.[0];
+}
+
+/** `checkNpsCommand` → `check-nps-command`, the handler's folder under functions/. */
+export const folderOf = (functionKey: string) =>
+  functionKey.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+/** The definition with each `Fn::GetAtt` Resource replaced by a Lambda ARN, as deployment would. */
+function deployableDefinition(definition: Json): Json {
+  return JSON.parse(
+    JSON.stringify(definition, (key, value) => {
+      if (key === "Resource" && value && typeof value === "object" && "Fn::GetAtt" in value) {
+        return `arn:aws:lambda:us-east-1:123456789012:function:radius-sync-test-${value["Fn::GetAtt"][0]}`;
+      }
+      return value;
+    }),
+  );
+}
+
+function fakeContext(functionKey: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `radius-sync-test-${functionKey}`,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:radius-sync-test-${functionKey}`,
+    memoryLimitInMB: "256",
+    awsRequestId: `request-${functionKey}`,
+    logGroupName: `/aws/lambda/radius-sync-test-${functionKey}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** What one execution ended with, and its full event log (every state's input and output). */
+export interface WorkflowResult {
+  status: "SUCCEEDED" | "FAILED";
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  events: EventLog[];
+}
+
+let executionCounter = 0;
+
+/**
+ * Runs one execution to its end.
+ *
+ * @example
+ * ```ts
+ * const result = await runWorkflow({ mode: "reconcile" });
+ * expect(result.status).toBe("SUCCEEDED");
+ * ```
+ */
+export async function runWorkflow(
+  input: unknown,
+  options: {
+    taskOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
+    executionName?: string;
+    onEvent?: (event: EventLog) => void;
+  } = {},
+): Promise<WorkflowResult> {
+  const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  for (const [name, state] of collectStates(definition)) {
+    if (state.Type === "Wait") waits[name] = 0;
+    if (state.Retry) retries[name] = 0;
+    const functionKey = functionKeyOf(state);
+    if (!functionKey) continue;
+    handlers[name] = async (event) => {
+      const module = (await import(join(repoRoot, "functions", folderOf(functionKey), "handler.ts"))) as {
+        handler: LambdaHandler;
+      };
+      return module.handler(event, fakeContext(functionKey));
+    };
+  }
+  Object.assign(handlers, options.taskOverrides);
+  executionCounter += 1;
+  const executionName = options.executionName ?? `test-${executionCounter}`;
+  const machine = new StateMachine(deployableDefinition(definition) as unknown as Definition, {
+    validationOptions: { checkArn: true },
+  });
+  const execution = machine.run(input as Parameters<StateMachine["run"]>[0], {
+    overrides: {
+      taskResourceLocalHandlers: handlers as unknown as NonNullable<
+        RunOverrides["taskResourceLocalHandlers"]
+      >,
+      waitTimeOverrides: waits,
+      retryIntervalOverrides: retries,
+    },
+    context: {
+      Execution: {
+        Id: `arn:aws:states:us-east-1:123456789012:execution:radius-sync-test:${executionName}`,
+        Name: executionName,
+        StartTime: new Date(Date.UTC(2026, 10, 24, 12, 0, executionCounter)).toISOString(),
+      },
+    },
+  });
+  const events: EventLog[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) {
+      events.push(event);
+      options.onEvent?.(event);
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await collecting;
+    return { status: "SUCCEEDED", output, events };
+  } catch (error) {
+    await collecting;
+    const failure = error as { name?: string; message?: string; cause?: unknown };
+    const failed = events.find((event) => event.type === "ExecutionFailed") as
+      | { Error?: string; Cause?: unknown }
+      | undefined;
+    return {
+      status: "FAILED",
+      error: failed?.Error ?? failure.name ?? "Unknown",
+      cause: String(failed?.Cause ?? failure.message ?? ""),
+      events,
+    };
+  }
+}

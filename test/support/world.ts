@@ -1,0 +1,44 @@
+/**
+ * The standard world of a workflow test: the seeded, unconfigured estate in moto plus every
+ * test double the reconcile path needs (each named for the one call moto lacks), and the
+ * API-call recorder. The `aws` setupFile removes all doubles after each test.
+ */
+
+import { installDirectoryStageDouble } from "./doubles/directory-stage.js";
+import {
+  installCommandInvocationDouble,
+  installConnectIpDrift,
+  installInstanceInformationDouble,
+  installRadiusStatusDouble,
+  installUpdateRadiusDouble,
+  recordApiCalls,
+} from "./doubles/index.js";
+import { installNpsHostDouble } from "./doubles/nps-host.js";
+import { seedEnvironment } from "./seed.js";
+
+/**
+ * Seeds the estate and installs the doubles.
+ *
+ * @example
+ * ```ts
+ * const world = await prepareWorld();
+ * world.nodes.setPingStatus(world.estate.npsServers[1].instanceId, "ConnectionLost");
+ * ```
+ */
+export async function prepareWorld() {
+  const estate = await seedEnvironment();
+  return {
+    estate,
+    nodes: installInstanceInformationDouble(),
+    updates: installUpdateRadiusDouble(),
+    npsHosts: installNpsHostDouble(),
+    invocations: installCommandInvocationDouble(),
+    radiusStatus: installRadiusStatusDouble(),
+    drift: installConnectIpDrift(),
+    stages: installDirectoryStageDouble(),
+    calls: recordApiCalls(),
+  };
+}
+
+/** What {@link prepareWorld} returns. */
+export type World = Awaited<ReturnType<typeof prepareWorld>>;

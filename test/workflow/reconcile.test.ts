@@ -1,0 +1,163 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { radiusSyncEnvironment } from "../support/environment.js";
+import { readDirectoryRadius, readSecret, readUdpRules } from "../support/inspect.js";
+import { addForeignIngressRule, addSecondDirectory } from "../support/seed.js";
+import { runWorkflow } from "../support/workflow.js";
+import { prepareWorld, type World } from "../support/world.js";
+
+const sorted = (values: Iterable<string>) => [...values].sort();
+const mutatingOperations = (world: World) => world.calls.mutatingCalls().map((call) => call.operation);
+
+describe("reconcile on an unconfigured estate", () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await prepareWorld();
+  });
+
+  it("enables RADIUS on the directory with both NPS servers, PAP, timeout 30, retries 1 and the AWSCURRENT secret", async () => {
+    // Act
+    const result = await runWorkflow({ mode: "reconcile" });
+
+    // Assess
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const npsIps = sorted(world.estate.npsServers.map((server) => server.privateIp));
+    const directory = await readDirectoryRadius(world.estate.directory.directoryId);
+    expect(directory.status).toBe("Completed");
+    expect(sorted(directory.settings?.RadiusServers ?? [])).toEqual(npsIps);
+    expect(directory.settings).toMatchObject({
+      RadiusPort: 1812,
+      AuthenticationProtocol: "PAP",
+      RadiusTimeout: 30,
+      RadiusRetries: 1,
+    });
+    const current = await readSecret("AWSCURRENT");
+    const [enable] = world.calls.callsTo("EnableRadius");
+    expect(enable?.input.RadiusSettings).toMatchObject({ SharedSecret: current.value });
+    expect(current.value).toHaveLength(64);
+  });
+
+  it("sends one SSM command with the project's document to both NPS servers, listing both ConnectIps and no secret", async () => {
+    const result = await runWorkflow({ mode: "reconcile" });
+
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const sends = world.calls.callsTo("SendCommand");
+    expect(sends).toHaveLength(1);
+    const [send] = sends;
+    expect(send?.input.DocumentName).toBe(radiusSyncEnvironment.RADIUS_SYNC_SSM_DOCUMENT_NAME);
+    expect(sorted(send?.input.InstanceIds as string[])).toEqual(
+      sorted(world.estate.npsServers.map((server) => server.instanceId)),
+    );
+    const parameters = JSON.stringify(send?.input.Parameters);
+    for (const ip of world.estate.directory.connectIps) expect(parameters).toContain(ip);
+    const current = await readSecret("AWSCURRENT");
+    expect(parameters).toContain(current.versionId);
+    expect(parameters).not.toContain(current.value);
+    expect(JSON.stringify(result.events)).not.toContain(current.value);
+  });
+
+  it("opens UDP 1812 from each NPS server's IP in the directory's security group, marked as ours", async () => {
+    const result = await runWorkflow({ mode: "reconcile" });
+
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const rules = await readUdpRules(world.estate.directory.securityGroupId);
+    const ours = rules.filter((rule) => rule.description?.startsWith("radius-sync:"));
+    expect(ours.map((rule) => rule.cidr)).toEqual(
+      sorted(world.estate.npsServers.map((server) => `${server.privateIp}/32`)),
+    );
+    for (const rule of ours) expect(rule).toMatchObject({ fromPort: 1812, toPort: 1812 });
+  });
+
+  it("makes no mutating API call on a second execution and reports no changes", async () => {
+    const first = await runWorkflow({ mode: "reconcile" });
+    expect(first.status, first.cause).toBe("SUCCEEDED");
+    world.calls.reset();
+
+    const second = await runWorkflow({ mode: "reconcile" });
+
+    expect(second.status, second.cause).toBe("SUCCEEDED");
+    expect(second.output).toMatchObject({ changed: false, changeCount: 0 });
+    expect(world.calls.calls.length).toBeGreaterThan(0);
+    expect(mutatingOperations(world)).toEqual([]);
+  });
+
+  it("returns the plan and changes nothing on a dry run", async () => {
+    const result = await runWorkflow({ mode: "reconcile", dryRun: true });
+
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const output = result.output as { dryRun: boolean; plan: { changeCount: number; summary: string[] } };
+    expect(output.dryRun).toBe(true);
+    expect(output.plan.changeCount).toBeGreaterThan(0);
+    expect(output.plan.summary.join("\n")).toContain(world.estate.directory.directoryId);
+    expect(mutatingOperations(world)).toEqual([]);
+  });
+});
+
+describe("reconcile after the estate changed", () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await prepareWorld();
+    await addForeignIngressRule(world.estate.directory.securityGroupId);
+    const first = await runWorkflow({ mode: "reconcile" });
+    expect(first.status, first.cause).toBe("SUCCEEDED");
+    world.calls.reset();
+  });
+
+  it("adds exactly the second directory's NPS clients and rules, and leaves the first directory alone", async () => {
+    // Prepare
+    const branch = await addSecondDirectory(world.estate);
+    const rulesBefore = await readUdpRules(world.estate.directory.securityGroupId);
+    world.calls.reset();
+
+    // Act
+    const result = await runWorkflow({ mode: "reconcile" });
+
+    // Assess
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const [send, ...moreSends] = world.calls.callsTo("SendCommand");
+    expect(moreSends).toEqual([]);
+    const parameters = JSON.stringify(send?.input.Parameters);
+    for (const ip of [...world.estate.directory.connectIps, ...branch.connectIps])
+      expect(parameters).toContain(ip);
+    const radiusChanges = world.calls.calls.filter((call) =>
+      ["EnableRadius", "UpdateRadius"].includes(call.operation),
+    );
+    expect(radiusChanges.map((call) => [call.operation, call.input.DirectoryId])).toEqual([
+      ["EnableRadius", branch.directoryId],
+    ]);
+    const authorizations = world.calls.callsTo("AuthorizeSecurityGroupIngress");
+    expect(new Set(authorizations.map((call) => call.input.GroupId))).toEqual(
+      new Set([branch.securityGroupId]),
+    );
+    expect(authorizations).toHaveLength(2);
+    expect(world.calls.callsTo("RevokeSecurityGroupIngress")).toEqual([]);
+    expect(await readUdpRules(world.estate.directory.securityGroupId)).toEqual(rulesBefore);
+    const mutations = new Set(mutatingOperations(world));
+    expect(mutations).toEqual(
+      new Set(["AuthorizeSecurityGroupIngress", "SendCommand", "EnableRadius", "PutItem"]),
+    );
+  });
+
+  it("replaces exactly the changed connector IP's NPS client and touches no rule or directory", async () => {
+    // Prepare
+    const [kept, replaced] = world.estate.directory.connectIps as [string, string];
+    world.drift.setConnectIps(world.estate.directory.directoryId, [kept, "10.0.2.99"]);
+
+    // Act
+    const result = await runWorkflow({ mode: "reconcile" });
+
+    // Assess
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const [send] = world.calls.callsTo("SendCommand");
+    const parameters = JSON.stringify(send?.input.Parameters);
+    expect(parameters).toContain(kept);
+    expect(parameters).toContain("10.0.2.99");
+    expect(parameters).not.toContain(replaced);
+    expect(new Set(mutatingOperations(world))).toEqual(new Set(["SendCommand", "PutItem"]));
+    const puts = world.calls
+      .callsTo("PutItem")
+      .map((call) => (call.input.Item as { pk: { S: string } }).pk.S);
+    expect(sorted(puts)).toEqual(sorted(world.estate.npsServers.map((server) => `nps#${server.instanceId}`)));
+    const summary = (result.output as { summary: string[] }).summary.join("\n");
+    expect(summary).toContain("10.0.2.99");
+  });
+});
