@@ -1,0 +1,304 @@
+import {
+  DescribeDirectoriesCommand,
+  type DirectoryDescription,
+  EnableRadiusCommand,
+  UpdateRadiusCommand,
+} from "@aws-sdk/client-directory-service";
+import { CreateTagsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  paginateDescribeInstanceInformation,
+  SendCommandCommand,
+} from "@aws-sdk/client-ssm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { clients } from "../../shared/aws/clients.js";
+import {
+  installCommandInvocationDouble,
+  installConnectIpDrift,
+  installInstanceInformationDouble,
+  installRadiusStatusDouble,
+  installUpdateRadiusDouble,
+  recordApiCalls,
+  removeAllTestDoubles,
+} from "../support/doubles/index.js";
+import { npsTag } from "../support/environment.js";
+import { addSecondDirectory, launchInstance, type SeededEstate, seedEnvironment } from "../support/seed.js";
+
+const settings = (servers: string[], secret = "rig-secret-0123456789abcdef") => ({
+  RadiusServers: servers,
+  RadiusPort: 1812,
+  RadiusTimeout: 30,
+  RadiusRetries: 1,
+  SharedSecret: secret,
+  AuthenticationProtocol: "PAP" as const,
+});
+
+/** moto answers an operation it lacks with an HTML page and status 500. */
+const lackedByMoto = { $metadata: { httpStatusCode: 500 } };
+
+let estate: SeededEstate;
+beforeEach(async () => {
+  estate = await seedEnvironment();
+});
+
+async function describeDirectory(directoryId = estate.directory.directoryId): Promise<DirectoryDescription> {
+  const { DirectoryDescriptions } = await clients.ds.send(
+    new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }),
+  );
+  return DirectoryDescriptions?.[0] ?? {};
+}
+const enableRadius = (servers = ["10.0.1.20"]) =>
+  clients.ds.send(
+    new EnableRadiusCommand({ DirectoryId: estate.directory.directoryId, RadiusSettings: settings(servers) }),
+  );
+const updateRadius = (servers: string[], directoryId = estate.directory.directoryId) =>
+  clients.ds.send(new UpdateRadiusCommand({ DirectoryId: directoryId, RadiusSettings: settings(servers) }));
+
+describe("the UpdateRadius double", () => {
+  it("is needed: moto has no UpdateRadius", async () => {
+    await enableRadius();
+    await expect(updateRadius(["10.0.2.20"])).rejects.toMatchObject(lackedByMoto);
+  });
+
+  it("applies the new settings through moto's DisableRadius and EnableRadius", async () => {
+    const double = installUpdateRadiusDouble();
+    await enableRadius();
+    await updateRadius(["10.0.1.20", "10.0.2.20"]);
+    const directory = await describeDirectory();
+    expect(directory.RadiusSettings?.RadiusServers).toEqual(["10.0.1.20", "10.0.2.20"]);
+    expect(directory.RadiusStatus).toBe("Completed");
+    expect(double.updates.map((update) => update.directoryId)).toEqual([estate.directory.directoryId]);
+  });
+
+  it("fails for an unknown directory as moto does, and is gone once removed", async () => {
+    const double = installUpdateRadiusDouble();
+    await expect(updateRadius(["10.0.1.20"], "d-0000000000")).rejects.toThrow(/does not exist/);
+    double.remove();
+    await enableRadius();
+    await expect(updateRadius(["10.0.2.20"])).rejects.toMatchObject(lackedByMoto);
+  });
+});
+
+describe("the DescribeInstanceInformation double", () => {
+  it("is needed: moto has no DescribeInstanceInformation", async () => {
+    await expect(clients.ssm.send(new DescribeInstanceInformationCommand({}))).rejects.toMatchObject(
+      lackedByMoto,
+    );
+  });
+
+  it("lists EC2 instances as Online managed nodes with platform, IP and computer name", async () => {
+    installInstanceInformationDouble();
+    const linux = await launchInstance({
+      imageId: estate.linuxImageId,
+      subnet: estate.subnets[0],
+      name: "web",
+      tagged: false,
+    });
+    const { InstanceInformationList } = await clients.ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: `tag:${npsTag.key}`, Values: [npsTag.value] }],
+      }),
+    );
+    expect(
+      InstanceInformationList?.map((node) => [
+        node.InstanceId,
+        node.PingStatus,
+        node.PlatformType,
+        node.IPAddress,
+        node.ComputerName,
+      ]),
+    ).toEqual(
+      estate.npsServers
+        .map((server) => [server.instanceId, "Online", "Windows", server.privateIp, server.name])
+        .sort((left, right) => String(left[0]).localeCompare(String(right[0]))),
+    );
+    expect(InstanceInformationList?.map((node) => node.InstanceId)).not.toContain(linux.instanceId);
+  });
+
+  it("honours InstanceIds in Filters and InstanceInformationFilterList, ping status and registration", async () => {
+    const double = installInstanceInformationDouble();
+    const [first, second] = estate.npsServers;
+    double.setPingStatus(second.instanceId, "ConnectionLost");
+    const byFilter = await clients.ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: "InstanceIds", Values: [second.instanceId] }],
+      }),
+    );
+    expect(byFilter.InstanceInformationList?.map((node) => [node.InstanceId, node.PingStatus])).toEqual([
+      [second.instanceId, "ConnectionLost"],
+    ]);
+    double.markNotRegistered(first.instanceId);
+    const byList = await clients.ssm.send(
+      new DescribeInstanceInformationCommand({
+        InstanceInformationFilterList: [
+          { key: "InstanceIds", valueSet: [first.instanceId, second.instanceId] },
+        ],
+      }),
+    );
+    expect(byList.InstanceInformationList?.map((node) => node.InstanceId)).toEqual([second.instanceId]);
+  });
+
+  it("reports Linux for a non-Windows image, pages with MaxResults, and rejects filters it cannot honour", async () => {
+    installInstanceInformationDouble();
+    for (const name of ["a", "b", "c", "d"]) {
+      await launchInstance({ imageId: estate.windowsImageId, subnet: estate.subnets[1], name, tagged: true });
+    }
+    const linux = await launchInstance({
+      imageId: estate.linuxImageId,
+      subnet: estate.subnets[1],
+      name: "linux",
+      tagged: true,
+    });
+    const pages = [];
+    for await (const page of paginateDescribeInstanceInformation({ client: clients.ssm, pageSize: 5 }, {})) {
+      pages.push(page.InstanceInformationList ?? []);
+    }
+    expect(pages.map((page) => page.length)).toEqual([5, 2]);
+    expect(pages.flat().find((node) => node.InstanceId === linux.instanceId)?.PlatformType).toBe("Linux");
+    const unsupported = clients.ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: "AssociationStatus", Values: ["Success"] }],
+      }),
+    );
+    await expect(unsupported).rejects.toThrow(/does not support filter AssociationStatus/);
+  });
+});
+
+describe("the GetCommandInvocation double", () => {
+  async function sendToNps(): Promise<string> {
+    const { Command } = await clients.ssm.send(
+      new SendCommandCommand({
+        DocumentName: estate.documentName,
+        InstanceIds: estate.npsServers.map((s) => s.instanceId),
+      }),
+    );
+    return Command?.CommandId ?? "";
+  }
+  const poll = (commandId: string, instanceId: string) =>
+    clients.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+
+  it("passes through to moto's immediate Success by default", async () => {
+    installCommandInvocationDouble();
+    const commandId = await sendToNps();
+    expect((await poll(commandId, estate.npsServers[0].instanceId)).Status).toBe("Success");
+    await expect(
+      poll("00000000-0000-0000-0000-000000000000", estate.npsServers[0].instanceId),
+    ).rejects.toMatchObject({ name: "InvalidCommandId" });
+  });
+
+  it("reports InProgress for N polls, then the outcome; or Failed with stderr; or InProgress forever", async () => {
+    const double = installCommandInvocationDouble();
+    const [slow, broken] = estate.npsServers;
+    double.setOutcome(slow.instanceId, { pendingPolls: 2, standardOutputContent: '{"changed":1}' });
+    double.setOutcome(broken.instanceId, {
+      status: "Failed",
+      responseCode: 3,
+      standardErrorContent: "NPS stopped",
+    });
+    const commandId = await sendToNps();
+    const slowPolls = [
+      await poll(commandId, slow.instanceId),
+      await poll(commandId, slow.instanceId),
+      await poll(commandId, slow.instanceId),
+    ];
+    expect(slowPolls.map((answer) => answer.Status)).toEqual(["InProgress", "InProgress", "Success"]);
+    expect(slowPolls[2]?.StandardOutputContent).toBe('{"changed":1}');
+    expect(await poll(commandId, broken.instanceId)).toMatchObject({
+      Status: "Failed",
+      ResponseCode: 3,
+      StandardErrorContent: "NPS stopped",
+    });
+    double.setOutcome(broken.instanceId, { pendingPolls: "forever" });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await poll(commandId, broken.instanceId)).Status).toBe("InProgress");
+    }
+    expect(double.pollCount(commandId, broken.instanceId)).toBe(6);
+  });
+});
+
+describe("the RadiusStatus double", () => {
+  it("reports the sequence from the next EnableRadius on, repeating its last status", async () => {
+    const double = installRadiusStatusDouble();
+    double.setSequence(estate.directory.directoryId, ["Creating", "Creating", "Completed"]);
+    expect((await describeDirectory()).RadiusStatus).toBeUndefined();
+    await enableRadius();
+    const statuses = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await describeDirectory()).RadiusStatus);
+    expect(statuses).toEqual(["Creating", "Creating", "Completed", "Completed"]);
+  });
+
+  it("restarts on UpdateRadius (answered by the UpdateRadius double), for Failed or Creating forever", async () => {
+    installUpdateRadiusDouble();
+    const double = installRadiusStatusDouble();
+    await enableRadius();
+    double.setSequence(estate.directory.directoryId, ["Failed"], { startNow: true });
+    expect((await describeDirectory()).RadiusStatus).toBe("Failed");
+    double.setSequence(estate.directory.directoryId, ["Creating"]);
+    expect((await describeDirectory()).RadiusStatus).toBe("Completed");
+    await updateRadius(["10.0.2.20"]);
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      expect((await describeDirectory()).RadiusStatus).toBe("Creating");
+    double.clear(estate.directory.directoryId);
+    expect((await describeDirectory()).RadiusStatus).toBe("Completed");
+  });
+});
+
+describe("the connect-IP drift double", () => {
+  it("replaces one directory's ConnectIps and composes with the RadiusStatus double", async () => {
+    const branch = await addSecondDirectory(estate);
+    const drift = installConnectIpDrift();
+    const radiusStatus = installRadiusStatusDouble();
+    drift.setConnectIps(estate.directory.directoryId, ["10.0.1.77", "10.0.2.88"]);
+    radiusStatus.setSequence(estate.directory.directoryId, ["Creating"]);
+    await enableRadius();
+    const { DirectoryDescriptions } = await clients.ds.send(new DescribeDirectoriesCommand({}));
+    const byId = new Map(DirectoryDescriptions?.map((directory) => [directory.DirectoryId, directory]));
+    expect(byId.get(estate.directory.directoryId)?.ConnectSettings?.ConnectIps).toEqual([
+      "10.0.1.77",
+      "10.0.2.88",
+    ]);
+    expect(byId.get(estate.directory.directoryId)?.RadiusStatus).toBe("Creating");
+    expect(byId.get(branch.directoryId)?.ConnectSettings?.ConnectIps).toEqual(branch.connectIps);
+    drift.remove();
+    expect((await describeDirectory()).ConnectSettings?.ConnectIps).toEqual(estate.directory.connectIps);
+  });
+});
+
+describe("the API call recorder", () => {
+  it("records service, operation and input as sent, including calls a double answers", async () => {
+    installUpdateRadiusDouble();
+    const recorder = recordApiCalls();
+    await enableRadius();
+    const tags = [{ Key: "Owner", Value: "rig" }];
+    await clients.ec2.send(new CreateTagsCommand({ Resources: [estate.vpcId], Tags: tags }));
+    tags[0] = { Key: "Changed", Value: "after sending" };
+    await clients.ec2.send(new DescribeVpcsCommand({}));
+    await updateRadius(["10.0.2.20"]);
+    expect(recorder.calls.map((call) => `${call.service}:${call.operation}`)).toEqual([
+      "ds:EnableRadius",
+      "ec2:CreateTags",
+      "ec2:DescribeVpcs",
+      "ds:UpdateRadius",
+    ]);
+    expect(recorder.callsTo("CreateTags")[0]?.input.Tags).toEqual([{ Key: "Owner", Value: "rig" }]);
+    expect(recorder.mutatingCalls().map((call) => call.operation)).toEqual([
+      "EnableRadius",
+      "CreateTags",
+      "UpdateRadius",
+    ]);
+    recorder.reset();
+    await describeDirectory();
+    expect(recorder.calls.map((call) => call.operation)).toEqual(["DescribeDirectories"]);
+    expect(recorder.mutatingCalls()).toEqual([]);
+  });
+
+  it("stops recording when removed, and removeAllTestDoubles takes every double off", async () => {
+    const recorder = recordApiCalls();
+    installUpdateRadiusDouble();
+    removeAllTestDoubles();
+    await enableRadius();
+    expect(recorder.calls).toEqual([]);
+    await expect(updateRadius(["10.0.2.20"])).rejects.toMatchObject(lackedByMoto);
+  });
+});

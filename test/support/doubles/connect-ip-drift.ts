@@ -1,0 +1,47 @@
+import { clients } from "../../../shared/aws/clients.js";
+import { installInterceptor, operationName, type Removable } from "./registry.js";
+
+/**
+ * Test double for connector IP drift in Directory Service `DescribeDirectories`, which moto
+ * cannot produce: AWS replaces an AD Connector's ENIs (and so its `ConnectIps`) without any
+ * API call. The call still goes to moto; for the directories the test names, the answer's
+ * `ConnectSettings.ConnectIps` is replaced. Composes with the radius-status double.
+ *
+ * @example
+ * ```ts
+ * const drift = installConnectIpDrift();
+ * drift.setConnectIps(estate.directory.directoryId, ["10.0.1.77", "10.0.2.88"]);
+ * ```
+ */
+export interface ConnectIpDrift extends Removable {
+  /** From now on, DescribeDirectories reports these ConnectIps for the directory. */
+  setConnectIps(directoryId: string, connectIps: readonly string[]): void;
+  /** Back to moto's own ConnectIps for the directory. */
+  clear(directoryId: string): void;
+}
+
+/** Installs the {@link ConnectIpDrift} double on `clients.ds`. */
+export function installConnectIpDrift(): ConnectIpDrift {
+  const replacements = new Map<string, string[]>();
+  const handle = installInterceptor(clients.ds, "connect-ip-drift", async (args, next, context) => {
+    const result = await next(args);
+    if (operationName(context) !== "DescribeDirectories") return result;
+    const descriptions = (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
+    for (const description of descriptions) {
+      const connectIps = replacements.get(String(description.DirectoryId));
+      const connectSettings = description.ConnectSettings as Record<string, unknown> | undefined;
+      if (connectIps === undefined || connectSettings === undefined) continue;
+      description.ConnectSettings = { ...connectSettings, ConnectIps: [...connectIps] };
+    }
+    return result;
+  });
+  return {
+    setConnectIps(directoryId, connectIps) {
+      replacements.set(directoryId, [...connectIps]);
+    },
+    clear(directoryId) {
+      replacements.delete(directoryId);
+    },
+    remove: () => handle.remove(),
+  };
+}

@@ -1,0 +1,91 @@
+import { clients } from "../../../shared/aws/clients.js";
+import { combineRemovables, installInterceptor, operationName, type Removable } from "./registry.js";
+
+/** Values AWS reports in `DirectoryDescription.RadiusStatus`. */
+export type RadiusStatus = "Creating" | "Completed" | "Failed";
+
+/**
+ * Test double for `RadiusStatus` in Directory Service `DescribeDirectories`, which moto
+ * lacks (moto says `Completed` at once, never `Creating` or `Failed`).
+ *
+ * The call still goes to moto. For a directory the test names, each DescribeDirectories
+ * answer that includes it — while moto has RADIUS on for it — takes the next status of the
+ * sequence; the last one repeats, so `["Creating"]` means "Creating forever". By default
+ * the sequence starts at the next successful `EnableRadius`/`UpdateRadius` for that
+ * directory sent through `clients.ds` (as AWS restarts the status on every change), and
+ * restarts on each later one; `{ startNow: true }` starts it at once. Composes with
+ * connect-ip drift and the UpdateRadius double.
+ *
+ * @example
+ * ```ts
+ * const radiusStatus = installRadiusStatusDouble();
+ * radiusStatus.setSequence(directoryId, ["Creating", "Creating", "Completed"]);
+ * ```
+ */
+export interface RadiusStatusDouble extends Removable {
+  /** The statuses to report for the directory from its next RADIUS change (or now). */
+  setSequence(directoryId: string, statuses: readonly RadiusStatus[], options?: { startNow?: boolean }): void;
+  /** Back to moto's own status for the directory. */
+  clear(directoryId: string): void;
+}
+
+interface Sequence {
+  statuses: RadiusStatus[];
+  armed: boolean;
+  next: number;
+}
+
+/** Installs the {@link RadiusStatusDouble} on `clients.ds`. */
+export function installRadiusStatusDouble(): RadiusStatusDouble {
+  const sequences = new Map<string, Sequence>();
+
+  // Outermost, so that it also sees UpdateRadius calls that the UpdateRadius double answers.
+  const watchChanges = installInterceptor(
+    clients.ds,
+    "radius-status:watch-changes",
+    async (args, next, context) => {
+      const result = await next(args);
+      const operation = operationName(context);
+      if (operation === "EnableRadius" || operation === "UpdateRadius") {
+        const sequence = sequences.get(String(args.input.DirectoryId));
+        if (sequence !== undefined) {
+          sequence.armed = true;
+          sequence.next = 0;
+        }
+      }
+      return result;
+    },
+    "high",
+  );
+
+  const overrideStatus = installInterceptor(
+    clients.ds,
+    "radius-status:override",
+    async (args, next, context) => {
+      const result = await next(args);
+      if (operationName(context) !== "DescribeDirectories") return result;
+      const descriptions = (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
+      for (const description of descriptions) {
+        const sequence = sequences.get(String(description.DirectoryId));
+        // Without RADIUS on, AWS reports no status at all; leave moto's answer alone.
+        if (sequence === undefined || !sequence.armed || description.RadiusStatus == null) continue;
+        const index = Math.min(sequence.next, sequence.statuses.length - 1);
+        description.RadiusStatus = sequence.statuses[index];
+        sequence.next += 1;
+      }
+      return result;
+    },
+  );
+
+  const both = combineRemovables([watchChanges, overrideStatus]);
+  return {
+    setSequence(directoryId, statuses, options = {}) {
+      if (statuses.length === 0) throw new Error("a RadiusStatus sequence needs at least one status");
+      sequences.set(directoryId, { statuses: [...statuses], armed: options.startNow === true, next: 0 });
+    },
+    clear(directoryId) {
+      sequences.delete(directoryId);
+    },
+    remove: () => both.remove(),
+  };
+}

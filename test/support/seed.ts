@@ -1,0 +1,253 @@
+import { ConnectDirectoryCommand, DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
+import { RegisterWorkspaceDirectoryCommand } from "@aws-sdk/client-workspaces";
+import { clients } from "../../shared/aws/clients.js";
+import { npsTag, radiusSyncEnvironment } from "./environment.js";
+import { npsDocumentContent } from "./nps-document.js";
+
+/** A subnet of the seeded VPC. */
+export interface SeededSubnet {
+  subnetId: string;
+  cidr: string;
+  availabilityZone: string;
+}
+
+/** An AD Connector as seeded (registered with WorkSpaces, RADIUS off). */
+export interface SeededDirectory {
+  directoryId: string;
+  name: string;
+  /** The connector's source IPs (one per subnet), which send RADIUS requests. */
+  connectIps: string[];
+  /** The `d-…_controllers` group that moto creates with the connector. */
+  securityGroupId: string;
+}
+
+/** An EC2 instance as seeded. */
+export interface SeededInstance {
+  instanceId: string;
+  privateIp: string;
+  subnetId: string;
+  name: string;
+}
+
+/** Everything {@link seedEnvironment} created, by id. */
+export interface SeededEstate {
+  vpcId: string;
+  subnets: [SeededSubnet, SeededSubnet];
+  directory: SeededDirectory;
+  /** Two Windows instances tagged as NPS servers, one per subnet. */
+  npsServers: [SeededInstance, SeededInstance];
+  windowsImageId: string;
+  /** An Amazon Linux image, for instances that must not count as Windows. */
+  linuxImageId: string;
+  stateTable: string;
+  documentName: string;
+}
+
+async function describeConnector(directoryId: string): Promise<SeededDirectory> {
+  const answer = await clients.ds.send(new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }));
+  const description = answer.DirectoryDescriptions?.[0];
+  const connect = description?.ConnectSettings;
+  if (!connect?.SecurityGroupId || !connect.ConnectIps)
+    throw new Error(`moto returned no ConnectSettings for ${directoryId}`);
+  return {
+    directoryId,
+    name: description?.Name ?? "",
+    connectIps: connect.ConnectIps,
+    securityGroupId: connect.SecurityGroupId,
+  };
+}
+
+async function connectDirectory(
+  vpcId: string,
+  subnets: readonly SeededSubnet[],
+  name: string,
+  shortName: string,
+): Promise<SeededDirectory> {
+  const { DirectoryId } = await clients.ds.send(
+    new ConnectDirectoryCommand({
+      Name: name,
+      ShortName: shortName,
+      Password: "Connector-Passw0rd",
+      Size: "Small",
+      ConnectSettings: {
+        VpcId: vpcId,
+        SubnetIds: subnets.map((subnet) => subnet.subnetId),
+        CustomerDnsIps: ["10.0.1.10", "10.0.2.10"],
+        CustomerUserName: "svc-adconnector",
+      },
+    }),
+  );
+  if (!DirectoryId) throw new Error("moto returned no DirectoryId");
+  await clients.workspaces.send(
+    new RegisterWorkspaceDirectoryCommand({
+      DirectoryId,
+      SubnetIds: subnets.map((subnet) => subnet.subnetId),
+    }),
+  );
+  return await describeConnector(DirectoryId);
+}
+
+/** The first image in moto's built-in catalogue that matches (instances inherit its Platform). */
+async function findImage(filter: { Name: string; Values: string[] }): Promise<string> {
+  const { Images } = await clients.ec2.send(new DescribeImagesCommand({ Filters: [filter] }));
+  const imageId = (Images ?? []).map((image) => image.ImageId ?? "").sort()[0];
+  if (!imageId) throw new Error(`moto knows no image with ${filter.Name} ${filter.Values.join(",")}`);
+  return imageId;
+}
+
+/**
+ * Launches one instance; `tagged` adds the NPS tag (`radius-sync:nps=true`).
+ *
+ * @example
+ * ```ts
+ * await launchInstance({ imageId: estate.windowsImageId, subnet: estate.subnets[0], name: "NPS-C", tagged: true });
+ * ```
+ */
+export async function launchInstance(options: {
+  imageId: string;
+  subnet: SeededSubnet;
+  name: string;
+  tagged: boolean;
+  privateIp?: string;
+}): Promise<SeededInstance> {
+  const tags = [{ Key: "Name", Value: options.name }];
+  if (options.tagged) tags.push({ Key: npsTag.key, Value: npsTag.value });
+  const { Instances } = await clients.ec2.send(
+    new RunInstancesCommand({
+      ImageId: options.imageId,
+      InstanceType: "t3.medium",
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: options.subnet.subnetId,
+      PrivateIpAddress: options.privateIp,
+      TagSpecifications: [{ ResourceType: "instance", Tags: tags }],
+    }),
+  );
+  const instance = Instances?.[0];
+  if (!instance?.InstanceId || !instance.PrivateIpAddress) throw new Error("moto launched no instance");
+  return {
+    instanceId: instance.InstanceId,
+    privateIp: instance.PrivateIpAddress,
+    subnetId: options.subnet.subnetId,
+    name: options.name,
+  };
+}
+
+/**
+ * Creates, in moto, a realistic estate that radius-sync has never touched: a VPC with two
+ * subnets in two AZs, an AD Connector (corp.example.com) registered with WorkSpaces, two
+ * tagged Windows NPS servers (one per subnet), the DynamoDB state table and the NPS SSM
+ * document. No RADIUS settings, no secret.
+ *
+ * @example
+ * ```ts
+ * const estate = await seedEnvironment();
+ * estate.directory.connectIps; // ["10.0.1.x", "10.0.2.y"]
+ * ```
+ */
+export async function seedEnvironment(): Promise<SeededEstate> {
+  const { Vpc } = await clients.ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
+  const vpcId = Vpc?.VpcId;
+  if (!vpcId) throw new Error("moto returned no VpcId");
+  const createSubnet = async (cidr: string, availabilityZone: string): Promise<SeededSubnet> => {
+    const { Subnet } = await clients.ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: availabilityZone }),
+    );
+    if (!Subnet?.SubnetId) throw new Error(`moto created no subnet ${cidr}`);
+    return { subnetId: Subnet.SubnetId, cidr, availabilityZone };
+  };
+  const subnets: [SeededSubnet, SeededSubnet] = [
+    await createSubnet("10.0.1.0/24", "us-east-1a"),
+    await createSubnet("10.0.2.0/24", "us-east-1b"),
+  ];
+  const directory = await connectDirectory(vpcId, subnets, "corp.example.com", "CORP");
+  const windowsImageId = await findImage({ Name: "platform", Values: ["windows"] });
+  const linuxImageId = await findImage({ Name: "name", Values: ["amzn-ami-hvm-*"] });
+  const npsServers: [SeededInstance, SeededInstance] = [
+    await launchInstance({
+      imageId: windowsImageId,
+      subnet: subnets[0],
+      name: "NPS-A",
+      tagged: true,
+      privateIp: "10.0.1.20",
+    }),
+    await launchInstance({
+      imageId: windowsImageId,
+      subnet: subnets[1],
+      name: "NPS-B",
+      tagged: true,
+      privateIp: "10.0.2.20",
+    }),
+  ];
+  const stateTable = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: stateTable,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  const documentName = radiusSyncEnvironment.RADIUS_SYNC_SSM_DOCUMENT_NAME;
+  await clients.ssm.send(
+    new CreateDocumentCommand({
+      Name: documentName,
+      DocumentType: "Command",
+      DocumentFormat: "JSON",
+      Content: npsDocumentContent(),
+    }),
+  );
+  return { vpcId, subnets, directory, npsServers, windowsImageId, linuxImageId, stateTable, documentName };
+}
+
+/**
+ * Adds a second AD Connector (branch.example.com) in the same VPC, registered with WorkSpaces.
+ *
+ * @example
+ * ```ts
+ * const branch = await addSecondDirectory(estate);
+ * ```
+ */
+export async function addSecondDirectory(estate: SeededEstate): Promise<SeededDirectory> {
+  return await connectDirectory(estate.vpcId, estate.subnets, "branch.example.com", "BRANCH");
+}
+
+/**
+ * Adds a UDP 1812 ingress rule that radius-sync does not own (someone else's description),
+ * to prove that radius-sync leaves it alone.
+ *
+ * @example
+ * ```ts
+ * const foreign = await addForeignIngressRule(estate.directory.securityGroupId);
+ * ```
+ */
+export async function addForeignIngressRule(
+  securityGroupId: string,
+  options: { cidr?: string; description?: string } = {},
+): Promise<{ cidr: string; description: string }> {
+  const cidr = options.cidr ?? "10.0.9.9/32";
+  const description = options.description ?? "legacy RADIUS proxy (managed by the network team)";
+  await clients.ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: securityGroupId,
+      IpPermissions: [
+        {
+          IpProtocol: "udp",
+          FromPort: 1812,
+          ToPort: 1812,
+          IpRanges: [{ CidrIp: cidr, Description: description }],
+        },
+      ],
+    }),
+  );
+  return { cidr, description };
+}

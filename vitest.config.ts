@@ -1,0 +1,53 @@
+import { defineConfig } from "vitest/config";
+
+const polyfills = "test/support/polyfills.ts";
+
+/**
+ * One run, four projects along the test ladder. Only `aws` starts an emulator: one moto per
+ * test file (its setupFile), reset before each test. The virtualenv that holds moto is
+ * prepared once per run by the global setup.
+ */
+export default defineConfig({
+  test: {
+    globalSetup: ["test/support/global-setup.ts"],
+    // Keep moto's and FreeRADIUS's children from competing for the 2 cores of CI.
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          setupFiles: [polyfills],
+        },
+      },
+      {
+        test: {
+          name: "aws",
+          include: ["test/integration/**/*.test.ts", "test/workflow/**/*.test.ts"],
+          setupFiles: [polyfills, "test/support/aws-setup.ts"],
+          // moto loads each service's backend on its first call: slow on a busy 2-core box.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          setupFiles: [polyfills],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "protocol",
+          include: ["test/protocol/**/*.test.ts"],
+          setupFiles: [polyfills],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
