@@ -1,0 +1,22 @@
+/**
+ * The NPS side of radius-sync: the SSM document's parameter patterns, the parameter renderer,
+ * the summary parser and the secret proof. The document itself (ssm-document.cjs) and the
+ * script (sync-nps.ps1) are read by serverless.yml and the emulator seed directly.
+ */
+export {
+  maxClients,
+  type NpsDocumentParameter,
+  type NpsParameterName,
+  npsDocumentParameters,
+  npsParameterNames,
+  patterns,
+} from "./document-parameters.cjs";
+export {
+  NpsClient,
+  NpsCommandOptions,
+  type NpsCommandParameters,
+  NpsSummary,
+  parseNpsSummary,
+  renderNpsCommandParameters,
+} from "./render-parameters.js";
+export { computeSecretProof, createSecretProofNonce } from "./secret-proof.js";

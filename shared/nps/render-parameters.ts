@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { InvalidInput, NpsCommandFailed } from "../errors.js";
+import { maxClients, type NpsParameterName, npsParameterNames, patterns } from "./document-parameters.cjs";
+
+/** One RADIUS client radius-sync wants on every NPS server. */
+export const NpsClient = z.object({ name: z.string(), ip: z.string() });
+export type NpsClient = z.infer<typeof NpsClient>;
+
+/** What the NPS command needs: identifiers only, never the secret itself. */
+export const NpsCommandOptions = z.object({
+  secretArn: z.string(),
+  /** A secret version id, or the staging label AWSCURRENT / AWSPENDING. */
+  secretVersion: z.string(),
+  region: z.string(),
+  clients: z.array(NpsClient),
+  namePrefix: z.string(),
+  adGroup: z.string(),
+  /** Optional hex nonce: asks the host for HMAC proofs of its configured secrets. */
+  nonce: z.string().optional(),
+});
+export type NpsCommandOptions = z.infer<typeof NpsCommandOptions>;
+
+/** SendCommand `Parameters` for the NPS document. */
+export type NpsCommandParameters = Record<NpsParameterName, string[]>;
+
+const compiled = Object.fromEntries(
+  Object.entries(patterns).map(([key, source]) => [key, new RegExp(source)]),
+) as Record<keyof typeof patterns, RegExp>;
+
+/** Why a value was refused, per field; messages never echo the refused value. */
+const rules = {
+  secretArn: [compiled.secretArn, "must be a Secrets Manager secret ARN"],
+  secretVersion: [compiled.secretVersion, "must be a version id (lowercase UUID) or AWSCURRENT/AWSPENDING"],
+  region: [compiled.region, "must be an AWS Region such as eu-west-1"],
+  namePrefix: [compiled.namePrefix, "must start with a letter; letters, digits and '-', at most 24"],
+  adGroup: [compiled.adGroup, "must be DOMAIN\\Group using letters, digits, spaces, '.', '_' or '-'"],
+  nonce: [compiled.nonce, "must be 32-64 lowercase hex characters"],
+} as const;
+
+function check(field: keyof typeof rules, value: string): string {
+  const [pattern, why] = rules[field];
+  if (!pattern.test(value))
+    throw new InvalidInput(`NPS command parameter ${field} ${why} (got ${value.length} characters)`);
+  return value;
+}
+
+function checkClients(clients: NpsClient[], namePrefix: string): NpsClient[] {
+  if (clients.length === 0)
+    throw new InvalidInput("NPS command parameter clients must list at least one client");
+  const byName = new Map<string, string>();
+  const byIp = new Map<string, string>();
+  clients.forEach((client, index) => {
+    if (!compiled.clientName.test(client.name)) {
+      throw new InvalidInput(
+        `NPS command parameter clients[${index}].name must start with a letter; letters, digits and '-', at most 80`,
+      );
+    }
+    if (!client.name.startsWith(`${namePrefix}-`)) {
+      throw new InvalidInput(
+        `NPS command parameter clients[${index}].name ${client.name} must start with "${namePrefix}-" to be recognised as radius-sync's`,
+      );
+    }
+    if (!compiled.ipv4.test(client.ip)) {
+      throw new InvalidInput(
+        `NPS command parameter clients[${index}].ip must be an IPv4 address such as 10.0.1.5 (no leading zeros)`,
+      );
+    }
+    const ipOwner = byIp.get(client.ip);
+    if (ipOwner !== undefined && ipOwner !== client.name) {
+      throw new InvalidInput(
+        `NPS command parameter clients lists ${client.ip} twice, as ${ipOwner} and ${client.name}`,
+      );
+    }
+    const nameIp = byName.get(client.name);
+    if (nameIp !== undefined && nameIp !== client.ip) {
+      throw new InvalidInput(
+        `NPS command parameter clients lists ${client.name} twice, for ${nameIp} and ${client.ip}`,
+      );
+    }
+    byName.set(client.name, client.ip);
+    byIp.set(client.ip, client.name);
+  });
+  if (byName.size > maxClients) {
+    throw new InvalidInput(
+      `NPS command parameter clients lists ${byName.size} clients; at most ${maxClients} fit`,
+    );
+  }
+  // Ordinal order, so the same set always renders the same string (and the same fingerprint).
+  return [...byName.entries()]
+    .map(([name, ip]) => ({ name, ip }))
+    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
+}
+
+/**
+ * Renders the SendCommand `Parameters` for the NPS document from the desired state, after checking
+ * every value against the document's own allowedPattern (document-parameters.cjs), so nothing that
+ * could break out of the script's single quotes ever reaches PowerShell.
+ *
+ * @throws InvalidInput naming the field and why (never echoing a refused value).
+ * @example
+ * ```ts
+ * const parameters = renderNpsCommandParameters({
+ *   secretArn, secretVersion: "AWSPENDING", region: "eu-west-1", namePrefix: "radius-sync",
+ *   adGroup: "CORP\\WorkSpaces-MFA",
+ *   clients: [{ name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" }],
+ * });
+ * parameters.Clients; // ["radius-sync-d-0123456789-10-0-1-5=10.0.1.5"]
+ * ```
+ */
+export function renderNpsCommandParameters(options: NpsCommandOptions): NpsCommandParameters {
+  const parsed = NpsCommandOptions.safeParse(options);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join(".") || "options");
+    throw new InvalidInput(`NPS command options are malformed at ${[...new Set(fields)].join(", ")}`);
+  }
+  const input = parsed.data;
+  const namePrefix = check("namePrefix", input.namePrefix);
+  const clients = checkClients(input.clients, namePrefix);
+  const values: Record<NpsParameterName, string> = {
+    SecretArn: check("secretArn", input.secretArn),
+    SecretVersion: check("secretVersion", input.secretVersion),
+    Region: check("region", input.region),
+    Clients: clients.map((client) => `${client.name}=${client.ip}`).join(","),
+    NamePrefix: namePrefix,
+    AdGroup: check("adGroup", input.adGroup),
+    Nonce: check("nonce", input.nonce ?? ""),
+  };
+  // The document's patterns are the final word: SSM applies them again before running anything.
+  const documentPatterns: Record<NpsParameterName, RegExp> = {
+    SecretArn: compiled.secretArn,
+    SecretVersion: compiled.secretVersion,
+    Region: compiled.region,
+    Clients: compiled.clients,
+    NamePrefix: compiled.namePrefix,
+    AdGroup: compiled.adGroup,
+    Nonce: compiled.nonce,
+  };
+  for (const name of npsParameterNames) {
+    if (!documentPatterns[name].test(values[name])) {
+      throw new InvalidInput(`NPS command parameter ${name} does not match the document's allowedPattern`);
+    }
+  }
+  return Object.fromEntries(npsParameterNames.map((name) => [name, [values[name]]])) as NpsCommandParameters;
+}
+
+/** Windows PowerShell 5.1 sometimes serialises an array as { value: [...], Count: n }; accept both. */
+const nameList = z.preprocess(
+  (value) =>
+    value !== null && typeof value === "object" && !Array.isArray(value) && "value" in value
+      ? value.value
+      : value,
+  z.array(z.string()),
+);
+
+/** The JSON summary line sync-nps.ps1 prints on success. */
+export const NpsSummary = z.object({
+  radiusSyncSummary: z.literal(1),
+  created: nameList,
+  updated: nameList,
+  removed: nameList,
+  kept: nameList,
+  policiesChanged: nameList,
+  restarted: z.boolean(),
+  groupSid: z.string(),
+  /** HMAC-SHA256 proof per client name, present when the command carried a Nonce. */
+  hmacs: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+});
+export type NpsSummary = z.infer<typeof NpsSummary>;
+
+/**
+ * Reads the script's JSON summary from an invocation's StandardOutputContent (the last line that is
+ * a radius-sync summary wins; other output is ignored).
+ *
+ * @throws NpsCommandFailed when no valid summary line is present.
+ * @example
+ * ```ts
+ * const summary = parseNpsSummary(invocation.standardOutput);
+ * summary.restarted; // true when clients or policies changed
+ * ```
+ */
+export function parseNpsSummary(stdout: string): NpsSummary {
+  const lines = stdout.split(/\r?\n/).map((line) => line.trim());
+  for (const line of lines.reverse()) {
+    if (!line.startsWith("{")) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof json !== "object" || json === null || !("radiusSyncSummary" in json)) continue;
+    const parsed = NpsSummary.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const fields = parsed.error.issues.map((issue) => issue.path.join(".") || "summary");
+    throw new NpsCommandFailed(`the NPS summary line is malformed at ${[...new Set(fields)].join(", ")}`);
+  }
+  throw new NpsCommandFailed(`the NPS command printed no summary line (${lines.length} lines of output)`);
+}
