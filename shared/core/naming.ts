@@ -1,0 +1,107 @@
+import type { IngressRule } from "./model.js";
+import { Ipv4Address } from "./model.js";
+
+/**
+ * Names and ownership marks. radius-sync recognises what it owns by these names
+ * alone, so they are built and recognised in one place.
+ */
+
+/** Our NPS client names after the prefix: directory id, then the IP with dashes. */
+const OWNED_CLIENT_SUFFIX = /^d-[0-9a-f]{10}-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}$/;
+
+/**
+ * The NPS RADIUS client name for one directory source IP.
+ *
+ * @example
+ * ```ts
+ * npsClientName({ namePrefix: "radius-sync", directoryId: "d-0123456789", ip: "10.0.1.5" });
+ * // "radius-sync-d-0123456789-10-0-1-5"
+ * ```
+ */
+export function npsClientName(options: { namePrefix: string; directoryId: string; ip: string }): string {
+  return `${options.namePrefix}-${options.directoryId}-${options.ip.replaceAll(".", "-")}`;
+}
+
+/**
+ * Whether an NPS client name is one radius-sync made (prefix, directory id, IP), so
+ * a client someone added by hand under a similar name is never touched.
+ *
+ * @example
+ * ```ts
+ * isOwnedNpsClientName("radius-sync", "radius-sync-d-0123456789-10-0-1-5"); // true
+ * isOwnedNpsClientName("radius-sync", "radius-sync-vpn"); // false
+ * ```
+ */
+export function isOwnedNpsClientName(namePrefix: string, name: string): boolean {
+  const start = `${namePrefix}-`;
+  return name.startsWith(start) && OWNED_CLIENT_SUFFIX.test(name.slice(start.length));
+}
+
+/**
+ * The description radius-sync writes on the security-group rules it creates.
+ *
+ * @example
+ * ```ts
+ * securityGroupRuleDescription("radius-sync", "i-0123456789abcdef0");
+ * // "radius-sync: RADIUS from NPS i-0123456789abcdef0"
+ * ```
+ */
+export function securityGroupRuleDescription(namePrefix: string, instanceId: string): string {
+  return `${namePrefix}: RADIUS from NPS ${instanceId}`;
+}
+
+/** Whether a rule's protocol is UDP; EC2 reports it by name or by IANA number. */
+export function isUdp(protocol: string): boolean {
+  return protocol === "udp" || protocol === "17";
+}
+
+/** A single-host IPv4 CIDR, the only source radius-sync's rules use. */
+const HOST_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/32$/;
+
+/**
+ * Whether radius-sync owns a security-group rule: UDP, one port from one /32 (the
+ * only shape we create) and a description starting with `${prefix}:`. A hand-made
+ * rule of another shape that borrows the label is left alone.
+ *
+ * @example
+ * ```ts
+ * isOwnedRule("radius-sync", { protocol: "udp", fromPort: 1812, toPort: 1812, cidr: "10.0.2.7/32",
+ *   description: "radius-sync: RADIUS from NPS i-0123456789abcdef0" }); // true
+ * ```
+ */
+export function isOwnedRule(namePrefix: string, rule: IngressRule): boolean {
+  return (
+    isUdp(rule.protocol) &&
+    rule.fromPort !== undefined &&
+    rule.fromPort === rule.toPort &&
+    HOST_CIDR.test(rule.cidr) &&
+    (rule.description ?? "").startsWith(`${namePrefix}:`)
+  );
+}
+
+/**
+ * Whether a rule lets UDP `port` in from exactly `cidr` (all-traffic rules included).
+ *
+ * @example
+ * ```ts
+ * ruleAllows({ protocol: "udp", fromPort: 1000, toPort: 2000, cidr: "10.0.2.7/32" }, 1812, "10.0.2.7/32"); // true
+ * ```
+ */
+export function ruleAllows(rule: IngressRule, port: number, cidr: string): boolean {
+  if (rule.cidr !== cidr) return false;
+  if (rule.protocol === "-1") return true;
+  return isUdp(rule.protocol) && (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535);
+}
+
+/**
+ * Whether a string is a plain dotted-quad IPv4 address (no CIDR, no IPv6, no spaces).
+ *
+ * @example
+ * ```ts
+ * isIpv4("10.0.1.5"); // true
+ * isIpv4("10.0.1.5; calc"); // false
+ * ```
+ */
+export function isIpv4(value: string): boolean {
+  return Ipv4Address.safeParse(value).success;
+}

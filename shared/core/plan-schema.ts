@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { DirectoryId, InstanceId, Ipv4Address } from "./model.js";
+
+/**
+ * The plan's schemas. Handlers parse a plan with {@link Plan} when it comes back
+ * from Step Functions state; the types are inferred from the schemas.
+ */
+
+/** What radius-sync should make true, from the deployment's configuration. */
+export const DesiredSettings = z.object({
+  /** Marks what radius-sync owns: NPS client names, security-group rule descriptions. */
+  namePrefix: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits, '-'"),
+  radius: z.object({
+    port: z.number().int().min(1).max(65535),
+    protocol: z.enum(["PAP", "MS-CHAPv2"]),
+    timeoutSeconds: z.number().int().min(1).max(50),
+    retries: z.number().int().min(0).max(10),
+    displayLabel: z.string().min(1).max(64),
+  }),
+  nps: z.object({
+    /** DOMAIN\Group allowed by the NPS network policy. */
+    adGroup: z.string().min(1),
+    /** Re-push an unchanged NPS configuration after this many hours (repairs hand edits); 0 = never. */
+    refreshHours: z.number().min(0),
+  }),
+});
+export type DesiredSettings = z.infer<typeof DesiredSettings>;
+
+/** An IPv4 address as a single-host CIDR, the only source shape radius-sync allows. */
+export const HostCidr = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,3}){3}\/32$/, "must be an IPv4 /32 such as 10.0.2.7/32");
+
+/** The secret step: create the shared secret, or keep the current version. */
+export const SecretAction = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("create"), name: z.string(), reason: z.string() }),
+  z.object({ action: z.literal("keep"), arn: z.string(), versionId: z.string(), reason: z.string() }),
+]);
+export type SecretAction = z.infer<typeof SecretAction>;
+
+/** One ingress rule to add to or remove from a directory's security group. */
+export const SecurityGroupRuleAction = z.object({
+  action: z.enum(["authorize", "revoke"]),
+  directoryId: DirectoryId,
+  groupId: z.string().min(1),
+  protocol: z.literal("udp"),
+  port: z.number().int().min(0).max(65535),
+  cidr: HostCidr,
+  description: z.string(),
+  reason: z.string(),
+});
+export type SecurityGroupRuleAction = z.infer<typeof SecurityGroupRuleAction>;
+
+/** An NPS RADIUS client as recorded after a push: its name and address. */
+export const NpsClientRef = z.object({ name: z.string(), ip: Ipv4Address });
+export type NpsClientRef = z.infer<typeof NpsClientRef>;
+
+/** One NPS RADIUS client radius-sync wants: one per directory source IP. */
+export const NpsClient = NpsClientRef.extend({ directoryId: DirectoryId });
+export type NpsClient = z.infer<typeof NpsClient>;
+
+/** What changes on one NPS server, relative to radius-sync's record of its last push. */
+export const NpsServerAction = z.object({
+  instanceId: InstanceId,
+  ipAddress: Ipv4Address,
+  action: z.enum(["push", "none"]),
+  clientChanges: z.object({
+    create: z.array(NpsClientRef),
+    update: z.array(NpsClientRef),
+    remove: z.array(NpsClientRef),
+  }),
+  reason: z.string(),
+});
+export type NpsServerAction = z.infer<typeof NpsServerAction>;
+
+/** RADIUS settings radius-sync wants on a directory (the secret travels by ARN + version only). */
+export const RadiusSettings = z.object({
+  servers: z.array(Ipv4Address),
+  port: z.number().int(),
+  protocol: z.enum(["PAP", "MS-CHAPv2"]),
+  timeoutSeconds: z.number().int(),
+  retries: z.number().int(),
+  displayLabel: z.string(),
+});
+export type RadiusSettings = z.infer<typeof RadiusSettings>;
+
+/** What happens to one directory's RADIUS configuration. */
+export const DirectoryAction = z.object({
+  directoryId: DirectoryId,
+  action: z.enum(["enable", "update", "none"]),
+  settings: RadiusSettings,
+  settingsFingerprint: z.string(),
+  reason: z.string(),
+});
+export type DirectoryAction = z.infer<typeof DirectoryAction>;
+
+/** Something that stops the plan from being applied; `error` is a class name from shared/errors.ts. */
+export const PlanProblem = z.object({ error: z.string(), subject: z.string(), message: z.string() });
+export type PlanProblem = z.infer<typeof PlanProblem>;
+
+/**
+ * Everything one reconcile would change, each entry with its reason. A plan with
+ * problems still lists its actions (a dry run shows them); it must not be applied.
+ */
+export const Plan = z.object({
+  secret: SecretAction,
+  securityGroupRules: z.array(SecurityGroupRuleAction),
+  /** The full desired list of radius-sync's NPS clients, the same for every server. */
+  npsClients: z.array(NpsClient),
+  npsServers: z.array(NpsServerAction),
+  directories: z.array(DirectoryAction),
+  problems: z.array(PlanProblem),
+  /** Facts worth knowing that need no action (rules someone else owns, skipped directories, …). */
+  notes: z.array(z.string()),
+  /** Secret create (1) + security-group rules + servers to push + directories to enable or update. */
+  changeCount: z.number().int().min(0),
+  /** One readable line per action, problem and note. */
+  summary: z.array(z.string()),
+});
+export type Plan = z.infer<typeof Plan>;

@@ -1,0 +1,104 @@
+import { InvalidInput } from "../errors.js";
+import { assessEligibility } from "./eligibility.js";
+import type { Discovery } from "./model.js";
+import { planDirectories } from "./plan-directories.js";
+import { planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
+import type { DesiredSettings, Plan, SecretAction } from "./plan-schema.js";
+import { planSecurityGroupRules } from "./plan-security-groups.js";
+import { summarisePlan } from "./summary.js";
+
+export { npsFingerprint, radiusSettingsFingerprint } from "./fingerprint.js";
+export {
+  DesiredSettings,
+  DirectoryAction,
+  NpsClient,
+  NpsClientRef,
+  NpsServerAction,
+  Plan,
+  PlanProblem,
+  RadiusSettings,
+  SecretAction,
+  SecurityGroupRuleAction,
+} from "./plan-schema.js";
+
+function planSecret(secret: Discovery["secret"]): { action: SecretAction; target: SecretTarget } {
+  if (!secret.exists) {
+    return {
+      action: { action: "create", name: secret.name, reason: `secret ${secret.name} does not exist yet` },
+      target: { create: true },
+    };
+  }
+  return {
+    action: {
+      action: "keep",
+      arn: secret.arn,
+      versionId: secret.currentVersionId,
+      reason: `secret ${secret.name} exists; version ${secret.currentVersionId} is AWSCURRENT`,
+    },
+    target: { create: false, versionId: secret.currentVersionId },
+  };
+}
+
+function discoveryNotes(discovery: Discovery): string[] {
+  const notes = discovery.skippedDirectories.map(
+    (skipped) => `directory ${skipped.directoryId} is skipped: ${skipped.reason}`,
+  );
+  if (discovery.secret.exists && discovery.secret.pendingVersionId !== undefined) {
+    notes.push(
+      `secret version ${discovery.secret.pendingVersionId} is AWSPENDING from an unfinished rotation; ` +
+        "this plan uses AWSCURRENT",
+    );
+  }
+  return notes;
+}
+
+/**
+ * Compares what the configuration wants with what discovery found and returns the
+ * plan: every action with its reason, and the problems that forbid applying it.
+ * Pure: no I/O, and the clock comes in as `now`.
+ *
+ * @throws {InvalidInput} when `now` is not a date-time.
+ *
+ * @example
+ * ```ts
+ * const plan = planChanges({ desired, discovery, now: "2026-01-10T12:00:00.000Z" });
+ * if (plan.problems.length > 0) throw new Error(plan.summary.join("\n"));
+ * plan.changeCount; // 0 when everything already agrees
+ * ```
+ */
+export function planChanges(options: { desired: DesiredSettings; discovery: Discovery; now: string }): Plan {
+  const { desired, discovery } = options;
+  const nowMs = Date.parse(options.now);
+  if (Number.isNaN(nowMs))
+    throw new InvalidInput(`now must be an ISO 8601 date-time, got ${JSON.stringify(options.now)}`);
+  const { namePrefix } = desired;
+  const eligible = assessEligibility(discovery);
+  const secret = planSecret(discovery.secret);
+  const ruleplan = planSecurityGroupRules({ namePrefix, port: desired.radius.port, ...eligible });
+  const clientPlan = planNpsClients({ namePrefix, directories: eligible.directories });
+  const npsServers = planNpsServers({
+    npsServers: eligible.npsServers,
+    clients: clientPlan.clients,
+    secret: secret.target,
+    adGroup: desired.nps.adGroup,
+    namePrefix,
+    refreshHours: desired.nps.refreshHours,
+    nowMs,
+  });
+  const directories = planDirectories({ ...eligible, radius: desired.radius, secret: secret.target });
+  const body = {
+    secret: secret.action,
+    securityGroupRules: ruleplan.rules,
+    npsClients: clientPlan.clients,
+    npsServers,
+    directories,
+    problems: eligible.problems,
+    notes: [...discoveryNotes(discovery), ...ruleplan.notes, ...clientPlan.notes],
+  };
+  const changeCount =
+    (secret.target.create ? 1 : 0) +
+    body.securityGroupRules.length +
+    npsServers.filter((server) => server.action === "push").length +
+    directories.filter((directory) => directory.action !== "none").length;
+  return { ...body, changeCount, summary: summarisePlan(body) };
+}
