@@ -73,6 +73,8 @@ export const ConfigSchema = z
     RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(600, 30, 3600),
     RADIUS_SYNC_POLL_SECONDS: integer(15, 1, 300),
     RADIUS_SYNC_NPS_REFRESH_HOURS: integer(24, 0, 8760),
+    RADIUS_SYNC_LOCK_TTL_SECONDS: integer(7500, 60, 86400),
+    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: integer(3600, 30, 86400),
   })
   .refine((env) => env.RADIUS_SYNC_NPS_INSTANCE_IDS.length > 0 || env.RADIUS_SYNC_NPS_TAG !== undefined, {
     message: "set RADIUS_SYNC_NPS_INSTANCE_IDS and/or RADIUS_SYNC_NPS_TAG to select the NPS servers",
@@ -97,6 +99,10 @@ export const ConfigSchema = z
     namePrefix: env.RADIUS_SYNC_NAME_PREFIX,
     secret: { name: env.RADIUS_SYNC_SECRET_NAME, length: env.RADIUS_SYNC_SECRET_LENGTH },
     stateTable: env.RADIUS_SYNC_STATE_TABLE,
+    lock: {
+      ttlSeconds: env.RADIUS_SYNC_LOCK_TTL_SECONDS,
+      maxWaitSeconds: env.RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS,
+    },
     waits: {
       pollSeconds: env.RADIUS_SYNC_POLL_SECONDS,
       maxRadiusWaitSeconds: env.RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS,

@@ -37,3 +37,12 @@ export type Run = z.infer<typeof Run>;
 /** The state every step after validation receives: `{ run, … }`. */
 export const WithRun = z.object({ run: Run });
 export type WithRun = z.infer<typeof WithRun>;
+
+/** Where an execution stands with the mutation lock; carried through the plan so the loop knows. */
+export const LockState = z.object({
+  status: z.enum(["none", "acquired", "queued", "coalesced"]),
+  attempt: z.number().int().min(0),
+  pollSeconds: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+export type LockState = z.infer<typeof LockState>;

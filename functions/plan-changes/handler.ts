@@ -5,17 +5,17 @@ import { getConfig } from "../../shared/config.js";
 import { Discovery } from "../../shared/core/model.js";
 import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
-import { Run } from "../../shared/run.js";
+import { LockState, Run } from "../../shared/run.js";
 import { planRun } from "../../shared/steps/plan-step.js";
 
-const Input = z.object({ run: Run, discovery: Discovery });
+const Input = z.object({ run: Run, lock: LockState, discovery: Discovery });
 
-/** Pure planning: desired vs discovered → the plan (dry run) or the work to apply. */
-export const handler = middy(async ({ run, discovery }: z.infer<typeof Input>) => {
+/** Pure planning: desired vs discovered → the plan (dry run) or the work to apply; the lock state passes through. */
+export const handler = middy(async ({ run, lock, discovery }: z.infer<typeof Input>) => {
   const result = planRun({ config: getConfig(), run, discovery });
   const summary = "plan" in result ? result.plan.summary : result.work.summary;
   logger.info("plan made", { dryRun: run.dryRun, summary });
-  return result;
+  return { ...result, lock };
 })
   .use(injectLambdaContext(logger))
   .use(correlateExecution())
