@@ -100,6 +100,8 @@ export async function runWorkflow(
     taskOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
     executionName?: string;
     onEvent?: (event: EventLog) => void;
+    /** Milliseconds a Wait state really waits (default 0), e.g. to keep a polling loop from spinning. */
+    waitMs?: Record<string, number>;
   } = {},
 ): Promise<WorkflowResult> {
   const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
@@ -119,6 +121,7 @@ export async function runWorkflow(
     };
   }
   Object.assign(handlers, options.taskOverrides);
+  Object.assign(waits, options.waitMs);
   executionCounter += 1;
   const executionName = options.executionName ?? `test-${executionCounter}`;
   const machine = new StateMachine(deployableDefinition(definition) as unknown as Definition, {

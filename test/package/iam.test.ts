@@ -1,0 +1,251 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CfnTemplate } from "../support/package-template.js";
+import { packageService, resourceById, resourcesOfType } from "../support/package-template.js";
+import { repositoryRoot } from "../support/paths.js";
+
+const arn = (service: string, resource: string) =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+
+/** The one secret radius-sync manages; `-??????` is the random suffix Secrets Manager appends. */
+const SECRET = arn("secretsmanager", "secret:radius-sync/shared-secret-??????");
+const DIRECTORIES = arn("ds", "directory/*");
+const SECURITY_GROUPS = arn("ec2", "security-group/*");
+const TABLE = "StateTable.Arn";
+const ANY = "*";
+
+/** The lock items' keys, as shared/aws/lock.ts writes them. */
+const LOCK_KEYS = ["lock#mutation", "lock#queue"];
+
+/** A resource granted only under a condition, in the form {@link permissionsOf} reports it. */
+const when = (resource: string, condition: object) => `${resource} when ${JSON.stringify(condition)}`;
+const onlyKeys = (keys: string[]) => ({ "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": keys } });
+const onlyKeysLike = (patterns: string[]) => ({
+  "ForAllValues:StringLike": { "dynamodb:LeadingKeys": patterns },
+});
+
+/**
+ * Actions allowed on Resource "*", each because AWS offers no resource-level permission for it
+ * (Service Authorization Reference: the action lists no resource type).
+ */
+const wildcardReasons: Readonly<Record<string, string>> = {
+  "workspaces:DescribeWorkspaceDirectories": "a list call; no resource type",
+  "ds:DescribeDirectories": "a list call; no resource type",
+  "ec2:DescribeSecurityGroups": "EC2 Describe* calls support no resource-level permissions",
+  "ssm:DescribeInstanceInformation": "a list call; no resource type",
+  "ssm:GetCommandInvocation": "no resource type",
+  "secretsmanager:GetRandomPassword": "generates a string; touches no resource",
+  "xray:PutTraceSegments": "X-Ray has no resource-level permissions",
+  "xray:PutTelemetryRecords": "X-Ray has no resource-level permissions",
+  "xray:GetSamplingRules": "X-Ray has no resource-level permissions (state machine tracing)",
+  "xray:GetSamplingTargets": "X-Ray has no resource-level permissions (state machine tracing)",
+  // The state machine role's log delivery: CloudWatch Logs vended-log APIs accept only "*".
+  "logs:CreateLogDelivery": "vended-log delivery API; only *",
+  "logs:GetLogDelivery": "vended-log delivery API; only *",
+  "logs:UpdateLogDelivery": "vended-log delivery API; only *",
+  "logs:DeleteLogDelivery": "vended-log delivery API; only *",
+  "logs:ListLogDeliveries": "vended-log delivery API; only *",
+  "logs:PutResourcePolicy": "account-level log resource policy; only *",
+  "logs:DescribeResourcePolicies": "account-level list call; only *",
+  "logs:DescribeLogGroups": "a list call; only *",
+};
+
+/** Every role gets these: its own log group, and X-Ray for Powertools Tracer. */
+const baseline = (functionName: string): Record<string, string[]> => {
+  const logGroup = arn("logs", `log-group:/aws/lambda/radius-sync-ci-${functionName}:*:*`);
+  return {
+    "logs:CreateLogStream": [logGroup],
+    "logs:CreateLogGroup": [logGroup],
+    "logs:PutLogEvents": [logGroup],
+    "xray:PutTraceSegments": [ANY],
+    "xray:PutTelemetryRecords": [ANY],
+  };
+};
+
+/** Per function key: every action its role allows, and on which resources (besides the baseline). */
+const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = {
+  acquireLock: {
+    "dynamodb:PutItem": [when(TABLE, onlyKeys(LOCK_KEYS))],
+    "dynamodb:DeleteItem": [when(TABLE, onlyKeys(LOCK_KEYS))],
+  },
+  releaseLock: {
+    "dynamodb:DeleteItem": [when(TABLE, onlyKeys(LOCK_KEYS))],
+  },
+  validateInput: {},
+  discover: {
+    "workspaces:DescribeWorkspaceDirectories": [ANY],
+    "ds:DescribeDirectories": [ANY],
+    "ds:ListTagsForResource": [DIRECTORIES],
+    "ec2:DescribeSecurityGroups": [ANY],
+    "ssm:DescribeInstanceInformation": [ANY],
+    "secretsmanager:DescribeSecret": [SECRET],
+    "dynamodb:BatchGetItem": [TABLE],
+    "dynamodb:GetItem": [TABLE],
+  },
+  planChanges: {},
+  ensureSecret: {
+    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:CreateSecret": [SECRET],
+    "secretsmanager:GetRandomPassword": [ANY],
+  },
+  applySecurityGroupRules: {
+    "ec2:AuthorizeSecurityGroupIngress": [SECURITY_GROUPS],
+    "ec2:RevokeSecurityGroupIngress": [SECURITY_GROUPS],
+    "ec2:DescribeSecurityGroups": [ANY],
+  },
+  sendNpsCommand: {
+    "ssm:SendCommand": [
+      arn("ssm", `document/\${NpsSyncDocument}`),
+      arn("ec2", "instance/*"),
+      arn("ssm", "managed-instance/*"),
+    ],
+  },
+  checkNpsCommand: {
+    "ssm:GetCommandInvocation": [ANY],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
+  },
+  updateDirectoryRadius: {
+    "ds:EnableRadius": [DIRECTORIES],
+    "ds:UpdateRadius": [DIRECTORIES],
+    "secretsmanager:GetSecretValue": [SECRET],
+  },
+  checkRadiusStatus: {
+    "ds:DescribeDirectories": [ANY],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["directory#*"]))],
+  },
+};
+
+interface Statement {
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: object;
+}
+
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** A Resource entry as comparable text: "*", the Fn::Sub pattern, or "LogicalId.Attribute". */
+function describeResource(resource: unknown): string {
+  if (typeof resource === "string") return resource;
+  const value = resource as { "Fn::Sub"?: unknown; "Fn::GetAtt"?: string[]; Ref?: string };
+  if (typeof value["Fn::Sub"] === "string") return value["Fn::Sub"];
+  if (value["Fn::GetAtt"]) return value["Fn::GetAtt"].join(".");
+  if (value.Ref) return `Ref:${value.Ref}`;
+  return JSON.stringify(resource);
+}
+
+type Policies = Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined;
+
+function statementsOf(template: CfnTemplate, roleId: string): Statement[] {
+  const policies = resourceById(template, roleId).Properties?.Policies as Policies;
+  return (policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+/** action → sorted resources (each with its statement's condition), merged over a role's statements. */
+function permissionsOf(statements: Statement[]): Record<string, string[]> {
+  const permissions: Record<string, string[]> = {};
+  for (const statement of statements) {
+    const resources = asList(statement.Resource).map((resource) =>
+      statement.Condition === undefined
+        ? describeResource(resource)
+        : when(describeResource(resource), statement.Condition),
+    );
+    for (const action of asList(statement.Action)) {
+      permissions[action] = [...(permissions[action] ?? []), ...resources].sort();
+    }
+  }
+  return permissions;
+}
+
+const functionLogicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
+
+function roleOf(template: CfnTemplate, functionKey: string): string {
+  const role = resourceById(template, functionLogicalId(functionKey)).Properties?.Role as {
+    "Fn::GetAtt": string[];
+  };
+  return role["Fn::GetAtt"][0] ?? "";
+}
+
+describe("IAM in the packaged template", () => {
+  let template: CfnTemplate;
+
+  beforeAll(async () => {
+    ({ template } = await packageService());
+  });
+
+  it("gives each function a role of its own", () => {
+    const roles = Object.keys(expectedPermissions).map((key) => roleOf(template, key));
+
+    expect(new Set(roles).size).toBe(roles.length);
+    for (const role of roles) expect(resourceById(template, role).Type).toBe("AWS::IAM::Role");
+  });
+
+  it.each(Object.entries(expectedPermissions))("lets %s do exactly its job and no more", (key, expected) => {
+    const statements = statementsOf(template, roleOf(template, key));
+    const sortedExpected = Object.fromEntries(
+      Object.entries({ ...baseline(key), ...expected }).map(([action, resources]) => [
+        action,
+        [...resources].sort(),
+      ]),
+    );
+
+    expect(permissionsOf(statements)).toEqual(sortedExpected);
+    for (const statement of statements) {
+      expect(statement).toMatchObject({ Effect: "Allow" });
+      expect(statement).not.toHaveProperty("NotAction");
+      expect(statement).not.toHaveProperty("NotResource");
+    }
+  });
+
+  it("uses no wildcard action, and Resource * only where AWS allows nothing narrower", () => {
+    for (const [roleId] of resourcesOfType(template, "AWS::IAM::Role")) {
+      const permissions = permissionsOf(statementsOf(template, roleId));
+      for (const [action, resources] of Object.entries(permissions)) {
+        expect(action).not.toContain("*");
+        if (resources.includes(ANY)) expect(wildcardReasons, action).toHaveProperty([action]);
+      }
+    }
+  });
+
+  it("lets the state machine invoke this service's functions only", () => {
+    const invoke = statementsOf(template, "ReconcileStateMachineRole").filter((statement) =>
+      asList(statement.Action).includes("lambda:InvokeFunction"),
+    );
+    const functions = new Set(resourcesOfType(template, "AWS::Lambda::Function").map(([id]) => id));
+
+    const targets = invoke.flatMap((statement) => asList(statement.Resource));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) {
+      const text = JSON.stringify(target);
+      expect(text).not.toBe('"*"');
+      expect(
+        [...functions].some((id) => text.includes(`"${id}"`)),
+        text,
+      ).toBe(true);
+    }
+  });
+
+  it("scopes DynamoDB writes to the item keys the code writes", async () => {
+    const lockSource = await readFile(join(repositoryRoot, "shared/aws/lock.ts"), "utf8");
+    const tableSource = await readFile(join(repositoryRoot, "shared/aws/state-table.ts"), "utf8");
+
+    // The IAM conditions repeat the code's keys; these catch a key renamed on one side only.
+    expect([...new Set([...lockSource.matchAll(/"(lock#[a-z-]+)"/g)].map(([, key]) => key))].sort()).toEqual(
+      LOCK_KEYS,
+    );
+    expect([...tableSource.matchAll(/`([a-z]+)#\$\{/g)].map(([, prefix]) => prefix).sort()).toEqual([
+      "directory",
+      "nps",
+    ]);
+  });
+
+  it("leaves the framework's shared Lambda role unused", () => {
+    const used = new Set(Object.keys(expectedPermissions).map((key) => roleOf(template, key)));
+
+    expect(used).not.toContain("IamRoleLambdaExecution");
+  });
+});
