@@ -2,14 +2,20 @@ import { describe, expect, it } from "vitest";
 import { runWorkflow, type WorkflowResult } from "../support/workflow.js";
 import { prepareWorld } from "../support/world.js";
 
-type StateEvent = { type: string; timestamp: number; state: { name: string; output?: { lock?: { status?: string } } } };
+type StateEvent = {
+  type: string;
+  timestamp: number;
+  state: { name: string; output?: { lock?: { status?: string } } };
+};
 
 /** When an execution held the lock: from the AcquireLock that acquired it to the state that released it. */
 function lockInterval(result: WorkflowResult): [number, number] | undefined {
   const events = result.events as unknown as StateEvent[];
   const acquired = events.find(
     (event) =>
-      event.type === "StateExited" && event.state.name === "AcquireLock" && event.state.output?.lock?.status === "acquired",
+      event.type === "StateExited" &&
+      event.state.name === "AcquireLock" &&
+      event.state.output?.lock?.status === "acquired",
   );
   if (!acquired) return undefined;
   const released = events.find(
@@ -47,7 +53,9 @@ describe("twenty executions started at once", () => {
     expect(intervals.length).toBeGreaterThanOrEqual(1);
     expect(intervals.length).toBeLessThanOrEqual(2);
     for (let index = 1; index < intervals.length; index += 1) {
-      expect(intervals[index]?.[0]).toBeGreaterThanOrEqual(intervals[index - 1]?.[1] ?? Number.POSITIVE_INFINITY);
+      expect(intervals[index]?.[0]).toBeGreaterThanOrEqual(
+        intervals[index - 1]?.[1] ?? Number.POSITIVE_INFINITY,
+      );
     }
     const estateChanges = world.calls.mutatingCalls().filter((call) => call.service !== "dynamodb");
     expect(estateChanges.map((call) => call.operation).sort()).toEqual([

@@ -9,7 +9,9 @@ import { prepareWorld, type World } from "../support/world.js";
 const tableName = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
 
 async function lockItem(key = "lock#mutation") {
-  const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } } }));
+  const { Item } = await clients.dynamodb.send(
+    new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } } }),
+  );
   return Item;
 }
 
@@ -37,7 +39,9 @@ describe("the mutation lock", () => {
     const result = await runWorkflow({ mode: "reconcile" });
 
     expect(result.status, result.cause).toBe("SUCCEEDED");
-    expect(world.calls.callsTo("PutItem").some((call) => JSON.stringify(call.input).includes("lock#mutation"))).toBe(true);
+    expect(
+      world.calls.callsTo("PutItem").some((call) => JSON.stringify(call.input).includes("lock#mutation")),
+    ).toBe(true);
     expect(await lockItem()).toBeUndefined();
   });
 
@@ -52,7 +56,10 @@ describe("the mutation lock", () => {
   });
 
   it("is released through Catch when a step fails", async () => {
-    world.invocations.setOutcome(world.estate.npsServers[0].instanceId, { status: "Failed", standardErrorContent: "boom" });
+    world.invocations.setOutcome(world.estate.npsServers[0].instanceId, {
+      status: "Failed",
+      standardErrorContent: "boom",
+    });
 
     const result = await runWorkflow({ mode: "reconcile" });
 
@@ -63,7 +70,10 @@ describe("the mutation lock", () => {
   });
 
   it("left expired by a crashed execution is taken over", async () => {
-    await plantLock("arn:aws:states:us-east-1:123456789012:execution:radius-sync:crashed", Math.floor(Date.now() / 1000) - 1);
+    await plantLock(
+      "arn:aws:states:us-east-1:123456789012:execution:radius-sync:crashed",
+      Math.floor(Date.now() / 1000) - 1,
+    );
 
     const result = await runWorkflow({ mode: "reconcile" });
 
