@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 
 /**
  * The product's structured logger. Log identifiers (directory ids, instance ids, command ids,
@@ -10,3 +11,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
  * ```
  */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "radius-sync" });
+
+/**
+ * The product's CloudWatch metrics (embedded metric format): DriftFound, ChangesApplied,
+ * ExecutionFailed, ExecutionDurationMs. Values are counts and durations, never identifiers or secrets.
+ *
+ * @example
+ * ```ts
+ * metrics.addMetric("ChangesApplied", MetricUnit.Count, 3);
+ * ```
+ */
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "RadiusSync",
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "radius-sync",
+});

@@ -1,16 +1,32 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { z } from "zod";
 import { getConfig } from "../../shared/config.js";
 import { parseInput } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
-import { dropLock } from "../../shared/steps/lock.js";
+import { logger, metrics } from "../../shared/observability.js";
+import { finishExecution } from "../../shared/steps/finish-execution.js";
 
-const Input = z.object({ executionId: z.string().min(1), result: z.unknown() });
+const Input = z.object({
+  executionId: z.string().min(1),
+  startedAt: z.string().optional(),
+  result: z
+    .object({
+      changed: z.boolean().optional(),
+      changeCount: z.number().optional(),
+      summary: z.array(z.string()).optional(),
+    })
+    .passthrough(),
+  failure: z.object({ Error: z.string().optional(), Cause: z.unknown() }).optional(),
+});
 
-/** Releases this execution's lock on every exit path and passes the execution's result through. */
-export const handler = middy(async ({ executionId, result }: z.infer<typeof Input>) =>
-  dropLock({ config: getConfig(), executionId, result }),
+/**
+ * Every exit path that may hold the lock ends here: releases it, records metrics, publishes the
+ * result event when something changed or failed, and passes the execution's result through.
+ */
+export const handler = middy(async (input: z.infer<typeof Input>) =>
+  finishExecution({ config: getConfig(), ...input, nowMs: Date.now() }),
 )
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .use(parseInput(Input));

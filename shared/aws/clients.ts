@@ -1,6 +1,7 @@
 import { DirectoryServiceClient } from "@aws-sdk/client-directory-service";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
@@ -25,6 +26,7 @@ export const clients = {
   ssm: new SSMClient({}),
   secretsManager: new SecretsManagerClient({}),
   dynamodb: new DynamoDBClient({}),
+  eventBridge: new EventBridgeClient({}),
 };
 
 /** The shape of {@link clients}; adapters accept it (or a part of it) for injection. */

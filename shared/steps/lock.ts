@@ -52,25 +52,3 @@ export async function takeLock(options: {
   logger.info("mutation lock", { outcome, attempt });
   return { status: outcome, attempt, pollSeconds, reason: reasons[outcome] };
 }
-
-/**
- * Releases the lock this execution holds (a no-op when it holds none), passing `result` through as
- * the state's output so that releasing can be the last step.
- *
- * @example
- * ```ts
- * return await dropLock({ config, executionId, result: { changed: false } });
- * ```
- */
-export async function dropLock<Result>(options: {
-  config: Readonly<Config>;
-  executionId: string;
-  result: Result;
-}): Promise<Result> {
-  const { released } = await releaseMutationLock({
-    tableName: options.config.stateTable,
-    owner: options.executionId,
-  });
-  logger.info("mutation lock released", { released });
-  return options.result;
-}

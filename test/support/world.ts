@@ -42,3 +42,19 @@ export async function prepareWorld() {
 
 /** What {@link prepareWorld} returns. */
 export type World = Awaited<ReturnType<typeof prepareWorld>>;
+
+/**
+ * The mutating calls that change the estate, leaving out radius-sync's own bookkeeping: its state
+ * table (records, lock) and its result events.
+ *
+ * @example
+ * ```ts
+ * expect(estateChanges(world)).toEqual(["SendCommand"]);
+ * ```
+ */
+export function estateChanges(world: World): string[] {
+  return world.calls
+    .mutatingCalls()
+    .filter((call) => call.service !== "dynamodb" && call.service !== "eventBridge")
+    .map((call) => call.operation);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runWorkflow, type WorkflowResult } from "../support/workflow.js";
-import { prepareWorld } from "../support/world.js";
+import { estateChanges, prepareWorld } from "../support/world.js";
 
 type StateEvent = {
   type: string;
@@ -57,8 +57,7 @@ describe("twenty executions started at once", () => {
         intervals[index - 1]?.[1] ?? Number.POSITIVE_INFINITY,
       );
     }
-    const estateChanges = world.calls.mutatingCalls().filter((call) => call.service !== "dynamodb");
-    expect(estateChanges.map((call) => call.operation).sort()).toEqual([
+    expect(estateChanges(world).sort()).toEqual([
       "AuthorizeSecurityGroupIngress",
       "AuthorizeSecurityGroupIngress",
       "CreateSecret",

@@ -4,7 +4,7 @@ import { clients } from "../../shared/aws/clients.js";
 import { radiusSyncEnvironment } from "../support/environment.js";
 import { readDirectoryRadius } from "../support/inspect.js";
 import { runWorkflow, type WorkflowResult } from "../support/workflow.js";
-import { prepareWorld, type World } from "../support/world.js";
+import { estateChanges, prepareWorld, type World } from "../support/world.js";
 
 const tableName = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
 
@@ -93,6 +93,6 @@ describe("the mutation lock", () => {
     expect(enteredStates(result).filter((name) => name === "AcquireLock")).toHaveLength(3600 / 15);
     expect((await lockItem())?.owner?.S).toBe(holder);
     expect(await lockItem("lock#queue")).toBeUndefined();
-    expect(world.calls.mutatingCalls().filter((call) => call.service !== "dynamodb")).toEqual([]);
+    expect(estateChanges(world)).toEqual([]);
   });
 });

@@ -39,7 +39,11 @@ const malformedInputs: Array<[label: string, input: unknown, named: string[]]> =
   ["directory id number", { mode: "reconcile", directoryIds: [12] }, ["directoryIds.0"]],
   ["directory id null", { mode: "reconcile", directoryIds: [null] }, ["directoryIds.0"]],
   ["directory id empty", { mode: "reconcile", directoryIds: [""] }, ["directoryIds.0"]],
-  ["directory id upper case", { mode: "reconcile", directoryIds: ["d-0123456789".toUpperCase()] }, ["directoryIds.0"]],
+  [
+    "directory id upper case",
+    { mode: "reconcile", directoryIds: ["d-0123456789".toUpperCase()] },
+    ["directoryIds.0"],
+  ],
   ["directory id too short", { mode: "reconcile", directoryIds: ["d-012345678"] }, ["directoryIds.0"]],
   ["directory id too long", { mode: "reconcile", directoryIds: ["d-01234567890"] }, ["directoryIds.0"]],
   ["directory id not hex", { mode: "reconcile", directoryIds: ["d-012345678g"] }, ["directoryIds.0"]],
@@ -51,7 +55,11 @@ const malformedInputs: Array<[label: string, input: unknown, named: string[]]> =
   ["directory id with newline", { mode: "reconcile", directoryIds: ["d-0123456789\n"] }, ["directoryIds.0"]],
   ["second directory id bad", { mode: "reconcile", directoryIds: [validId, "nope"] }, ["directoryIds.1"]],
   ["directory id nested array", { mode: "reconcile", directoryIds: [[validId]] }, ["directoryIds.0"]],
-  ["every field bad", { mode: "x", dryRun: "no", directoryIds: "d", extra: 1 }, ["mode", "dryRun", "directoryIds", "extra"]],
+  [
+    "every field bad",
+    { mode: "x", dryRun: "no", directoryIds: "d", extra: 1 },
+    ["mode", "dryRun", "directoryIds", "extra"],
+  ],
   ["input is an array", [{ mode: "reconcile" }], ["input"]],
   ["input is a string", "reconcile", ["input"]],
   ["input is a number", 42, ["input"]],
@@ -72,13 +80,16 @@ describe("a manual start with a malformed input", () => {
     expect(malformedInputs.length).toBeGreaterThanOrEqual(50);
   });
 
-  it.each(malformedInputs)("fails at once with InvalidInput naming the bad field: %s", async (_label, input, named) => {
-    const result = await runWorkflow(input);
+  it.each(malformedInputs)(
+    "fails at once with InvalidInput naming the bad field: %s",
+    async (_label, input, named) => {
+      const result = await runWorkflow(input);
 
-    expect(result.status).toBe("FAILED");
-    expect(result.error).toBe("InvalidInput");
-    for (const field of named) expect(result.cause).toContain(field);
-    expect(result.cause).not.toContain("hunter2hunter2");
-    expect(world.calls.calls).toEqual([]);
-  });
+      expect(result.status).toBe("FAILED");
+      expect(result.error).toBe("InvalidInput");
+      for (const field of named) expect(result.cause).toContain(field);
+      expect(result.cause).not.toContain("hunter2hunter2");
+      expect(world.calls.calls).toEqual([]);
+    },
+  );
 });

@@ -3,16 +3,10 @@ import { radiusSyncEnvironment } from "../support/environment.js";
 import { readDirectoryRadius, readSecret, readUdpRules } from "../support/inspect.js";
 import { addForeignIngressRule, addSecondDirectory } from "../support/seed.js";
 import { runWorkflow } from "../support/workflow.js";
-import { prepareWorld, type World } from "../support/world.js";
+import { estateChanges, prepareWorld, type World } from "../support/world.js";
 
 const sorted = (values: Iterable<string>) => [...values].sort();
 const mutatingOperations = (world: World) => world.calls.mutatingCalls().map((call) => call.operation);
-/** Changes to the estate itself: everything mutating except radius-sync's own state table (records, lock). */
-const estateChanges = (world: World) =>
-  world.calls
-    .mutatingCalls()
-    .filter((call) => call.service !== "dynamodb")
-    .map((call) => call.operation);
 
 describe("reconcile on an unconfigured estate", () => {
   let world: World;
@@ -40,6 +34,11 @@ describe("reconcile on an unconfigured estate", () => {
     const [enable] = world.calls.callsTo("EnableRadius");
     expect(enable?.input.RadiusSettings).toMatchObject({ SharedSecret: current.value });
     expect(current.value).toHaveLength(64);
+    const [event] = world.calls.callsTo("PutEvents");
+    const entry = (event?.input.Entries as Array<{ Source: string; Detail: string }>)[0];
+    expect(entry?.Source).toBe("radius-sync");
+    expect(JSON.parse(entry?.Detail ?? "{}")).toMatchObject({ status: "SUCCEEDED", changed: true });
+    expect(entry?.Detail).not.toContain(current.value);
   });
 
   it("sends one SSM command with the project's document to both NPS servers, listing both ConnectIps and no secret", async () => {
