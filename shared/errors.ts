@@ -39,6 +39,8 @@ export class NpsServerNotWindows extends RadiusSyncError {}
 export class NpsCommandFailed extends RadiusSyncError {}
 /** The NPS configuration command did not finish within the configured maximum wait. */
 export class NpsCommandTimedOut extends RadiusSyncError {}
+/** An NPS server's RADIUS clients do not hold the expected secret version (their proof differs or is missing). */
+export class NpsSecretMismatch extends RadiusSyncError {}
 /** Directory Service reported RadiusStatus Failed after Enable/UpdateRadius. */
 export class RadiusUpdateFailed extends RadiusSyncError {}
 /** RadiusStatus did not reach Completed within the configured maximum wait. */
@@ -47,6 +49,8 @@ export class RadiusUpdateTimedOut extends RadiusSyncError {}
 export class SecretInvalid extends RadiusSyncError {}
 /** An AWS API throttled us or failed transiently; the state machine retries these. */
 export class AwsThrottled extends RadiusSyncError {}
+/** A rotation failed and so did its rollback: the sides may disagree until the next reconcile. */
+export class RollbackFailed extends RadiusSyncError {}
 /** Another execution holds the mutation lock. */
 export class LockHeld extends RadiusSyncError {}
 
@@ -63,11 +67,13 @@ const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
     NpsServerNotWindows,
     NpsCommandFailed,
     NpsCommandTimedOut,
+    NpsSecretMismatch,
     RadiusUpdateFailed,
     RadiusUpdateTimedOut,
     SecretInvalid,
     AwsThrottled,
     LockHeld,
+    RollbackFailed,
   ].map((errorClass) => [errorClass.name, errorClass]),
 );
 

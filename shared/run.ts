@@ -12,7 +12,7 @@ import { DirectoryId } from "./core/model.js";
  */
 export const ExecutionInput = z
   .object({
-    mode: z.literal("reconcile", { error: 'must be "reconcile"' }),
+    mode: z.enum(["reconcile", "rotate"], { error: 'must be "reconcile" or "rotate"' }),
     dryRun: z.boolean({ error: "must be true or false" }).default(false),
     directoryIds: z
       .array(DirectoryId)
@@ -26,7 +26,7 @@ export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 /** The validated input plus the execution's identity and clock, carried by every step. */
 export const Run = z.object({
-  mode: z.literal("reconcile"),
+  mode: z.enum(["reconcile", "rotate"]),
   dryRun: z.boolean(),
   directoryIds: z.array(DirectoryId).optional(),
   executionId: z.string().min(1),

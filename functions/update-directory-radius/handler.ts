@@ -1,6 +1,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { z } from "zod";
+import { getConfig } from "../../shared/config.js";
 import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
 import { Run } from "../../shared/run.js";
@@ -14,8 +15,8 @@ const Input = z.object({
 });
 
 /** EnableRadius or UpdateRadius on one directory; the secret is read here and goes only to the API. */
-export const handler = middy(async ({ directory, secret }: z.infer<typeof Input>) =>
-  updateDirectoryRadius({ directory, secret }),
+export const handler = middy(async ({ run, directory, secret }: z.infer<typeof Input>) =>
+  updateDirectoryRadius({ directory, secret, tableName: getConfig().stateTable, startedAt: run.startedAt }),
 )
   .use(injectLambdaContext(logger))
   .use(correlateExecution())

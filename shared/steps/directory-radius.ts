@@ -27,14 +27,27 @@ export interface DirectoryChange {
  *
  * @example
  * ```ts
- * await updateDirectoryRadius({ directory, secret: { arn, versionId } });
+ * await updateDirectoryRadius({ directory, secret: { arn, versionId }, tableName, startedAt: run.startedAt });
  * ```
  */
 export async function updateDirectoryRadius(options: {
   directory: DirectoryChange;
   secret: { arn: string; versionId: string };
+  tableName: string;
+  startedAt: string;
 }): Promise<{ directoryId: string; action: "enable" | "update" }> {
-  const { directory, secret } = options;
+  const { directory, secret, tableName, startedAt } = options;
+  // Until RadiusStatus says Completed, nobody knows which secret the directory holds: a failure from
+  // here on must make the next reconcile update it again, not trust an older record.
+  await writeDirectoryRecord({
+    tableName,
+    directoryId: directory.directoryId,
+    record: {
+      secretVersionId: `unconfirmed:${secret.versionId}`,
+      settingsFingerprint: "unconfirmed",
+      appliedAt: startedAt,
+    },
+  });
   const sharedSecret = await readSharedSecret({ secretArn: secret.arn, versionId: secret.versionId });
   const problems = validateSharedSecret(sharedSecret);
   if (problems.length > 0) {

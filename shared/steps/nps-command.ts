@@ -3,9 +3,10 @@ import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import { npsFingerprint } from "../core/plan.js";
 import { NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
-import { parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
+import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
+import { verifySecretProofs } from "./rotation.js";
 
 /** The region is the secret ARN's fourth field: the NPS host reads the secret from there. */
 function regionOf(secretArn: string): string {
@@ -30,9 +31,12 @@ export async function sendNpsCommand(options: {
   secret: { arn: string; versionId: string };
   instanceIds: string[];
   clients: Array<{ name: string; ip: string }>;
-}): Promise<{ targets: Array<{ instanceId: string; commandId: string }> }> {
+}): Promise<{ targets: Array<{ instanceId: string; commandId: string; nonce: string }> }> {
   const { config, run, secret } = options;
+  // A fresh nonce per command: the hosts prove which secret they hold without revealing it.
+  const nonce = createSecretProofNonce();
   const parameters = renderNpsCommandParameters({
+    nonce,
     secretArn: secret.arn,
     secretVersion: secret.versionId,
     region: regionOf(secret.arn),
@@ -40,6 +44,20 @@ export async function sendNpsCommand(options: {
     namePrefix: config.namePrefix,
     adGroup: config.nps.adGroup,
   });
+  // Until each server reports success, nobody knows what it holds: a failure from here on must make
+  // the next reconcile push again, not trust an older record.
+  for (const instanceId of options.instanceIds) {
+    await writeNpsRecord({
+      tableName: config.stateTable,
+      instanceId,
+      record: {
+        fingerprint: "unconfirmed",
+        secretVersionId: `unconfirmed:${secret.versionId}`,
+        clients: [],
+        appliedAt: run.startedAt,
+      },
+    });
+  }
   const commands = await sendDocumentCommand({
     documentName: config.nps.documentName,
     instanceIds: options.instanceIds,
@@ -48,7 +66,7 @@ export async function sendNpsCommand(options: {
     timeoutSeconds: config.waits.maxNpsWaitSeconds,
   });
   const targets = commands.flatMap((command) =>
-    command.instanceIds.map((instanceId) => ({ instanceId, commandId: command.commandId })),
+    command.instanceIds.map((instanceId) => ({ instanceId, commandId: command.commandId, nonce })),
   );
   logger.info("NPS command sent", {
     commands: commands.map((command) => command.commandId),
@@ -84,7 +102,8 @@ const pendingStatuses = new Set(["Pending", "InProgress", "Delayed"]);
 export async function checkNpsCommand(options: {
   config: Readonly<Config>;
   run: Run;
-  target: { instanceId: string; commandId: string };
+  target: { instanceId: string; commandId: string; nonce: string };
+  secretArn: string;
   secretVersionId: string;
   clients: Array<{ name: string; ip: string }>;
   attempt: number;
@@ -95,6 +114,18 @@ export async function checkNpsCommand(options: {
   const invocation = await getInvocation(target);
   if (invocation.status === "Success") {
     const summary = readSummary(invocation.standardOutput, target);
+    try {
+      await verifySecretProofs({
+        arn: options.secretArn,
+        versionId: options.secretVersionId,
+        nonce: target.nonce,
+        hmacs: summary.hmacs ?? {},
+        expectedClients: options.clients.map((client) => client.name),
+      });
+    } catch (error) {
+      if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;
+      throw error;
+    }
     await writeNpsRecord({
       tableName: config.stateTable,
       instanceId: target.instanceId,

@@ -2,8 +2,10 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Discovery } from "../core/model.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
+import { RotationServer, RotationStrategy } from "../core/rotation.js";
 import { createWorkflowError } from "../errors.js";
 import type { Run } from "../run.js";
+import { BaseRadiusSettings } from "./rotation-phases.js";
 
 /** The slice of the plan the apply states need, kept small for the Step Functions payload limit. */
 export const Work = z.object({
@@ -41,6 +43,15 @@ export const Work = z.object({
     }),
   ),
   waits: z.object({ pollSeconds: z.number(), maxNpsPolls: z.number(), maxRadiusPolls: z.number() }),
+  /** Present in rotate mode: what the rotation covers (every eligible NPS server and directory). */
+  rotation: z
+    .object({
+      strategy: RotationStrategy,
+      servers: z.array(RotationServer),
+      directoryIds: z.array(z.string()),
+      settings: BaseRadiusSettings,
+    })
+    .optional(),
 });
 export type Work = z.infer<typeof Work>;
 
@@ -77,9 +88,13 @@ export function planRun(options: {
   discovery: Discovery;
 }): { run: Run; plan: Plan } | { run: Run; work: Work } {
   const { config, run, discovery } = options;
-  const plan = restrictToRequested(
-    planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
-    run.directoryIds,
+  const plan = withRotation(
+    restrictToRequested(
+      planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
+      run.directoryIds,
+    ),
+    run,
+    discovery,
   );
   if (run.dryRun) return { run, plan };
   const [firstProblem] = plan.problems;
@@ -87,7 +102,20 @@ export function planRun(options: {
     const details = plan.problems.map((problem) => `${problem.error}: ${problem.message}`).join("; ");
     throw createWorkflowError(firstProblem.error, `nothing was changed: ${details}`);
   }
-  return { run, work: toWork(plan, config) };
+  return { run, work: toWork(plan, config, run.mode) };
+}
+
+/** In rotate mode the rotation is one more change, described with the secret's age. */
+function withRotation(plan: Plan, run: Run, discovery: Discovery): Plan {
+  if (run.mode !== "rotate") return plan;
+  const secret = discovery.secret;
+  const age =
+    secret.exists && secret.currentVersionCreatedAt
+      ? `; AWSCURRENT ${secret.currentVersionId} was created at ${secret.currentVersionCreatedAt} ` +
+        `(${Math.floor((Date.parse(run.startedAt) - Date.parse(secret.currentVersionCreatedAt)) / 86_400_000)} days before this run)`
+      : "";
+  const line = `rotate the shared secret${age}`;
+  return { ...plan, changeCount: plan.changeCount + 1, summary: [...plan.summary, line] };
 }
 
 /** With `directoryIds` in the input, only those directories (and their rules) are changed. */
@@ -104,7 +132,7 @@ function restrictToRequested(plan: Plan, directoryIds: string[] | undefined): Pl
   return { ...plan, directories, securityGroupRules, changeCount };
 }
 
-function toWork(plan: Plan, config: Readonly<Config>): Work {
+function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {
   const groups = new Map<string, Work["securityGroups"][number]>();
   for (const rule of plan.securityGroupRules) {
     const group = groups.get(rule.groupId) ?? {
@@ -132,7 +160,18 @@ function toWork(plan: Plan, config: Readonly<Config>): Work {
         ],
   );
   const { pollSeconds, maxNpsWaitSeconds, maxRadiusWaitSeconds } = config.waits;
+  const eligible = plan.directories.map((directory) => directory.directoryId);
+  const rotation =
+    runMode === "rotate"
+      ? {
+          strategy: config.rotation.strategy,
+          servers: plan.npsServers.map((server) => ({ instanceId: server.instanceId, ip: server.ipAddress })),
+          directoryIds: eligible,
+          settings: { ...config.radius },
+        }
+      : undefined;
   return {
+    ...(rotation ? { rotation } : {}),
     changeCount: plan.changeCount,
     summary: plan.summary,
     secret:

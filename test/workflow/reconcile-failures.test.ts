@@ -84,7 +84,7 @@ describe("reconcile stops at the first failing side and changes nothing after it
     expect((await readDirectoryRadius(world.estate.directory.directoryId)).settings).toBeUndefined();
   });
 
-  it("fails with RadiusUpdateFailed when the directory reports RadiusStatus Failed, and records nothing for it", async () => {
+  it("fails with RadiusUpdateFailed when the directory reports RadiusStatus Failed, and the next run updates it again", async () => {
     const { directoryId } = world.estate.directory;
     world.radiusStatus.setSequence(directoryId, ["Creating", "Failed"]);
 
@@ -93,11 +93,14 @@ describe("reconcile stops at the first failing side and changes nothing after it
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("RadiusUpdateFailed");
     expect(result.cause).toContain(directoryId);
-    const recorded = world.calls
-      .callsTo("PutItem")
-      .map((call) => (call.input.Item as { pk: { S: string } }).pk.S);
-    expect(recorded).not.toContain(`directory#${directoryId}`);
     expect(world.calls.callsTo("EnableRadius")).toHaveLength(1);
+    world.radiusStatus.clear(directoryId);
+    world.calls.reset();
+
+    const next = await runWorkflow({ mode: "reconcile" });
+
+    expect(next.status, next.cause).toBe("SUCCEEDED");
+    expect(world.calls.callsTo("UpdateRadius").map((call) => call.input.DirectoryId)).toEqual([directoryId]);
   });
 
   it("fails with RadiusUpdateTimedOut after exactly the configured number of status checks", async () => {

@@ -1,0 +1,42 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { getConfig } from "../../shared/config.js";
+import { planRotation } from "../../shared/core/rotation.js";
+import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { logger } from "../../shared/observability.js";
+import { Run } from "../../shared/run.js";
+import { Work } from "../../shared/steps/plan-step.js";
+import { startRotation } from "../../shared/steps/rotation.js";
+import { resolvePhases } from "../../shared/steps/rotation-phases.js";
+
+const Input = z.object({
+  run: Run,
+  secret: z.object({ arn: z.string(), versionId: z.string() }),
+  scope: Work.shape.rotation.unwrap(),
+});
+
+/** Puts the new secret version as AWSPENDING and plans the phases that move every side onto it. */
+export const handler = middy(async ({ run, secret, scope }: z.infer<typeof Input>) => {
+  const config = getConfig();
+  const started = await startRotation({
+    config,
+    run,
+    secret: { exists: true, name: config.secret.name, arn: secret.arn, currentVersionId: secret.versionId },
+  });
+  const plan = planRotation({
+    strategy: scope.strategy,
+    servers: scope.servers,
+    directoryIds: scope.directoryIds,
+  });
+  const phases = resolvePhases(plan.phases, {
+    ...started,
+    directoryIds: scope.directoryIds,
+    settings: scope.settings,
+  });
+  logger.info("rotation planned", { strategy: plan.strategy, phases: phases.length, reason: plan.reason });
+  return { ...started, strategy: plan.strategy, reason: plan.reason, phases };
+})
+  .use(injectLambdaContext(logger))
+  .use(correlateExecution())
+  .use(parseInput(Input));

@@ -1,0 +1,157 @@
+import { timingSafeEqual } from "node:crypto";
+import {
+  holderOf,
+  promotePendingVersion,
+  putPendingVersion,
+  readSharedSecret,
+  readStagingLabels,
+  removePendingLabel,
+} from "../aws/secrets.js";
+import type { Config } from "../config.js";
+import type { SecretState } from "../core/model.js";
+import { SECRET_EXCLUDED_CHARACTERS } from "../core/secret-policy.js";
+import { InvalidInput, NpsSecretMismatch } from "../errors.js";
+import { computeSecretProof } from "../nps/secret-proof.js";
+import { logger } from "../observability.js";
+import type { Run } from "../run.js";
+import { requestTokenFor } from "./ensure-secret.js";
+
+/**
+ * Stages this execution's new secret as AWSPENDING. The version id is derived from the execution
+ * id, so a retried or re-driven step resumes the same version instead of generating another. A
+ * pending version left by a crashed earlier run loses its label first: there is never more than
+ * one pending version, and a half-finished rotation is never promoted by someone else's run.
+ *
+ * @throws {InvalidInput} when the secret does not exist yet (a reconcile creates it first).
+ *
+ * @example
+ * ```ts
+ * const rotation = await startRotation({ config, run, secret: discovery.secret });
+ * // { arn, currentVersionId, pendingVersionId, resumed: false, cleanedUp?: "…" }
+ * ```
+ */
+export async function startRotation(options: {
+  config: Readonly<Config>;
+  run: Run;
+  secret: SecretState;
+}): Promise<{
+  arn: string;
+  currentVersionId: string;
+  pendingVersionId: string;
+  resumed: boolean;
+  cleanedUp?: string;
+}> {
+  const { config, run, secret } = options;
+  const missing = `secret ${secret.name} does not exist yet; a reconcile creates it before it can be rotated`;
+  if (!secret.exists) throw new InvalidInput(missing);
+  // Read the labels again: the state handed in predates a retried attempt of this very step.
+  const { arn, versions } = await readStagingLabels(secret.arn);
+  const currentVersionId = holderOf(versions, "AWSCURRENT");
+  if (!currentVersionId) throw new InvalidInput(missing);
+  const token = requestTokenFor(run.executionId, "rotate");
+  const pending = holderOf(versions, "AWSPENDING");
+  const leftover =
+    pending !== undefined && pending !== token && pending !== currentVersionId ? pending : undefined;
+  if (leftover !== undefined) await removePendingLabel({ arn, pendingVersionId: leftover });
+  const { versionId } = await putPendingVersion({
+    arn,
+    length: config.secret.length,
+    excludeCharacters: SECRET_EXCLUDED_CHARACTERS,
+    clientRequestToken: token,
+  });
+  const result = {
+    arn,
+    currentVersionId,
+    pendingVersionId: versionId,
+    resumed: pending === token,
+    ...(leftover !== undefined ? { cleanedUp: leftover } : {}),
+  };
+  logger.info("secret rotation started", result);
+  return result;
+}
+
+/**
+ * Promotes the pending version to AWSCURRENT once every side holds it; the version it replaces
+ * becomes AWSPREVIOUS. Safe to repeat.
+ *
+ * @example
+ * ```ts
+ * const { currentVersionId, previousVersionId } = await finishRotation({ arn, currentVersionId, pendingVersionId });
+ * ```
+ */
+export async function finishRotation(options: {
+  arn: string;
+  currentVersionId: string;
+  pendingVersionId: string;
+}): Promise<{ currentVersionId: string; previousVersionId: string }> {
+  const promoted = await promotePendingVersion(options);
+  logger.info("secret rotation finished", { arn: options.arn, ...promoted });
+  return promoted;
+}
+
+/**
+ * Drops the pending version's AWSPENDING label when a rotation rolls back; AWSCURRENT is untouched.
+ * Safe to repeat.
+ *
+ * @example
+ * ```ts
+ * await cancelRotation({ arn, pendingVersionId });
+ * ```
+ */
+export async function cancelRotation(options: {
+  arn: string;
+  pendingVersionId: string;
+}): Promise<{ removed: boolean }> {
+  const result = await removePendingLabel(options);
+  logger.info("secret rotation cancelled", {
+    arn: options.arn,
+    pendingVersionId: options.pendingVersionId,
+    ...result,
+  });
+  return result;
+}
+
+function sameProof(reported: string | undefined, expected: string): boolean {
+  if (reported === undefined || !/^[0-9a-fA-F]{64}$/.test(reported)) return false;
+  // Constant-time, out of habit: the proofs are not secret, but they are derived from one.
+  return timingSafeEqual(Buffer.from(reported.toLowerCase(), "hex"), Buffer.from(expected, "hex"));
+}
+
+/**
+ * Checks the proofs an NPS server reported (HMAC-SHA256 of each client's configured secret, keyed
+ * with the nonce) against the given secret version, which this step reads itself.
+ *
+ * @throws {NpsSecretMismatch} naming every expected client whose proof differs or is missing.
+ * @throws {InvalidInput} for an empty nonce.
+ *
+ * @example
+ * ```ts
+ * await verifySecretProofs({ arn, versionId, nonce, hmacs: summary.secretProofs, expectedClients: ["radius-sync-…"] });
+ * ```
+ */
+export async function verifySecretProofs(options: {
+  arn: string;
+  versionId: string;
+  nonce: string;
+  hmacs: Readonly<Record<string, string>>;
+  expectedClients: readonly string[];
+}): Promise<{ verifiedClients: string[] }> {
+  const { arn, versionId, nonce, hmacs, expectedClients } = options;
+  if (nonce.length === 0) throw new InvalidInput("a secret proof needs a nonce; got an empty one");
+  const secret = await readSharedSecret({ secretArn: arn, versionId });
+  const expected = computeSecretProof({ secret, nonce });
+  const missing = expectedClients.filter((name) => hmacs[name] === undefined);
+  const differing = expectedClients.filter(
+    (name) => hmacs[name] !== undefined && !sameProof(hmacs[name], expected),
+  );
+  if (missing.length > 0 || differing.length > 0) {
+    const problems = [
+      ...(differing.length > 0 ? [`proof differs for ${differing.join(", ")}`] : []),
+      ...(missing.length > 0 ? [`no proof reported for ${missing.join(", ")}`] : []),
+    ];
+    throw new NpsSecretMismatch(
+      `NPS clients do not hold secret ${arn} version ${versionId}: ${problems.join("; ")}`,
+    );
+  }
+  return { verifiedClients: [...expectedClients] };
+}
