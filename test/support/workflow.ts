@@ -100,6 +100,11 @@ export async function runWorkflow(
     taskOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
     executionName?: string;
     onEvent?: (event: EventLog) => void;
+    /**
+     * Runs around every Task state: call `next()` for the real handler, or throw to inject a fault
+     * at that state (the way a crashed Lambda or a failing AWS call would surface).
+     */
+    intercept?: (stateName: string, input: unknown, next: () => Promise<unknown>) => Promise<unknown>;
     /** Milliseconds a Wait state really waits (default 0), e.g. to keep a polling loop from spinning. */
     waitMs?: Record<string, number>;
   } = {},
@@ -113,12 +118,14 @@ export async function runWorkflow(
     if (state.Retry) retries[name] = 0;
     const functionKey = functionKeyOf(state);
     if (!functionKey) continue;
-    handlers[name] = async (event) => {
+    const real = async (event: unknown) => {
       const module = (await import(join(repoRoot, "functions", folderOf(functionKey), "handler.ts"))) as {
         handler: LambdaHandler;
       };
       return module.handler(event, fakeContext(functionKey));
     };
+    const { intercept } = options;
+    handlers[name] = intercept ? (event) => intercept(name, event, () => real(event)) : real;
   }
   Object.assign(handlers, options.taskOverrides);
   Object.assign(waits, options.waitMs);

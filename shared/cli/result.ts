@@ -1,0 +1,79 @@
+import type { ExecutionOutcome } from "./follow.js";
+import { formatElapsed } from "./output.js";
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null;
+const lines = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((line): line is string => typeof line === "string") : [];
+
+/**
+ * A Lambda error's cause arrives as JSON (`{"errorType","errorMessage","trace"}`) from Step
+ * Functions and as plain text from a Fail state; people want the message either way.
+ */
+export function readableCause(cause: string | undefined): string {
+  if (!cause) return "(no cause given)";
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (isObject(parsed) && typeof parsed.errorMessage === "string") return parsed.errorMessage;
+  } catch {
+    // Not JSON: the cause is already the message.
+  }
+  return cause;
+}
+
+function describeSuccess(output: unknown): string[] {
+  if (!isObject(output)) return ["Succeeded."];
+  if (output.dryRun === true && isObject(output.plan)) {
+    const count = typeof output.plan.changeCount === "number" ? output.plan.changeCount : 0;
+    return [
+      `Dry run: ${count} change(s) planned, nothing applied (radius-sync plan shows the diff).`,
+      ...lines(output.plan.summary).map((line) => `  ${line}`),
+    ];
+  }
+  if (output.coalesced === true) {
+    return [`Nothing done here: ${typeof output.reason === "string" ? output.reason : "coalesced"}.`];
+  }
+  if (output.changed === true) {
+    return [
+      `Applied ${String(output.changeCount ?? "?")} change(s):`,
+      ...lines(output.summary).map((line) => `  ${line}`),
+      ...(typeof output.secretVersionId === "string"
+        ? [`Secret version in use: ${output.secretVersionId}`]
+        : []),
+    ];
+  }
+  if (output.changed === false) {
+    return ["No changes: the estate already matches.", ...lines(output.summary).map((line) => `  ${line}`)];
+  }
+  // An output shape this CLI does not know (a newer workflow): show it as it is. Outputs carry
+  // identifiers only, never the secret.
+  return ["Output:", JSON.stringify(output, null, 2)];
+}
+
+/**
+ * The end of an execution as text, and the exit code that goes with it (0 only for SUCCEEDED).
+ *
+ * @example
+ * ```ts
+ * const { text, exitCode } = describeOutcome(outcome);
+ * ```
+ */
+export function describeOutcome(outcome: ExecutionOutcome): { text: string; exitCode: number } {
+  const took =
+    outcome.startDate && outcome.stopDate
+      ? ` after ${formatElapsed(outcome.stopDate.getTime() - outcome.startDate.getTime())}`
+      : "";
+  if (outcome.status === "SUCCEEDED") {
+    return {
+      text: [`Execution SUCCEEDED${took}.`, ...describeSuccess(outcome.output)].join("\n"),
+      exitCode: 0,
+    };
+  }
+  const text = [
+    `Execution ${outcome.status}${took}.`,
+    `  Error: ${outcome.error ?? outcome.status}`,
+    `  Cause: ${readableCause(outcome.cause)}`,
+  ].join("\n");
+  return { text, exitCode: 1 };
+}

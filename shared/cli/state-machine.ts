@@ -1,0 +1,33 @@
+import { ListStateMachinesCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { CliLookupError } from "./errors.js";
+
+/** The name serverless.yml gives the reconcile state machine: `${service}-${stage}`. */
+export const stateMachineName = (stage: string) => `radius-sync-${stage}`;
+
+/**
+ * The state machine to talk to: the `--state-machine-arn` when given, else the one named
+ * `radius-sync-<stage>` in the account and region (ListStateMachines, every page).
+ *
+ * @example
+ * ```ts
+ * const arn = await resolveStateMachineArn(clients.sfn, { stage: "prod" });
+ * ```
+ */
+export async function resolveStateMachineArn(
+  sfn: SFNClient,
+  options: { stateMachineArn?: string; stage: string },
+): Promise<string> {
+  if (options.stateMachineArn) return options.stateMachineArn;
+  const wanted = stateMachineName(options.stage);
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+    const match = page.stateMachines?.find((machine) => machine.name === wanted);
+    if (match?.stateMachineArn) return match.stateMachineArn;
+    nextToken = page.nextToken || undefined;
+  } while (nextToken);
+  throw new CliLookupError(
+    `no state machine named ${wanted} in this account and region; deploy the stage, ` +
+      "pick another with --stage, or pass --state-machine-arn",
+  );
+}
