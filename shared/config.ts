@@ -67,6 +67,10 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9/_+=.@-]{1,256}$/, "must be a valid Secrets Manager name")
       .default("radius-sync/shared-secret"),
     RADIUS_SYNC_SECRET_LENGTH: integer(64, 22, 128),
+    // blue-green needs two NPS servers; auto picks it when there are, in-place otherwise.
+    RADIUS_SYNC_ROTATION_STRATEGY: z
+      .enum(["auto", "in-place", "blue-green"], { error: 'must be "auto", "in-place" or "blue-green"' })
+      .default("auto"),
     RADIUS_SYNC_SSM_DOCUMENT_NAME: z.string({ error: "is required: the NPS SSM document's name" }).min(1),
     RADIUS_SYNC_STATE_TABLE: z.string({ error: "is required: the DynamoDB state table's name" }).min(1),
     RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 7200),
@@ -98,6 +102,7 @@ export const ConfigSchema = z
     },
     namePrefix: env.RADIUS_SYNC_NAME_PREFIX,
     secret: { name: env.RADIUS_SYNC_SECRET_NAME, length: env.RADIUS_SYNC_SECRET_LENGTH },
+    rotation: { strategy: env.RADIUS_SYNC_ROTATION_STRATEGY },
     stateTable: env.RADIUS_SYNC_STATE_TABLE,
     lock: {
       ttlSeconds: env.RADIUS_SYNC_LOCK_TTL_SECONDS,

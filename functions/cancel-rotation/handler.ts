@@ -12,6 +12,7 @@ const Input = z.object({
   scope: Work.shape.rotation.unwrap(),
   rotation: z.object({ arn: z.string(), currentVersionId: z.string(), pendingVersionId: z.string() }),
   error: z.object({ Error: z.string(), Cause: z.unknown() }),
+  restoredVersionId: z.string(),
 });
 
 /** After the rollback: removes AWSPENDING and states the original error plus the rollback's outcome. */

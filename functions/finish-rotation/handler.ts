@@ -17,23 +17,44 @@ const Input = z.object({
     pendingVersionId: z.string(),
     strategy: z.string(),
   }),
-  phaseResults: z.array(z.object({ mismatch: z.boolean(), attempts: z.array(z.number().int()) })),
+  /** Nested `[previous, attempts, mismatch]` triples, as the PhaseDone states build them. */
+  phaseResults: z.array(z.unknown()),
   pollSeconds: z.number().int(),
 });
 
 /** Every side verified on the new version: AWSCURRENT moves to it (AWSPREVIOUS keeps the old one). */
-export const handler = middy(async ({ rotation, phaseResults, pollSeconds }: z.infer<typeof Input>) => {
-  const versions = await finishRotation(rotation);
-  const window = mismatchWindow({
-    phases: phaseResults,
-    phaseAttempts: phaseResults.map((phase) => Math.max(0, ...phase.attempts)),
-    pollSeconds,
-  });
-  metrics.addMetric("RotationSucceeded", MetricUnit.Count, 1);
-  metrics.addMetric("RotationMismatchSeconds", MetricUnit.Seconds, window.seconds);
-  logger.info("rotation committed", { ...versions, strategy: rotation.strategy, mismatchWindow: window });
-  return { ...versions, strategy: rotation.strategy, mismatchWindow: window };
-})
+/** Unwinds the PhaseDone states' nested triples into one result per phase, in order. */
+function unwindPhaseResults(nested: unknown[]): Array<{ mismatch: boolean; attempts: number[] }> {
+  const results: Array<{ mismatch: boolean; attempts: number[] }> = [];
+  let node: unknown = nested;
+  while (Array.isArray(node) && node.length === 3) {
+    const [previous, attempts, mismatch] = node as [unknown, unknown, unknown];
+    results.unshift({
+      mismatch: mismatch === true,
+      attempts: Array.isArray(attempts)
+        ? attempts.filter((value): value is number => typeof value === "number")
+        : [],
+    });
+    node = previous;
+  }
+  return results;
+}
+
+export const handler = middy(
+  async ({ rotation, phaseResults: nested, pollSeconds }: z.infer<typeof Input>) => {
+    const versions = await finishRotation(rotation);
+    const phaseResults = unwindPhaseResults(nested);
+    const window = mismatchWindow({
+      phases: phaseResults,
+      phaseAttempts: phaseResults.map((phase) => Math.max(0, ...phase.attempts)),
+      pollSeconds,
+    });
+    metrics.addMetric("RotationSucceeded", MetricUnit.Count, 1);
+    metrics.addMetric("RotationMismatchSeconds", MetricUnit.Seconds, window.seconds);
+    logger.info("rotation committed", { ...versions, strategy: rotation.strategy, mismatchWindow: window });
+    return { ...versions, strategy: rotation.strategy, mismatchWindow: window };
+  },
+)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(correlateExecution())

@@ -11,7 +11,7 @@ const Input = z.object({
   rotation: z.object({ arn: z.string(), currentVersionId: z.string(), pendingVersionId: z.string() }),
 });
 
-/** Pure: the phases that bring every NPS server and directory back to AWSCURRENT. */
+/** The phases that bring every NPS server and directory to whatever holds AWSCURRENT now. */
 export const handler = middy(async (input: z.infer<typeof Input>) => planRollbackPhases(input))
   .use(injectLambdaContext(logger))
   .use(parseInput(Input));

@@ -25,17 +25,23 @@ export interface RotationVersions {
  *
  * @example
  * ```ts
- * const { phases } = planRollbackPhases({ scope: work.rotation, rotation });
+ * const { phases } = await planRollbackPhases({ scope: work.rotation, rotation });
  * ```
  */
-export function planRollbackPhases(options: { scope: RotationScope; rotation: RotationVersions }): {
-  phases: ResolvedPhase[];
-} {
+export async function planRollbackPhases(options: {
+  scope: RotationScope;
+  rotation: RotationVersions;
+}): Promise<{ phases: ResolvedPhase[]; currentVersionId: string }> {
   const { scope, rotation } = options;
+  // Whatever holds AWSCURRENT now is what every side must hold: if the rotation failed after
+  // AWSCURRENT moved, "rolling back" means finishing the move on every side.
+  const secret = await describeSharedSecret(rotation.arn);
+  const currentVersionId = secret.exists ? secret.currentVersionId : rotation.currentVersionId;
   const plan = planRollback({ servers: scope.servers, directoryIds: scope.directoryIds });
   return {
+    currentVersionId,
     phases: resolvePhases(plan.phases, {
-      currentVersionId: rotation.currentVersionId,
+      currentVersionId,
       pendingVersionId: rotation.pendingVersionId,
       directoryIds: scope.directoryIds,
       settings: scope.settings,
@@ -54,6 +60,7 @@ export function planRollbackPhases(options: { scope: RotationScope; rotation: Ro
  */
 export async function concludeRollback(options: {
   rotation: RotationVersions;
+  restoredVersionId: string;
   error: { Error: string; Cause?: unknown };
   scope: RotationScope;
 }): Promise<{ Error: string; Cause: string }> {
@@ -64,7 +71,7 @@ export async function concludeRollback(options: {
     Error: error.Error,
     Cause:
       `${cause}; rotation rolled back: ${scope.servers.length} NPS server(s) and ${scope.directoryIds.length} ` +
-      `directory(ies) hold AWSCURRENT ${rotation.currentVersionId} again, and AWSPENDING ` +
+      `directory(ies) hold AWSCURRENT ${options.restoredVersionId} again, and AWSPENDING ` +
       `${rotation.pendingVersionId} was removed`,
   };
 }

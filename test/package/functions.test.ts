@@ -25,6 +25,11 @@ const functionFolders: Readonly<Record<string, string>> = {
   checkNpsCommand: "check-nps-command",
   updateDirectoryRadius: "update-directory-radius",
   checkRadiusStatus: "check-radius-status",
+  startRotation: "start-rotation",
+  finishRotation: "finish-rotation",
+  planRollback: "plan-rollback",
+  cancelRotation: "cancel-rotation",
+  explainRollbackFailure: "explain-rollback-failure",
 };
 
 const logicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
@@ -91,6 +96,7 @@ describe("the packaged functions", () => {
         POWERTOOLS_SERVICE_NAME: "radius-sync",
         POWERTOOLS_METRICS_NAMESPACE: "RadiusSync",
         POWERTOOLS_LOG_LEVEL: "INFO",
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
       });
     });
 
@@ -114,6 +120,7 @@ describe("the packaged functions", () => {
         secret: { name: "radius-sync/shared-secret", length: 64 },
         waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 600 },
         lock: { ttlSeconds: 7500, maxWaitSeconds: 3600 },
+        rotation: { strategy: "auto" },
       });
       expect(config.nps.tag).toEqual({ key: "radius-sync:role", value: "nps" });
     });

@@ -71,6 +71,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
   },
   releaseLock: {
     "dynamodb:DeleteItem": [when(TABLE, onlyKeys(LOCK_KEYS))],
+    "events:PutEvents": [arn("events", "event-bus/default")],
   },
   validateInput: {},
   discover: {
@@ -80,12 +81,14 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "ec2:DescribeSecurityGroups": [ANY],
     "ssm:DescribeInstanceInformation": [ANY],
     "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:ListSecretVersionIds": [SECRET],
     "dynamodb:BatchGetItem": [TABLE],
     "dynamodb:GetItem": [TABLE],
   },
   planChanges: {},
   ensureSecret: {
     "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:ListSecretVersionIds": [SECRET],
     "secretsmanager:CreateSecret": [SECRET],
     "secretsmanager:GetRandomPassword": [ANY],
   },
@@ -100,19 +103,48 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
       arn("ec2", "instance/*"),
       arn("ssm", "managed-instance/*"),
     ],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
   },
   checkNpsCommand: {
     "ssm:GetCommandInvocation": [ANY],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
+    "secretsmanager:GetSecretValue": [SECRET],
   },
   updateDirectoryRadius: {
     "ds:EnableRadius": [DIRECTORIES],
     "ds:UpdateRadius": [DIRECTORIES],
     "secretsmanager:GetSecretValue": [SECRET],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["directory#*"]))],
   },
   checkRadiusStatus: {
     "ds:DescribeDirectories": [ANY],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["directory#*"]))],
+  },
+  startRotation: {
+    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:ListSecretVersionIds": [SECRET],
+    "secretsmanager:GetRandomPassword": [ANY],
+    "secretsmanager:PutSecretValue": [SECRET],
+    "secretsmanager:UpdateSecretVersionStage": [SECRET],
+  },
+  finishRotation: {
+    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:ListSecretVersionIds": [SECRET],
+    "secretsmanager:UpdateSecretVersionStage": [SECRET],
+  },
+  planRollback: {
+    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:ListSecretVersionIds": [SECRET],
+  },
+  cancelRotation: {
+    "secretsmanager:ListSecretVersionIds": [SECRET],
+    "secretsmanager:UpdateSecretVersionStage": [SECRET],
+  },
+  explainRollbackFailure: {
+    "ds:DescribeDirectories": [ANY],
+    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:ListSecretVersionIds": [SECRET],
+    "dynamodb:BatchGetItem": [TABLE],
   },
 };
 
@@ -241,6 +273,42 @@ describe("IAM in the packaged template", () => {
       "directory",
       "nps",
     ]);
+  });
+
+  it("lets only the two functions that need the secret's value read it", () => {
+    const readers = Object.keys(expectedPermissions).filter((key) =>
+      statementsOf(template, roleOf(template, key)).some((statement) =>
+        asList(statement.Action).includes("secretsmanager:GetSecretValue"),
+      ),
+    );
+
+    expect(readers.sort()).toEqual(["checkNpsCommand", "updateDirectoryRadius"]);
+  });
+
+  it("lets the rules' roles start this state machine and nothing else", () => {
+    const rules = resourcesOfType(template, "AWS::Events::Rule");
+    const roles = new Set(
+      rules.flatMap(([, rule]) =>
+        asList(rule.Properties?.Targets as Array<{ RoleArn?: { "Fn::GetAtt": string[] } }>)
+          .map((target) => target.RoleArn?.["Fn::GetAtt"][0])
+          .filter((role): role is string => role !== undefined),
+      ),
+    );
+
+    // The directory-change rule and the two schedules share two roles; the failure rule needs none.
+    expect(roles.size).toBe(2);
+    for (const role of roles) {
+      const trust = resourceById(template, role).Properties?.AssumeRolePolicyDocument;
+      expect(trust, role).toEqual({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      });
+      expect(permissionsOf(statementsOf(template, role)), role).toEqual({
+        "states:StartExecution": ["Ref:ReconcileStateMachine"],
+      });
+    }
   });
 
   it("leaves the framework's shared Lambda role unused", () => {

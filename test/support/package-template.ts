@@ -38,11 +38,14 @@ const Resource = z.looseObject({
   Type: z.string(),
   Properties: z.record(z.string(), z.unknown()).optional(),
   DependsOn: z.union([z.string(), z.array(z.string())]).optional(),
+  Condition: z.string().optional(),
 });
 
 const Template = z.looseObject({
   Resources: z.record(z.string(), Resource),
   Outputs: z.record(z.string(), z.looseObject({ Value: z.unknown() })).optional(),
+  Parameters: z.record(z.string(), z.looseObject({ Default: z.unknown() })).optional(),
+  Conditions: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** One CloudFormation resource of the packaged template. */
@@ -67,9 +70,13 @@ async function listFiles(path: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
+/** A short hex digest of `text`, for cache directory names. */
+function digest(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
 async function hashInputs(): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify(packageParams));
   const files = (
     await Promise.all(packageInputs.map((input) => listFiles(join(repositoryRoot, input))))
   ).flat();
@@ -94,9 +101,12 @@ function offlineEnvironment(): NodeJS.ProcessEnv {
   };
 }
 
-async function packageInto(directory: string): Promise<void> {
+async function packageInto(
+  directory: string,
+  packagedParams: Readonly<Record<string, string>>,
+): Promise<void> {
   const osls = join(repositoryRoot, "node_modules", "osls", "bin", "serverless.js");
-  const params = Object.entries(packageParams).flatMap(([key, value]) => ["--param", `${key}=${value}`]);
+  const params = Object.entries(packagedParams).flatMap(([key, value]) => ["--param", `${key}=${value}`]);
   try {
     await run(
       process.execPath,
@@ -153,18 +163,23 @@ async function withPackagingLock<T>(lock: string, action: () => Promise<T>): Pro
   }
 }
 
-/** Drops packages of earlier inputs (about 20 MB each), so the cache holds one. */
-async function removeStalePackages(cacheRoot: string, current: string): Promise<void> {
+/**
+ * Drops packages of earlier inputs (about 20 MB each), so the cache holds one per set of params.
+ * Packages of the same inputs with other params stay: other test files may be reading them.
+ */
+async function removeStalePackages(cacheRoot: string, inputsHash: string): Promise<void> {
   for (const entry of await readdir(cacheRoot)) {
-    const path = join(cacheRoot, entry);
-    if (/^[0-9a-f]{16}$/.test(entry) && path !== current) await rm(path, { recursive: true, force: true });
+    const stale = /^[0-9a-f]{16}(-[0-9a-f]{16})?$/.test(entry) && !entry.startsWith(`${inputsHash}-`);
+    if (stale) await rm(join(cacheRoot, entry), { recursive: true, force: true });
   }
 }
 
-let packaged: Promise<PackagedService> | undefined;
+const packaged = new Map<string, Promise<PackagedService>>();
 
 /**
  * Packages the service with `osls package --stage ci` once per test run and returns the template.
+ * `overrides` are params added to (or replacing) {@link packageParams}; each distinct set is
+ * packaged once.
  *
  * Packaging takes seconds, so the result is cached on disk under a hash of every input
  * (serverless.yml, the definition, handlers, shared code, lock file, params): test files in other
@@ -176,12 +191,18 @@ let packaged: Promise<PackagedService> | undefined;
  * ```ts
  * const { template } = await packageService();
  * template.Resources.StateTable?.Type; // "AWS::DynamoDB::Table"
+ * const { template: quiet } = await packageService({ driftCheckEnabled: "false" });
  * ```
  */
-export function packageService(): Promise<PackagedService> {
-  packaged ??= (async () => {
+export function packageService(overrides: Readonly<Record<string, string>> = {}): Promise<PackagedService> {
+  const params = { ...packageParams, ...overrides };
+  const key = JSON.stringify(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  const existing = packaged.get(key);
+  if (existing !== undefined) return existing;
+  const packaging = (async () => {
     const cacheRoot = join(tmpdir(), "radius-sync-package");
-    const directory = join(cacheRoot, await hashInputs());
+    const inputsHash = await hashInputs();
+    const directory = join(cacheRoot, `${inputsHash}-${digest(key)}`);
     const isPackaged = () => existsSync(join(directory, "cloudformation-template-update-stack.json"));
     if (isPackaged()) return readPackage(directory);
     await mkdir(cacheRoot, { recursive: true });
@@ -190,14 +211,15 @@ export function packageService(): Promise<PackagedService> {
       if (isPackaged()) return;
       const scratch = `${directory}.${process.pid}`;
       await rm(scratch, { recursive: true, force: true });
-      await packageInto(scratch);
+      await packageInto(scratch, params);
       await rm(directory, { recursive: true, force: true });
       await rename(scratch, directory);
-      await removeStalePackages(cacheRoot, directory);
+      await removeStalePackages(cacheRoot, inputsHash);
     });
     return readPackage(directory);
   })();
-  return packaged;
+  packaged.set(key, packaging);
+  return packaging;
 }
 
 /**

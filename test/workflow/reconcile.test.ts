@@ -35,7 +35,7 @@ describe("reconcile on an unconfigured estate", () => {
     expect(enable?.input.RadiusSettings).toMatchObject({ SharedSecret: current.value });
     expect(current.value).toHaveLength(64);
     const [event] = world.calls.callsTo("PutEvents");
-    const entry = (event?.input.Entries as Array<{ Source: string; Detail: string }>)[0];
+    const entry = (event?.input.Entries as Array<{ Source: string; Detail: string }> | undefined)?.[0];
     expect(entry?.Source).toBe("radius-sync");
     expect(JSON.parse(entry?.Detail ?? "{}")).toMatchObject({ status: "SUCCEEDED", changed: true });
     expect(entry?.Detail).not.toContain(current.value);

@@ -48,9 +48,9 @@ describe("rotate", () => {
 
   it("with two NPS servers never lets the directory point at a server holding another secret (blue/green)", async () => {
     const versions = await stages();
-    const valueOf = new Map<string, string>();
+    const versionOfValue = new Map<string, string>();
     for (const versionId of versions.keys()) {
-      valueOf.set((await readSecretValue(versionId)) ?? "", versionId);
+      versionOfValue.set((await readSecretValue(versionId)) ?? "", versionId);
     }
     const ipOf = new Map(world.estate.npsServers.map((server) => [server.instanceId, server.privateIp]));
     const current = await readSecret("AWSCURRENT");
@@ -59,7 +59,7 @@ describe("rotate", () => {
 
     expect(result.status, result.cause).toBe("SUCCEEDED");
     const pending = (await readSecret("AWSCURRENT")).versionId;
-    valueOf.set((await readSecret("AWSCURRENT")).value, pending);
+    versionOfValue.set((await readSecret("AWSCURRENT")).value, pending);
     // Replay every change in the order it was sent, checking the invariant after each one.
     const npsHolds = new Map(world.estate.npsServers.map((server) => [server.privateIp, current.versionId]));
     let directory = { servers: [...ipOf.values()], versionId: current.versionId };
@@ -73,7 +73,7 @@ describe("rotate", () => {
         const settings = call.input.RadiusSettings as { RadiusServers: string[]; SharedSecret: string };
         directory = {
           servers: settings.RadiusServers,
-          versionId: valueOf.get(settings.SharedSecret) ?? "unknown",
+          versionId: versionOfValue.get(settings.SharedSecret) ?? "unknown",
         };
       } else continue;
       for (const server of directory.servers) {
