@@ -2,7 +2,9 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
+import { writeLastRotation } from "../../shared/aws/state-table.js";
+import { getConfig } from "../../shared/config.js";
 import { parseInput } from "../../shared/middleware/index.js";
 import { logger, metrics } from "../../shared/observability.js";
 import { Work } from "../../shared/steps/plan-step.js";
@@ -13,12 +15,24 @@ const Input = z.object({
   rotation: z.object({ arn: z.string(), currentVersionId: z.string(), pendingVersionId: z.string() }),
   error: z.object({ Error: z.string(), Cause: z.unknown() }),
   restoredVersionId: z.string(),
+  executionId: z.string(),
 });
 
 /** After the rollback: removes AWSPENDING and states the original error plus the rollback's outcome. */
-export const handler = middy(async (input: z.infer<typeof Input>) => {
+export const handler = middy(async ({ executionId, ...input }: z.infer<typeof Input>) => {
   metrics.addMetric("RotationRolledBack", MetricUnit.Count, 1);
-  return concludeRollback(input);
+  const failure = await concludeRollback(input);
+  await writeLastRotation({
+    tableName: getConfig().stateTable,
+    record: {
+      executionId,
+      status: "ROLLED_BACK",
+      at: new Date().toISOString(),
+      currentVersionId: input.restoredVersionId,
+      error: failure.Error,
+    },
+  });
+  return failure;
 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))

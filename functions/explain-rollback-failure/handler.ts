@@ -1,6 +1,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
+import { writeLastRotation } from "../../shared/aws/state-table.js";
 import { getConfig } from "../../shared/config.js";
 import { parseInput } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
@@ -15,11 +16,23 @@ const Input = z.object({
     .optional(),
   error: Failure,
   rollbackError: Failure,
+  executionId: z.string(),
 });
 
 /** The rollback failed too: reads where each side stands and says so exactly (error RollbackFailed). */
-export const handler = middy(async (input: z.infer<typeof Input>) =>
-  describeRollbackFailure({ config: getConfig(), ...input }),
-)
+export const handler = middy(async ({ executionId, ...input }: z.infer<typeof Input>) => {
+  const config = getConfig();
+  const failure = await describeRollbackFailure({ config, ...input });
+  await writeLastRotation({
+    tableName: config.stateTable,
+    record: {
+      executionId,
+      status: "ROLLBACK_FAILED",
+      at: new Date().toISOString(),
+      error: input.error.Error,
+    },
+  });
+  return failure;
+})
   .use(injectLambdaContext(logger))
   .use(parseInput(Input));

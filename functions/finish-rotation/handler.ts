@@ -2,7 +2,9 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
+import { writeLastRotation } from "../../shared/aws/state-table.js";
+import { getConfig } from "../../shared/config.js";
 import { mismatchWindow } from "../../shared/core/rotation.js";
 import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
 import { logger, metrics } from "../../shared/observability.js";
@@ -41,8 +43,17 @@ function unwindPhaseResults(nested: unknown[]): Array<{ mismatch: boolean; attem
 }
 
 export const handler = middy(
-  async ({ rotation, phaseResults: nested, pollSeconds }: z.infer<typeof Input>) => {
+  async ({ run, rotation, phaseResults: nested, pollSeconds }: z.infer<typeof Input>) => {
     const versions = await finishRotation(rotation);
+    await writeLastRotation({
+      tableName: getConfig().stateTable,
+      record: {
+        executionId: run.executionId,
+        status: "SUCCEEDED",
+        at: new Date().toISOString(),
+        currentVersionId: versions.currentVersionId,
+      },
+    });
     const phaseResults = unwindPhaseResults(nested);
     const window = mismatchWindow({
       phases: phaseResults,

@@ -2,7 +2,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
 import { Discovery } from "../../shared/core/model.js";
 import { correlateExecution, parseInput } from "../../shared/middleware/index.js";

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { parseInput } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
 import { Work } from "../../shared/steps/plan-step.js";

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
 import { parseInput } from "../../shared/middleware/index.js";
 import { logger, metrics } from "../../shared/observability.js";

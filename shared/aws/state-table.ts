@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { AppliedDirectoryRecord, AppliedNpsRecord } from "../core/model.js";
+import { AppliedDirectoryRecord, AppliedNpsRecord, LastRotationRecord } from "../core/model.js";
 import { asWorkflowError } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/dynamodb.js";
 
 /**
  * The state table remembers what radius-sync last applied to each directory and NPS server
@@ -11,6 +11,7 @@ import { clients } from "./clients.js";
 
 const directoryKey = (directoryId: string) => `directory#${directoryId}`;
 const npsKey = (instanceId: string) => `nps#${instanceId}`;
+const lastRotationKey = "rotation#last";
 
 /** BatchGetItem accepts at most 100 keys per call. */
 const keysPerCall = 100;
@@ -27,8 +28,16 @@ const keysPerCall = 100;
 export async function readAppliedRecords(
   options: { tableName: string; directoryIds: string[]; instanceIds: string[] },
   client = clients.dynamodb,
-): Promise<{ directories: Map<string, AppliedDirectoryRecord>; npsServers: Map<string, AppliedNpsRecord> }> {
-  const keys = [...options.directoryIds.map(directoryKey), ...options.instanceIds.map(npsKey)];
+): Promise<{
+  directories: Map<string, AppliedDirectoryRecord>;
+  npsServers: Map<string, AppliedNpsRecord>;
+  lastRotation?: LastRotationRecord;
+}> {
+  const keys = [
+    ...options.directoryIds.map(directoryKey),
+    ...options.instanceIds.map(npsKey),
+    lastRotationKey,
+  ];
   const items = new Map<string, unknown>();
   for (let start = 0; start < keys.length; start += keysPerCall) {
     let pending: Array<{ pk: { S: string } }> = keys
@@ -62,7 +71,23 @@ export async function readAppliedRecords(
     const parsed = AppliedNpsRecord.safeParse(items.get(npsKey(instanceId)));
     if (parsed.success) npsServers.set(instanceId, parsed.data);
   }
-  return { directories, npsServers };
+  const lastRotation = LastRotationRecord.safeParse(items.get(lastRotationKey));
+  return { directories, npsServers, ...(lastRotation.success ? { lastRotation: lastRotation.data } : {}) };
+}
+
+/**
+ * Records how a rotation ended, for the plan's and the CLI's "last rotation".
+ *
+ * @example
+ * ```ts
+ * await writeLastRotation({ tableName, record: { executionId, status: "SUCCEEDED", at, currentVersionId } });
+ * ```
+ */
+export async function writeLastRotation(
+  options: { tableName: string; record: LastRotationRecord },
+  client = clients.dynamodb,
+): Promise<void> {
+  await putRecord(options.tableName, lastRotationKey, LastRotationRecord.parse(options.record), client);
 }
 
 /**

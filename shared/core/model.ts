@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The data that flows between the workflow's steps. Zod schemas are the source of
@@ -59,6 +59,16 @@ export const AppliedNpsRecord = z.object({
 });
 export type AppliedNpsRecord = z.infer<typeof AppliedNpsRecord>;
 
+/** How the last rotation ended (from the state table). */
+export const LastRotationRecord = z.object({
+  executionId: z.string(),
+  status: z.enum(["SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED"]),
+  at: z.string(),
+  currentVersionId: z.string().optional(),
+  error: z.string().optional(),
+});
+export type LastRotationRecord = z.infer<typeof LastRotationRecord>;
+
 /** A managed directory as discovery sees it. */
 export const DiscoveredDirectory = z.object({
   directoryId: DirectoryId,
@@ -112,5 +122,6 @@ export const Discovery = z.object({
   /** Instance ids named in the configuration that SSM does not know. */
   missingNpsInstanceIds: z.array(z.string()),
   secret: SecretState,
+  lastRotation: LastRotationRecord.optional(),
 });
 export type Discovery = z.infer<typeof Discovery>;

@@ -92,5 +92,6 @@ export async function discoverEstate(options: {
     npsServers,
     missingNpsInstanceIds: config.nps.instanceIds.filter((id) => !found.has(id)),
     secret,
+    ...(records.lastRotation ? { lastRotation: records.lastRotation } : {}),
   };
 }

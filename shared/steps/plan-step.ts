@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Config } from "../config.js";
 import type { Discovery } from "../core/model.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
@@ -86,7 +86,7 @@ export function planRun(options: {
   config: Readonly<Config>;
   run: Run;
   discovery: Discovery;
-}): { run: Run; plan: Plan } | { run: Run; work: Work } {
+}): { run: Run; plan: Plan; secretStatus: SecretStatus } | { run: Run; work: Work } {
   const { config, run, discovery } = options;
   const plan = withRotation(
     restrictToRequested(
@@ -96,13 +96,35 @@ export function planRun(options: {
     run,
     discovery,
   );
-  if (run.dryRun) return { run, plan };
+  if (run.dryRun) return { run, plan, secretStatus: describeSecretStatus(discovery, run) };
   const [firstProblem] = plan.problems;
   if (firstProblem) {
     const details = plan.problems.map((problem) => `${problem.error}: ${problem.message}`).join("; ");
     throw createWorkflowError(firstProblem.error, `nothing was changed: ${details}`);
   }
   return { run, work: toWork(plan, config, run.mode) };
+}
+
+/** The secret's age and how the last rotation ended, shown with a dry run's plan. */
+export interface SecretStatus {
+  currentVersionId?: string;
+  createdAt?: string;
+  ageDays?: number;
+  lastRotation?: Discovery["lastRotation"];
+}
+
+function describeSecretStatus(discovery: Discovery, run: Run): SecretStatus {
+  const { secret, lastRotation } = discovery;
+  const status: SecretStatus = lastRotation ? { lastRotation } : {};
+  if (!secret.exists) return status;
+  status.currentVersionId = secret.currentVersionId;
+  if (secret.currentVersionCreatedAt) {
+    status.createdAt = secret.currentVersionCreatedAt;
+    status.ageDays = Math.floor(
+      (Date.parse(run.startedAt) - Date.parse(secret.currentVersionCreatedAt)) / 86_400_000,
+    );
+  }
+  return status;
 }
 
 /** In rotate mode the rotation is one more change, described with the secret's age. */

@@ -131,6 +131,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "secretsmanager:DescribeSecret": [SECRET],
     "secretsmanager:ListSecretVersionIds": [SECRET],
     "secretsmanager:UpdateSecretVersionStage": [SECRET],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
   planRollback: {
     "secretsmanager:DescribeSecret": [SECRET],
@@ -139,12 +140,14 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
   cancelRotation: {
     "secretsmanager:ListSecretVersionIds": [SECRET],
     "secretsmanager:UpdateSecretVersionStage": [SECRET],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
   explainRollbackFailure: {
     "ds:DescribeDirectories": [ANY],
     "secretsmanager:DescribeSecret": [SECRET],
     "secretsmanager:ListSecretVersionIds": [SECRET],
     "dynamodb:BatchGetItem": [TABLE],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
 };
 

@@ -104,6 +104,47 @@ describe("rotate", () => {
     }
   });
 
+  it("shows the secret's age and how the last rotation ended in a dry run's output", async () => {
+    const rotation = await runWorkflow({ mode: "rotate" });
+    expect(rotation.status, rotation.cause).toBe("SUCCEEDED");
+
+    const preview = await runWorkflow({ mode: "rotate", dryRun: true });
+
+    const current = await readSecret("AWSCURRENT");
+    expect(preview.output).toMatchObject({
+      dryRun: true,
+      secret: {
+        currentVersionId: current.versionId,
+        ageDays: expect.any(Number),
+        lastRotation: { status: "SUCCEEDED", currentVersionId: current.versionId },
+      },
+    });
+    expect((preview.output as { plan: { summary: string[] } }).plan.summary.join("\n")).toContain(
+      "rotate the shared secret",
+    );
+  });
+
+  it("records a rolled-back rotation as the last rotation, with its error", async () => {
+    const failed = await runWorkflow(
+      { mode: "rotate" },
+      {
+        intercept: async (state, _input, next) => {
+          if (state === "FinishRotation")
+            throw Object.assign(new Error("injected"), { name: "InjectedFault" });
+          return next();
+        },
+      },
+    );
+    expect(failed.error).toBe("InjectedFault");
+    expect(failed.cause).toContain("rotation rolled back");
+
+    const preview = await runWorkflow({ mode: "reconcile", dryRun: true });
+
+    expect(preview.output).toMatchObject({
+      secret: { lastRotation: { status: "ROLLED_BACK", error: "InjectedFault" } },
+    });
+  });
+
   it("works twice in a row", async () => {
     const first = await runWorkflow({ mode: "rotate" });
     const middle = await readSecret("AWSCURRENT");
