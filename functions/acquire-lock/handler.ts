@@ -1,18 +1,12 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { Run } from "../../shared/run.js";
 import { takeLock } from "../../shared/steps/lock.js";
 
 const Input = z.object({ run: Run, attempt: z.number().int().min(0) });
 
 /** Takes the mutation lock, or a queue place, or coalesces into the queued execution. */
-export const handler = middy(async ({ run, attempt }: z.infer<typeof Input>) =>
+export const handler = stepHandler(Input, async ({ run, attempt }: z.infer<typeof Input>) =>
   takeLock({ config: getConfig(), run, attempt, nowSeconds: Math.floor(Date.now() / 1000) }),
-)
-  .use(injectLambdaContext(logger))
-  .use(correlateExecution())
-  .use(parseInput(Input));
+);

@@ -1,12 +1,9 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { writeLastRotation } from "../../shared/aws/state-table.js";
 import { getConfig } from "../../shared/config.js";
-import { parseInput } from "../../shared/middleware/index.js";
-import { logger, metrics } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
+import { metrics } from "../../shared/observability.js";
 import { Work } from "../../shared/steps/plan-step.js";
 import { concludeRollback } from "../../shared/steps/rollback.js";
 
@@ -19,21 +16,22 @@ const Input = z.object({
 });
 
 /** After the rollback: removes AWSPENDING and states the original error plus the rollback's outcome. */
-export const handler = middy(async ({ executionId, ...input }: z.infer<typeof Input>) => {
-  metrics.addMetric("RotationRolledBack", MetricUnit.Count, 1);
-  const failure = await concludeRollback(input);
-  await writeLastRotation({
-    tableName: getConfig().stateTable,
-    record: {
-      executionId,
-      status: "ROLLED_BACK",
-      at: new Date().toISOString(),
-      currentVersionId: input.restoredVersionId,
-      error: failure.Error,
-    },
-  });
-  return failure;
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(parseInput(Input));
+export const handler = stepHandler(
+  Input,
+  async ({ executionId, ...input }: z.infer<typeof Input>) => {
+    metrics.addMetric("RotationRolledBack", MetricUnit.Count, 1);
+    const failure = await concludeRollback(input);
+    await writeLastRotation({
+      tableName: getConfig().stateTable,
+      record: {
+        executionId,
+        status: "ROLLED_BACK",
+        at: new Date().toISOString(),
+        currentVersionId: input.restoredVersionId,
+        error: failure.Error,
+      },
+    });
+    return failure;
+  },
+  { metrics: true },
+);

@@ -1,9 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { Run } from "../../shared/run.js";
 import { checkRadiusStatus } from "../../shared/steps/directory-radius.js";
 import { Work } from "../../shared/steps/plan-step.js";
@@ -17,9 +14,6 @@ const Input = z.object({
 });
 
 /** One poll of one directory's RadiusStatus (the state machine waits between polls). */
-export const handler = middy(async (input: z.infer<typeof Input>) =>
+export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) =>
   checkRadiusStatus({ config: getConfig(), ...input }),
-)
-  .use(injectLambdaContext(logger))
-  .use(correlateExecution())
-  .use(parseInput(Input));
+);

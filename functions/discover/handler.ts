@@ -1,14 +1,12 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import { getConfig } from "../../shared/config.js";
 import type { Discovery } from "../../shared/core/model.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
 import { WithRun } from "../../shared/run.js";
 import { discoverEstate } from "../../shared/steps/discover-estate.js";
 
 /** Reads directories, NPS servers, rules, the secret's metadata and our records. Read-only. */
-export const handler = middy(async ({ run }: WithRun): Promise<Discovery> => {
+export const handler = stepHandler(WithRun, async ({ run }: WithRun): Promise<Discovery> => {
   const discovery = await discoverEstate({ config: getConfig(), requestedDirectoryIds: run.directoryIds });
   logger.info("estate discovered", {
     directories: discovery.directories.length,
@@ -16,7 +14,4 @@ export const handler = middy(async ({ run }: WithRun): Promise<Discovery> => {
     secretExists: discovery.secret.exists,
   });
   return discovery;
-})
-  .use(injectLambdaContext(logger))
-  .use(correlateExecution())
-  .use(parseInput(WithRun));
+});

@@ -1,8 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
 import { Run } from "../../shared/run.js";
 import { ensureSecret } from "../../shared/steps/ensure-secret.js";
@@ -11,7 +9,7 @@ import { Work } from "../../shared/steps/plan-step.js";
 const Input = z.object({ run: Run, secret: Work.shape.secret });
 
 /** Returns the secret ARN + version every side must hold, creating the secret if there is none. */
-export const handler = middy(async ({ run, secret }: z.infer<typeof Input>) => {
+export const handler = stepHandler(Input, async ({ run, secret }: z.infer<typeof Input>) => {
   const result = await ensureSecret({ config: getConfig(), run, secret });
   logger.info("secret ready", {
     secretArn: result.arn,
@@ -19,7 +17,4 @@ export const handler = middy(async ({ run, secret }: z.infer<typeof Input>) => {
     created: result.created,
   });
   return result;
-})
-  .use(injectLambdaContext(logger))
-  .use(correlateExecution())
-  .use(parseInput(Input));
+});

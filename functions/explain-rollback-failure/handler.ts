@@ -1,10 +1,7 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { writeLastRotation } from "../../shared/aws/state-table.js";
 import { getConfig } from "../../shared/config.js";
-import { parseInput } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { Work } from "../../shared/steps/plan-step.js";
 import { describeRollbackFailure } from "../../shared/steps/rollback.js";
 
@@ -20,7 +17,7 @@ const Input = z.object({
 });
 
 /** The rollback failed too: reads where each side stands and says so exactly (error RollbackFailed). */
-export const handler = middy(async ({ executionId, ...input }: z.infer<typeof Input>) => {
+export const handler = stepHandler(Input, async ({ executionId, ...input }: z.infer<typeof Input>) => {
   const config = getConfig();
   const failure = await describeRollbackFailure({ config, ...input });
   await writeLastRotation({
@@ -33,6 +30,4 @@ export const handler = middy(async ({ executionId, ...input }: z.infer<typeof In
     },
   });
   return failure;
-})
-  .use(injectLambdaContext(logger))
-  .use(parseInput(Input));
+});

@@ -1,12 +1,9 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { writeLastRotation } from "../../shared/aws/state-table.js";
 import { getConfig } from "../../shared/config.js";
 import { mismatchWindow } from "../../shared/core/rotation.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { logger, metrics } from "../../shared/observability.js";
 import { Run } from "../../shared/run.js";
 import { finishRotation } from "../../shared/steps/rotation.js";
@@ -42,7 +39,8 @@ function unwindPhaseResults(nested: unknown[]): Array<{ mismatch: boolean; attem
   return results;
 }
 
-export const handler = middy(
+export const handler = stepHandler(
+  Input,
   async ({ run, rotation, phaseResults: nested, pollSeconds }: z.infer<typeof Input>) => {
     const versions = await finishRotation(rotation);
     await writeLastRotation({
@@ -65,8 +63,5 @@ export const handler = middy(
     logger.info("rotation committed", { ...versions, strategy: rotation.strategy, mismatchWindow: window });
     return { ...versions, strategy: rotation.strategy, mismatchWindow: window };
   },
-)
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(correlateExecution())
-  .use(parseInput(Input));
+  { metrics: true },
+);

@@ -1,8 +1,5 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
-import { parseInput } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { Work } from "../../shared/steps/plan-step.js";
 import { planRollbackPhases } from "../../shared/steps/rollback.js";
 
@@ -12,6 +9,4 @@ const Input = z.object({
 });
 
 /** The phases that bring every NPS server and directory to whatever holds AWSCURRENT now. */
-export const handler = middy(async (input: z.infer<typeof Input>) => planRollbackPhases(input))
-  .use(injectLambdaContext(logger))
-  .use(parseInput(Input));
+export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) => planRollbackPhases(input));

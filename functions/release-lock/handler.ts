@@ -1,10 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
-import { parseInput } from "../../shared/middleware/index.js";
-import { logger, metrics } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { finishExecution } from "../../shared/steps/finish-execution.js";
 
 const Input = z.object({
@@ -24,9 +20,9 @@ const Input = z.object({
  * Every exit path that may hold the lock ends here: releases it, records metrics, publishes the
  * result event when something changed or failed, and passes the execution's result through.
  */
-export const handler = middy(async (input: z.infer<typeof Input>) =>
-  finishExecution({ config: getConfig(), ...input, nowMs: Date.now() }),
-)
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(parseInput(Input));
+export const handler = stepHandler(
+  Input,
+  async (input: z.infer<typeof Input>) =>
+    finishExecution({ config: getConfig(), ...input, nowMs: Date.now() }),
+  { metrics: true },
+);

@@ -1,9 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { Run } from "../../shared/run.js";
 import { sendNpsCommand } from "../../shared/steps/nps-command.js";
 import { Work } from "../../shared/steps/plan-step.js";
@@ -16,9 +13,6 @@ const Input = z.object({
 });
 
 /** One SendCommand of the NPS document to every server that needs it; the secret stays on the hosts. */
-export const handler = middy(async (input: z.infer<typeof Input>) =>
+export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) =>
   sendNpsCommand({ config: getConfig(), ...input }),
-)
-  .use(injectLambdaContext(logger))
-  .use(correlateExecution())
-  .use(parseInput(Input));
+);

@@ -1,9 +1,7 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
 import { planRotation } from "../../shared/core/rotation.js";
-import { correlateExecution, parseInput } from "../../shared/middleware/index.js";
+import { stepHandler } from "../../shared/middleware/index.js";
 import { logger } from "../../shared/observability.js";
 import { Run } from "../../shared/run.js";
 import { Work } from "../../shared/steps/plan-step.js";
@@ -17,7 +15,7 @@ const Input = z.object({
 });
 
 /** Puts the new secret version as AWSPENDING and plans the phases that move every side onto it. */
-export const handler = middy(async ({ run, secret, scope }: z.infer<typeof Input>) => {
+export const handler = stepHandler(Input, async ({ run, secret, scope }: z.infer<typeof Input>) => {
   const config = getConfig();
   const started = await startRotation({
     config,
@@ -36,7 +34,4 @@ export const handler = middy(async ({ run, secret, scope }: z.infer<typeof Input
   });
   logger.info("rotation planned", { strategy: plan.strategy, phases: phases.length, reason: plan.reason });
   return { ...started, strategy: plan.strategy, reason: plan.reason, phases };
-})
-  .use(injectLambdaContext(logger))
-  .use(correlateExecution())
-  .use(parseInput(Input));
+});

@@ -13,8 +13,8 @@ import { logger } from "../observability.js";
 export function correlateExecution(): MiddlewareObj<unknown> {
   return {
     before: (request) => {
-      const event = request.event as { run?: { executionId?: unknown } } | undefined;
-      const executionId = event?.run?.executionId;
+      const event = request.event as { run?: { executionId?: unknown }; executionId?: unknown } | undefined;
+      const executionId = event?.run?.executionId ?? event?.executionId;
       logger.resetKeys();
       if (typeof executionId === "string") logger.appendKeys({ executionId });
     },

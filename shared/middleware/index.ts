@@ -1,2 +1,3 @@
 export { correlateExecution } from "./correlate-execution.js";
 export { describeIssues, parseInput } from "./parse-input.js";
+export { stepHandler } from "./step-handler.js";

@@ -23,7 +23,10 @@ class InjectedFault extends Error {
 }
 
 const written: string[] = [];
-const originalWrites = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+const originalWrites = {
+  stdout: process.stdout.write.bind(process.stdout),
+  stderr: process.stderr.write.bind(process.stderr),
+};
 
 async function everySecretValue(): Promise<string[]> {
   const { Versions = [] } = await clients.secretsManager.send(
@@ -71,7 +74,10 @@ describe("the shared secret", () => {
           {
             intercept: async (state, _input, next) => {
               const output = await next();
-              if ((state === "CheckPhaseRadiusStatus" || state === "UpdatePhaseDirectoryRadiusRollback") && failures < 2) {
+              if (
+                (state === "CheckPhaseRadiusStatus" || state === "UpdatePhaseDirectoryRadiusRollback") &&
+                failures < 2
+              ) {
                 failures += 1;
                 throw new InjectedFault(`injected after ${state}`);
               }
@@ -90,7 +96,8 @@ describe("the shared secret", () => {
     // settings and Secrets Manager's own writes.
     sentEverywhere = JSON.stringify(
       world.calls.calls.filter(
-        (call) => !["EnableRadius", "UpdateRadius", "CreateSecret", "PutSecretValue"].includes(call.operation),
+        (call) =>
+          !["EnableRadius", "UpdateRadius", "CreateSecret", "PutSecretValue"].includes(call.operation),
       ),
     );
     secrets = await everySecretValue();
@@ -115,10 +122,19 @@ describe("the shared secret", () => {
   });
 
   it.each([
-    ["every state's input and output in the event logs", () => JSON.stringify(results.map((result) => result.events))],
-    ["the execution outputs and error texts", () => JSON.stringify(results.map(({ output, error, cause }) => ({ output, error, cause })))],
+    [
+      "every state's input and output in the event logs",
+      () => JSON.stringify(results.map((result) => result.events)),
+    ],
+    [
+      "the execution outputs and error texts",
+      () => JSON.stringify(results.map(({ output, error, cause }) => ({ output, error, cause }))),
+    ],
     ["every log line and metric written", () => written.join("")],
-    ["every call radius-sync sent elsewhere (SSM parameters, records, result events, …)", () => sentEverywhere],
+    [
+      "every call radius-sync sent elsewhere (SSM parameters, records, result events, …)",
+      () => sentEverywhere,
+    ],
     ["every SSM answer (command output included)", () => JSON.stringify(commandOutputs)],
   ])("appears nowhere in %s", (_where, haystack) => {
     const text = haystack();
