@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-directory-service";
 import type { RadiusSettingsView } from "../core/model.js";
 import { asWorkflowError } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/ds.js";
 
 /** A directory as radius-sync needs it: never the shared secret, even if an API returned one. */
 export interface DirectoryView {

@@ -5,7 +5,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { IngressRule } from "../core/model.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/ec2.js";
 
 /**
  * Reads the UDP inbound rules (one entry per IPv4 range) of each security group.

@@ -1,6 +1,6 @@
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { asWorkflowError } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/event-bridge.js";
 
 /** What a result event says about one execution (identifiers and counts; never the secret). */
 export interface ResultEventDetail {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { asWorkflowError } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/dynamodb.js";
 
 /**
  * The mutation lock and its one-place queue, as two items of the state table:

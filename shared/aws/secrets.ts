@@ -11,7 +11,7 @@ import {
 import type { SecretState } from "../core/model.js";
 import { InvalidInput } from "../errors.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/secrets-manager.js";
 
 /** The staging labels of a secret's labelled versions (DescribeSecret lists no deprecated ones). */
 export interface StagingLabels {

@@ -5,7 +5,7 @@ import {
   SendCommandCommand,
 } from "@aws-sdk/client-ssm";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/ssm.js";
 
 /** An SSM managed node as radius-sync needs it. */
 export interface ManagedNodeView {

@@ -1,6 +1,6 @@
 import { paginateDescribeWorkspaceDirectories } from "@aws-sdk/client-workspaces";
 import { asWorkflowError } from "./aws-errors.js";
-import { clients } from "./clients.js";
+import * as clients from "./clients/workspaces.js";
 
 /**
  * Lists the ids of directories registered with WorkSpaces (state REGISTERED), across all pages.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidInput } from "../errors.js";
 import { DirectoryId } from "./model.js";
 import { compareText, sortedUnique } from "./ordering.js";

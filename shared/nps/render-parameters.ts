@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidInput, NpsCommandFailed } from "../errors.js";
 import { maxClients, type NpsParameterName, npsParameterNames, patterns } from "./document-parameters.cjs";
 

@@ -1,6 +1,6 @@
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { z } from "zod";
+import * as z from "zod";
 import { Ipv4Address } from "../core/model.js";
 import { InvalidInput } from "../errors.js";
 import {

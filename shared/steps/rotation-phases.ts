@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { radiusSettingsFingerprint } from "../core/plan.js";
 import type { RotationPhase } from "../core/rotation.js";
 

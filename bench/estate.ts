@@ -1,0 +1,123 @@
+/**
+ * A benchmark estate of D AD Connectors and M NPS servers, grown from the test rig's standard
+ * world (`prepareWorld()`: one connector, two NPS servers, every double, the API-call recorder).
+ * Connectors come in batches of {@link directoriesPerSubnetPair} per pair of subnets in two AZs,
+ * the way branch offices get their own subnets; NPS servers alternate between the first two AZs.
+ */
+import { ConnectDirectoryCommand, DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
+import { CreateSubnetCommand, DeleteTagsCommand } from "@aws-sdk/client-ec2";
+import { RegisterWorkspaceDirectoryCommand } from "@aws-sdk/client-workspaces";
+import { clients } from "../shared/aws/clients.js";
+import { npsTag } from "../test/support/environment.js";
+import { launchInstance, type SeededDirectory, type SeededSubnet } from "../test/support/seed.js";
+import { prepareWorld, type World } from "../test/support/world.js";
+
+/** How many directories and NPS servers an estate has. */
+export interface EstateSize {
+  directories: number;
+  npsServers: number;
+}
+
+/** The standard world grown to {@link EstateSize}: every directory and NPS server, by id. */
+export interface BenchWorld {
+  world: World;
+  directories: SeededDirectory[];
+  npsServers: Array<{ instanceId: string; privateIp: string }>;
+}
+
+/** Connectors that share one subnet pair (each takes one IP per subnet). */
+export const directoriesPerSubnetPair = 25;
+
+async function createSubnet(vpcId: string, cidr: string, availabilityZone: string): Promise<SeededSubnet> {
+  const { Subnet } = await clients.ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: availabilityZone }),
+  );
+  if (!Subnet?.SubnetId) throw new Error(`moto created no subnet ${cidr}`);
+  return { subnetId: Subnet.SubnetId, cidr, availabilityZone };
+}
+
+async function connectBranch(
+  vpcId: string,
+  subnets: SeededSubnet[],
+  index: number,
+): Promise<SeededDirectory> {
+  const name = `branch${String(index).padStart(3, "0")}.example.com`;
+  const { DirectoryId } = await clients.ds.send(
+    new ConnectDirectoryCommand({
+      Name: name,
+      ShortName: `BRANCH${index}`,
+      Password: "Connector-Passw0rd",
+      Size: "Small",
+      ConnectSettings: {
+        VpcId: vpcId,
+        SubnetIds: subnets.map((subnet) => subnet.subnetId),
+        CustomerDnsIps: ["10.0.1.10", "10.0.2.10"],
+        CustomerUserName: "svc-adconnector",
+      },
+    }),
+  );
+  if (!DirectoryId) throw new Error("moto returned no DirectoryId");
+  await clients.workspaces.send(
+    new RegisterWorkspaceDirectoryCommand({
+      DirectoryId,
+      SubnetIds: subnets.map((subnet) => subnet.subnetId),
+    }),
+  );
+  const answer = await clients.ds.send(new DescribeDirectoriesCommand({ DirectoryIds: [DirectoryId] }));
+  const connect = answer.DirectoryDescriptions?.[0]?.ConnectSettings;
+  if (!connect?.SecurityGroupId || !connect.ConnectIps)
+    throw new Error(`no ConnectSettings for ${DirectoryId}`);
+  return {
+    directoryId: DirectoryId,
+    name,
+    connectIps: connect.ConnectIps,
+    securityGroupId: connect.SecurityGroupId,
+  };
+}
+
+/**
+ * Seeds the standard world, then grows it to `size`: more connectors (registered with WorkSpaces,
+ * RADIUS off) and more tagged Windows NPS servers, or, for one NPS server, the second one untagged.
+ * Run it on a freshly reset moto with no doubles installed.
+ *
+ * @example
+ * ```ts
+ * const { world, directories } = await prepareBenchWorld({ directories: 10, npsServers: 4 });
+ * ```
+ */
+export async function prepareBenchWorld(size: EstateSize): Promise<BenchWorld> {
+  const world = await prepareWorld();
+  const { estate } = world;
+  const directories: SeededDirectory[] = [estate.directory];
+  let subnets: SeededSubnet[] = [...estate.subnets];
+  for (let index = 1; index < size.directories; index += 1) {
+    const pair = Math.floor(index / directoriesPerSubnetPair);
+    if (pair > 0 && index % directoriesPerSubnetPair === 0) {
+      subnets = [
+        await createSubnet(estate.vpcId, `10.0.${10 + 2 * pair}.0/24`, "us-east-1a"),
+        await createSubnet(estate.vpcId, `10.0.${11 + 2 * pair}.0/24`, "us-east-1b"),
+      ];
+    }
+    directories.push(await connectBranch(estate.vpcId, subnets, index));
+  }
+  const npsServers: BenchWorld["npsServers"] = [...estate.npsServers];
+  if (size.npsServers < npsServers.length) {
+    for (const server of npsServers.splice(size.npsServers)) {
+      await clients.ec2.send(
+        new DeleteTagsCommand({ Resources: [server.instanceId], Tags: [{ Key: npsTag.key }] }),
+      );
+    }
+  }
+  for (let index = npsServers.length; index < size.npsServers; index += 1) {
+    const subnet = estate.subnets[index % 2] as SeededSubnet;
+    const server = await launchInstance({
+      imageId: estate.windowsImageId,
+      subnet,
+      name: `NPS-${String.fromCharCode(65 + index)}`,
+      tagged: true,
+      privateIp: `10.0.${(index % 2) + 1}.${20 + index}`,
+    });
+    npsServers.push(server);
+  }
+  return { world, directories, npsServers };
+}
