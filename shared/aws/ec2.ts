@@ -115,3 +115,44 @@ export async function revokeRadiusIngress(
     throw asWorkflowError(error, "RevokeSecurityGroupIngress");
   }
 }
+
+/**
+ * Allows several UDP rules into one group with a single call (one call per group, not per rule).
+ * When any of them already exists EC2 refuses the whole call, so it falls back to one call per rule,
+ * where a duplicate counts as success.
+ *
+ * @example
+ * ```ts
+ * await authorizeRadiusIngressRules("sg-0123456789abcdef0", [{ cidr: "10.0.1.10/32", port: 1812, description }]);
+ * ```
+ */
+export async function authorizeRadiusIngressRules(
+  groupId: string,
+  rules: Array<Omit<RadiusIngressRule, "groupId">>,
+  client = clients.ec2,
+): Promise<{ added: number; existed: number }> {
+  if (rules.length === 0) return { added: 0, existed: 0 };
+  try {
+    await client.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: rules.map((rule) => ({
+          IpProtocol: "udp",
+          FromPort: rule.port,
+          ToPort: rule.port,
+          IpRanges: [{ CidrIp: rule.cidr, Description: rule.description }],
+        })),
+      }),
+    );
+    return { added: rules.length, existed: 0 };
+  } catch (error) {
+    if (awsErrorName(error) !== "InvalidPermission.Duplicate")
+      throw asWorkflowError(error, "AuthorizeSecurityGroupIngress");
+  }
+  const outcome = { added: 0, existed: 0 };
+  for (const rule of rules) {
+    const result = await authorizeRadiusIngress({ groupId, ...rule }, client);
+    outcome[result === "added" ? "added" : "existed"] += 1;
+  }
+  return outcome;
+}

@@ -18,8 +18,15 @@
  *   renderer (JavaScript) rejects it, so this is noted, not worked around.
  */
 
-/** Largest number of RADIUS clients one command may carry (directories × connector IPs). */
-const maxClients = 100;
+/**
+ * Largest number of RADIUS clients one command may carry (directories × connector IPs). SSM counts
+ * the document (~20 KB) and the parameters of a command together against its 64 KB limit; 500
+ * clients of at most 70 characters each stay within {@link maxParameterCharacters}.
+ */
+const maxClients = 500;
+
+/** Most characters all parameter values of one command may take together (64 KB minus the document). */
+const maxParameterCharacters = 40000;
 
 /** One IPv4 octet, 0-255, no leading zeros. */
 const ipv4Octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
@@ -94,4 +101,4 @@ const npsDocumentParameters = Object.freeze({
 /** The parameter names in invocation order. */
 const npsParameterNames = Object.freeze(Object.keys(npsDocumentParameters));
 
-module.exports = { maxClients, patterns, npsDocumentParameters, npsParameterNames };
+module.exports = { maxClients, maxParameterCharacters, patterns, npsDocumentParameters, npsParameterNames };

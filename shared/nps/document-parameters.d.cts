@@ -20,6 +20,7 @@ export type NpsParameterName =
 
 /** Largest number of RADIUS clients one command may carry. */
 export declare const maxClients: number;
+export declare const maxParameterCharacters: number;
 
 /** The anchored patterns, by what they validate (Java, .NET and JavaScript read them alike). */
 export declare const patterns: Readonly<{

@@ -5,6 +5,7 @@
  */
 export {
   maxClients,
+  maxParameterCharacters,
   type NpsDocumentParameter,
   type NpsParameterName,
   npsDocumentParameters,

@@ -1,6 +1,12 @@
 import * as z from "zod";
 import { InvalidInput, NpsCommandFailed } from "../errors.js";
-import { maxClients, type NpsParameterName, npsParameterNames, patterns } from "./document-parameters.cjs";
+import {
+  maxClients,
+  maxParameterCharacters,
+  type NpsParameterName,
+  npsParameterNames,
+  patterns,
+} from "./document-parameters.cjs";
 
 /** One RADIUS client radius-sync wants on every NPS server. */
 export const NpsClient = z.object({ name: z.string(), ip: z.string() });
@@ -139,6 +145,13 @@ export function renderNpsCommandParameters(options: NpsCommandOptions): NpsComma
     if (!documentPatterns[name].test(values[name])) {
       throw new InvalidInput(`NPS command parameter ${name} does not match the document's allowedPattern`);
     }
+  }
+  const characters = npsParameterNames.reduce((total, name) => total + values[name].length, 0);
+  if (characters > maxParameterCharacters) {
+    throw new InvalidInput(
+      `NPS command parameters take ${characters} characters; SSM allows at most ${maxParameterCharacters} ` +
+        "beside the document: manage fewer directories per deployment (directoryIds or directoryTag)",
+    );
   }
   return Object.fromEntries(npsParameterNames.map((name) => [name, [values[name]]])) as NpsCommandParameters;
 }

@@ -260,7 +260,7 @@ function Invoke-NpsSync {
         [Parameter(Mandatory = $true)][ValidatePattern('^arn:aws(-[a-z]+)*:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$')][string] $SecretArn,
         [Parameter(Mandatory = $true)][ValidatePattern('^(AWSCURRENT|AWSPENDING|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')][string] $SecretVersion,
         [Parameter(Mandatory = $true)][ValidatePattern('^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$')][string] $Region,
-        [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z][A-Za-z0-9-]{0,79}=(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(,[A-Za-z][A-Za-z0-9-]{0,79}=(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,99}$')][string] $Clients,
+        [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z][A-Za-z0-9-]{0,79}=(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(,[A-Za-z][A-Za-z0-9-]{0,79}=(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,499}$')][string] $Clients,
         [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z][A-Za-z0-9-]{0,23}$')][string] $NamePrefix,
         [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\\[A-Za-z0-9][A-Za-z0-9 ._-]{0,255}$')][string] $AdGroup,
         [Parameter(Mandatory = $false)][AllowEmptyString()][ValidatePattern('^([0-9a-f]{32,64})?$')][string] $Nonce = ''

@@ -4,6 +4,7 @@ import type { Discovery } from "../core/model.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
 import { createWorkflowError } from "../errors.js";
+import { maxClients } from "../nps/index.js";
 import type { Run } from "../run.js";
 import { BaseRadiusSettings } from "./rotation-phases.js";
 
@@ -88,13 +89,15 @@ export function planRun(options: {
   discovery: Discovery;
 }): { run: Run; plan: Plan; secretStatus: SecretStatus } | { run: Run; work: Work } {
   const { config, run, discovery } = options;
-  const plan = withRotation(
-    restrictToRequested(
-      planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
-      run.directoryIds,
+  const plan = withCommandLimit(
+    withRotation(
+      restrictToRequested(
+        planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
+        run.directoryIds,
+      ),
+      run,
+      discovery,
     ),
-    run,
-    discovery,
   );
   if (run.dryRun) return { run, plan, secretStatus: describeSecretStatus(discovery, run) };
   const [firstProblem] = plan.problems;
@@ -125,6 +128,26 @@ function describeSecretStatus(discovery: Discovery, run: Run): SecretStatus {
     );
   }
   return status;
+}
+
+/**
+ * One SSM command carries every NPS client: more than it can carry is a problem found while
+ * planning, so the run stops before any change instead of failing half-way at the push.
+ */
+function withCommandLimit(plan: Plan): Plan {
+  if (plan.npsClients.length <= maxClients) return plan;
+  const problem = {
+    error: "InvalidConfiguration",
+    subject: "NPS clients",
+    message:
+      `the managed directories send RADIUS from ${plan.npsClients.length} addresses, but one NPS command ` +
+      `carries at most ${maxClients} clients: manage fewer directories per deployment (directoryIds or directoryTag)`,
+  };
+  return {
+    ...plan,
+    problems: [...plan.problems, problem],
+    summary: [...plan.summary, `problem ${problem.error}: ${problem.message}`],
+  };
 }
 
 /** In rotate mode the rotation is one more change, described with the secret's age. */

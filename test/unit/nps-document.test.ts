@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Node } from "web-tree-sitter";
 import {
+  maxClients,
+  maxParameterCharacters,
   type NpsParameterName,
   npsDocumentParameters,
   npsParameterNames,
@@ -146,5 +148,14 @@ describe("the document as osls 4.3 resolves it from serverless.yml (file variabl
     expect(withVariables).toEqual([]);
     // The check itself works: osls does see a variable in PowerShell's braced-variable syntax.
     expect(parseVariables(`x $${"{"}env:PATH} y`)).toBeTruthy();
+  });
+});
+
+describe("the command's size", () => {
+  it("fits SSM's 64 KB for the document and the largest parameters together", () => {
+    expect(JSON.stringify(content).length + maxParameterCharacters).toBeLessThanOrEqual(64 * 1024);
+    // The longest client entry radius-sync makes: a 24-character prefix, a directory id, an address.
+    const longest = `${"p".repeat(24)}-d-0123456789-255-255-255-255=255.255.255.255,`;
+    expect(longest.length * maxClients).toBeLessThanOrEqual(maxParameterCharacters - 1000);
   });
 });

@@ -177,7 +177,7 @@ describe("renderNpsCommandParameters", () => {
           ip: `10.0.${index >> 8}.${index & 255}`,
         })),
       },
-      /at most 100/,
+      /at most 500/,
     ],
     ["a malformed options object", { clients: "radius-sync-a=10.0.0.1" }, /malformed at clients/],
   ])("throws InvalidInput for %s", (_label, override, message) => {

@@ -59,7 +59,6 @@ describe("twenty executions started at once", () => {
     }
     expect(estateChanges(world).sort()).toEqual([
       "AuthorizeSecurityGroupIngress",
-      "AuthorizeSecurityGroupIngress",
       "CreateSecret",
       "EnableRadius",
       "SendCommand",

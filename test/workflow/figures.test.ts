@@ -123,20 +123,14 @@ describe("benchmark figures", () => {
     expect(growth.total).toEqual({ base: 29, perDirectory: 15, perServer: 4, residual: 0 });
   });
 
-  it("first-time set-up calls grow with D + M except one rule call per directory and NPS server", async () => {
+  it("first-time set-up calls grow with D + M and have no D·M term", async () => {
     const growth = await growthOf("first-time set-up");
 
-    // The known D·M term (docs/benchmarks.md, targets): one AuthorizeSecurityGroupIngress per
-    // (directory, NPS server) rule. Once a group's rules go in one call it is D, and this must change.
-    const { AuthorizeSecurityGroupIngress: rules, ...others } = growth.perOperation;
-    expect(growth.counts.AuthorizeSecurityGroupIngress).toEqual(
-      corners.map((size) => size.directories * size.npsServers),
+    // One AuthorizeSecurityGroupIngress per directory's group, whatever the number of NPS servers.
+    expect(growth.counts.AuthorizeSecurityGroupIngress).toEqual(corners.map((size) => size.directories));
+    expect(residuals(growth.perOperation)).toEqual(
+      Object.fromEntries(Object.keys(growth.perOperation).map((operation) => [operation, 0])),
     );
-    expect(rules?.residual).toBe(4);
-    for (const fit of Object.values(others)) expect(fit.residual).toBe(0);
-    const withoutRules = growth.totals.map(
-      (total, index) => total - (growth.counts.AuthorizeSecurityGroupIngress?.[index] ?? 0),
-    );
-    expect(fitGrowth(withoutRules)).toEqual({ base: 20, perDirectory: 5, perServer: 4, residual: 0 });
+    expect(growth.total.residual).toBe(0);
   });
 });

@@ -141,7 +141,11 @@ describe("reconcile after the estate changed", () => {
     expect(new Set(authorizations.map((call) => call.input.GroupId))).toEqual(
       new Set([branch.securityGroupId]),
     );
-    expect(authorizations).toHaveLength(2);
+    expect(authorizations).toHaveLength(1);
+    const cidrs = (
+      authorizations[0]?.input.IpPermissions as Array<{ IpRanges: Array<{ CidrIp: string }> }>
+    ).flatMap((permission) => permission.IpRanges.map((range) => range.CidrIp));
+    expect(sorted(cidrs)).toEqual(sorted(world.estate.npsServers.map((server) => `${server.privateIp}/32`)));
     expect(world.calls.callsTo("RevokeSecurityGroupIngress")).toEqual([]);
     expect(await readUdpRules(world.estate.directory.securityGroupId)).toEqual(rulesBefore);
     expect(new Set(estateChanges(world))).toEqual(
