@@ -99,7 +99,13 @@ export function planRun(options: {
       discovery,
     ),
   );
-  if (run.dryRun) return { run, plan, secretStatus: describeSecretStatus(discovery, run) };
+  if (run.dryRun) {
+    return {
+      run,
+      plan: { ...plan, summary: capSummary(plan.summary) },
+      secretStatus: describeSecretStatus(discovery, run),
+    };
+  }
   const [firstProblem] = plan.problems;
   if (firstProblem) {
     const details = plan.problems.map((problem) => `${problem.error}: ${problem.message}`).join("; ");
@@ -148,6 +154,15 @@ function withCommandLimit(plan: Plan): Plan {
     problems: [...plan.problems, problem],
     summary: [...plan.summary, `problem ${problem.error}: ${problem.message}`],
   };
+}
+
+/** Most summary lines a state carries; every action keeps its own reason in the plan regardless. */
+const maxSummaryLines = 100;
+
+/** Keeps the state small on large estates: the first lines, then how many more there were. */
+function capSummary(summary: string[]): string[] {
+  if (summary.length <= maxSummaryLines) return summary;
+  return [...summary.slice(0, maxSummaryLines), `… and ${summary.length - maxSummaryLines} more`];
 }
 
 /** In rotate mode the rotation is one more change, described with the secret's age. */
@@ -218,7 +233,7 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
   return {
     ...(rotation ? { rotation } : {}),
     changeCount: plan.changeCount,
-    summary: plan.summary,
+    summary: capSummary(plan.summary),
     secret:
       plan.secret.action === "create"
         ? { action: "create", name: plan.secret.name }
