@@ -179,13 +179,13 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
       note:
         maxPayload < 64 * 1024
           ? ""
-          : "the plan travels in the state next to the discovery: `work.summary` holds one sentence per " +
-            "planned action (D·M of them on a first set-up: a rule per directory and NPS server) and " +
-            "`work.securityGroups` one rule with its description per directory and NPS server, so the " +
-            "payload grows with D·M and reaches ~90% of the hard limit at 100×4; follow-up: keep counts " +
-            "and a capped summary in the state (full summary in the logs and the result event), let " +
-            "ApplyGroupRules derive rule descriptions from ids, and drop the first pass's `work` before " +
-            "the locked re-discovery",
+          : "the peak is DiscoverDirectories' output (the first pass's plan is no longer carried and " +
+            "summaries are capped at 100 lines): ~850 B per directory (its ingress rules with their " +
+            "descriptions, settings and record) plus, per NPS server, its state-table record with the " +
+            "full client list (~28 KB per server at 100 directories), so it grows with D·M and stays " +
+            "well under the 256 KB hard limit at 100×4 but above the 64 KB target; follow-up: discovery " +
+            "keeps one copy of the client list that identical server records share (or only its hash), " +
+            "and keeps only the UDP rules on the RADIUS port with an owned flag instead of descriptions",
     },
     {
       target: "each bundle ≤ 300 KB",
