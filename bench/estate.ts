@@ -4,12 +4,15 @@
  * Connectors come in batches of {@link directoriesPerSubnetPair} per pair of subnets in two AZs,
  * the way branch offices get their own subnets; NPS servers alternate between the first two AZs.
  */
-import { ConnectDirectoryCommand, DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
 import { CreateSubnetCommand, DeleteTagsCommand } from "@aws-sdk/client-ec2";
-import { RegisterWorkspaceDirectoryCommand } from "@aws-sdk/client-workspaces";
 import { clients } from "../shared/aws/clients.js";
 import { npsTag } from "../test/support/environment.js";
-import { launchInstance, type SeededDirectory, type SeededSubnet } from "../test/support/seed.js";
+import {
+  connectDirectory,
+  launchInstance,
+  type SeededDirectory,
+  type SeededSubnet,
+} from "../test/support/seed.js";
 import { prepareWorld, type World } from "../test/support/world.js";
 
 /** How many directories and NPS servers an estate has. */
@@ -41,38 +44,12 @@ async function connectBranch(
   subnets: SeededSubnet[],
   index: number,
 ): Promise<SeededDirectory> {
-  const name = `branch${String(index).padStart(3, "0")}.example.com`;
-  const { DirectoryId } = await clients.ds.send(
-    new ConnectDirectoryCommand({
-      Name: name,
-      ShortName: `BRANCH${index}`,
-      Password: "Connector-Passw0rd",
-      Size: "Small",
-      ConnectSettings: {
-        VpcId: vpcId,
-        SubnetIds: subnets.map((subnet) => subnet.subnetId),
-        CustomerDnsIps: ["10.0.1.10", "10.0.2.10"],
-        CustomerUserName: "svc-adconnector",
-      },
-    }),
+  return await connectDirectory(
+    vpcId,
+    subnets,
+    `branch${String(index).padStart(3, "0")}.example.com`,
+    `BRANCH${index}`,
   );
-  if (!DirectoryId) throw new Error("moto returned no DirectoryId");
-  await clients.workspaces.send(
-    new RegisterWorkspaceDirectoryCommand({
-      DirectoryId,
-      SubnetIds: subnets.map((subnet) => subnet.subnetId),
-    }),
-  );
-  const answer = await clients.ds.send(new DescribeDirectoriesCommand({ DirectoryIds: [DirectoryId] }));
-  const connect = answer.DirectoryDescriptions?.[0]?.ConnectSettings;
-  if (!connect?.SecurityGroupId || !connect.ConnectIps)
-    throw new Error(`no ConnectSettings for ${DirectoryId}`);
-  return {
-    directoryId: DirectoryId,
-    name,
-    connectIps: connect.ConnectIps,
-    securityGroupId: connect.SecurityGroupId,
-  };
 }
 
 /**

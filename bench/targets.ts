@@ -165,12 +165,11 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
       met: largestOk,
       note: largestOk
         ? ""
-        : "the NPS command carries the complete client list (name=ip per connector IP), and the SSM " +
-          "document accepts at most 100 clients, i.e. 50 AD Connectors with 2 IPs each; follow-up: the " +
-          "command carries a reference to the list (state-table item or SSM parameter) and its hash, and " +
-          "the NPS host reads the list itself, as it already reads the secret. The limit is found only " +
-          "at PushToNpsServers, after ApplySecurityGroupRules has added D·M rules (406 mutating calls at " +
-          "100×4): PlanChanges should reject the plan before any change (invariant 6)",
+        : "the 100×4 cell did not run to success (or was not in --sizes): one SSM command carries every " +
+          "NPS client and SSM counts the document (~20 KB) and its parameters against 64 KB, so radius-sync " +
+          "caps a command at 500 clients and PlanChanges refuses a larger estate before any change; " +
+          "follow-up for larger estates: the command carries a reference to the list and its hash, and " +
+          "the NPS host reads the list itself, as it already reads the secret",
     },
     {
       target: "largest state payload < 64 KB (Step Functions rejects > 256 KB)",

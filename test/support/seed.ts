@@ -66,7 +66,15 @@ async function describeConnector(directoryId: string): Promise<SeededDirectory> 
   };
 }
 
-async function connectDirectory(
+/**
+ * Connects an AD Connector in the VPC's subnets and registers it with WorkSpaces (RADIUS off).
+ *
+ * @example
+ * ```ts
+ * const branch = await connectDirectory(estate.vpcId, estate.subnets, "branch.example.com", "BRANCH");
+ * ```
+ */
+export async function connectDirectory(
   vpcId: string,
   subnets: readonly SeededSubnet[],
   name: string,
