@@ -143,7 +143,7 @@ describe("reconcile after the estate changed", () => {
     );
     expect(authorizations).toHaveLength(1);
     const cidrs = (
-      authorizations[0]?.input.IpPermissions as Array<{ IpRanges: Array<{ CidrIp: string }> }>
+      (authorizations[0]?.input.IpPermissions ?? []) as Array<{ IpRanges: Array<{ CidrIp: string }> }>
     ).flatMap((permission) => permission.IpRanges.map((range) => range.CidrIp));
     expect(sorted(cidrs)).toEqual(sorted(world.estate.npsServers.map((server) => `${server.privateIp}/32`)));
     expect(world.calls.callsTo("RevokeSecurityGroupIngress")).toEqual([]);
