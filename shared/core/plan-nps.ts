@@ -114,17 +114,17 @@ function isStale(appliedAt: string, nowMs: number, refreshHours: number): boolea
   return Number.isNaN(appliedMs) || nowMs - appliedMs >= refreshHours * 3_600_000;
 }
 
-function planServer(
-  server: EligibleNpsServer,
-  options: {
-    clients: readonly NpsClient[];
-    secret: SecretTarget;
-    adGroup: string;
-    namePrefix: string;
-    refreshHours: number;
-    nowMs: number;
-  },
-): NpsServerAction {
+/** What every NPS server is planned against: the desired clients, secret and policy, and the clock. */
+interface NpsPlanContext {
+  clients: readonly NpsClient[];
+  secret: SecretTarget;
+  adGroup: string;
+  namePrefix: string;
+  refreshHours: number;
+  nowMs: number;
+}
+
+function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServerAction {
   const { instanceId, ipAddress, applied: record } = server;
   const { clients, secret } = options;
   const base = { instanceId, ipAddress };
@@ -177,14 +177,8 @@ function planServer(
  *   adGroup: "CORP\\MFA", namePrefix: "radius-sync", refreshHours: 24, nowMs: Date.parse(now) });
  * ```
  */
-export function planNpsServers(options: {
-  npsServers: readonly EligibleNpsServer[];
-  clients: readonly NpsClient[];
-  secret: SecretTarget;
-  adGroup: string;
-  namePrefix: string;
-  refreshHours: number;
-  nowMs: number;
-}): NpsServerAction[] {
+export function planNpsServers(
+  options: NpsPlanContext & { npsServers: readonly EligibleNpsServer[] },
+): NpsServerAction[] {
   return options.npsServers.map((server) => planServer(server, options));
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CfnTemplate } from "../support/package-template.js";
-import { packageService, packageStage, resourceById, resourcesOfType } from "../support/package-template.js";
-import { overridingParams, ruleNamed, targetsOf } from "./variant.js";
+import { packageStage, resourceById, resourcesOfType } from "../support/package-template.js";
+import { packageDefaultAndOverridden, ruleNamed, targetsOf } from "./variant.js";
 
 const prefix = `radius-sync-${packageStage}-`;
 const topic = { Ref: "NotificationTopic" };
@@ -34,11 +34,7 @@ let template: CfnTemplate;
 let overridden: CfnTemplate;
 
 beforeAll(async () => {
-  // Packaging runs one at a time (a lock), so the hook, with its longer timeout, waits for both.
-  [{ template }, { template: overridden }] = await Promise.all([
-    packageService(),
-    packageService(overridingParams),
-  ]);
+  [template, overridden] = await packageDefaultAndOverridden();
 });
 
 describe("failure notifications in the packaged template", () => {

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readTriggerPatterns } from "../fixtures/cloudtrail/samples.js";
 import type { CfnTemplate } from "../support/package-template.js";
-import { packageService, packageStage, resourcesOfType } from "../support/package-template.js";
+import { packageStage, resourcesOfType } from "../support/package-template.js";
 import { samplePseudoParameters } from "./definition.js";
-import { overridingParams, ruleNamed, targetsOf } from "./variant.js";
+import { packageDefaultAndOverridden, ruleNamed, targetsOf } from "./variant.js";
 
 const stateMachine = { Ref: "ReconcileStateMachine" };
 const prefix = `radius-sync-${packageStage}-`;
@@ -29,11 +29,7 @@ describe("what starts the state machine", () => {
   let overridden: CfnTemplate;
 
   beforeAll(async () => {
-    // Packaging runs one at a time (a lock), so the hook, with its longer timeout, waits for both.
-    [{ template }, { template: overridden }] = await Promise.all([
-      packageService(),
-      packageService(overridingParams),
-    ]);
+    [template, overridden] = await packageDefaultAndOverridden();
   });
 
   describe("directory changes", () => {

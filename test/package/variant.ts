@@ -1,5 +1,5 @@
 import type { CfnResource, CfnTemplate } from "../support/package-template.js";
-import { resourcesOfType } from "../support/package-template.js";
+import { packageService, resourcesOfType } from "../support/package-template.js";
 
 /**
  * Params that turn every optional behaviour the other way round from its default: drift check
@@ -15,6 +15,23 @@ export const overridingParams: Readonly<Record<string, string>> = {
   lambdaTracing: "Active",
   stateMachineTracing: "true",
 };
+
+/**
+ * The default template and the one packaged with {@link overridingParams}. Packaging runs one at a
+ * time (a lock), so a `beforeAll`, with its longer timeout, waits for both.
+ *
+ * @example
+ * ```ts
+ * [template, overridden] = await packageDefaultAndOverridden();
+ * ```
+ */
+export async function packageDefaultAndOverridden(): Promise<[CfnTemplate, CfnTemplate]> {
+  const [{ template }, { template: overridden }] = await Promise.all([
+    packageService(),
+    packageService(overridingParams),
+  ]);
+  return [template, overridden];
+}
 
 /**
  * The EventBridge rule with the given `Name`, failing when there is none or more than one.

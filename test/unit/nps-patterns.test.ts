@@ -7,6 +7,7 @@ import {
   npsDocumentParameters,
   npsParameterNames,
 } from "../../shared/nps/document-parameters.cjs";
+import { dangerousCharacters } from "../fixtures/nps/dangerous-characters.js";
 
 /**
  * The allowedPatterns read by the engines that apply them: JavaScript (the renderer) and Java (the
@@ -19,25 +20,9 @@ const injectionCases = JSON.parse(fixture("injection-cases.json")) as Array<{ fi
 const javaProgram = fileURLToPath(new URL("../fixtures/nps/RegexCheck.java", import.meta.url));
 const javaAvailable = spawnSync("java", ["-version"]).status === 0;
 
-const dangerous = [
-  "'",
-  '"',
-  "`",
-  "$",
-  ";",
-  "&",
-  "|",
-  "<",
-  ">",
-  "\n",
-  "{",
-  "}",
-  "(",
-  ")",
-  "\u2018",
-  "\u2019",
-  "\u201c",
-];
+// Not "\r": Java's (and .NET's) `$` also matches before one final line terminator, the known
+// difference document-parameters.cjs describes; the renderer rejects it, and it cannot end a quote.
+const dangerous = dangerousCharacters.filter((character) => character !== "\r");
 const quotes = ["'", "\u2018", "\u2019", "\u201a", "\u201b"];
 const parameterOf: Record<string, NpsParameterName> = {
   adGroup: "AdGroup",

@@ -13,6 +13,7 @@ import {
   patterns,
   renderNpsCommandParameters,
 } from "../../shared/nps/index.js";
+import { dangerousCharacters } from "../fixtures/nps/dangerous-characters.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/nps/${name}`, import.meta.url), "utf8");
 const injectionCases = JSON.parse(fixture("injection-cases.json")) as Array<{
@@ -34,28 +35,7 @@ const valid: NpsCommandOptions = {
     { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" },
   ],
 };
-/** Characters that could end a quoted string, start a new statement or expand something in PowerShell. */
-const dangerous = [
-  "'",
-  '"',
-  "`",
-  "$",
-  ";",
-  "&",
-  "|",
-  "<",
-  ">",
-  "\n",
-  "\r",
-  "{",
-  "}",
-  "(",
-  ")",
-  "\u2018",
-  "\u2019",
-  "\u201c",
-  "\u201d",
-];
+const dangerous = dangerousCharacters;
 
 type Field = (typeof injectionCases)[number]["field"];
 const parameterOf: Record<Exclude<Field, "ip" | "name">, NpsParameterName> = {
