@@ -5,11 +5,14 @@ const polyfills = "test/support/polyfills.ts";
 /**
  * One run, four projects along the test ladder. Only `aws` starts an emulator: one moto per
  * test file (its setupFile), reset before each test. The virtualenv that holds moto is
- * prepared once per run by the global setup.
+ * prepared once per run by the global setup; FreeRADIUS by the `protocol` project's own global
+ * setup, which runs only when protocol tests are part of the run.
  */
 export default defineConfig({
   test: {
     globalSetup: ["test/support/global-setup.ts"],
+    // What a test printed is shown only when that test fails: a passing run reads as a list of tests.
+    silent: "passed-only",
     // Keep moto's and FreeRADIUS's children from competing for the 2 cores of CI.
     maxWorkers: 2,
     projects: [
@@ -43,6 +46,7 @@ export default defineConfig({
         test: {
           name: "protocol",
           include: ["test/protocol/**/*.test.ts"],
+          globalSetup: ["test/support/freeradius-global-setup.ts"],
           setupFiles: [polyfills],
           testTimeout: 30_000,
           hookTimeout: 60_000,
