@@ -15,7 +15,7 @@ const context = {
   awsRequestId: "00000000-0000-0000-0000-000000000000",
 } as unknown as Context;
 
-const Input = z.object({ count: z.number().int().nonnegative(), fail: z.boolean().default(false) });
+const Input = z.object({ count: z.number().int().nonnegative(), fail: z.boolean().optional() });
 
 /** A step that records `count` DriftFound metrics (none when 0), then returns or throws. */
 const step = stepHandler(
