@@ -92,3 +92,7 @@ if (result.status === "FAILED") {
   for (const line of lines) console.log(`  • ${line}`);
 }
 await printEstate();
+console.log(
+  `\nThe emulator keeps running on ${endpoint}: npm start again reconciles the same estate;` +
+    " npm start -- --dry-run shows the plan only, -- --reset starts over, -- --stop stops it.",
+);
