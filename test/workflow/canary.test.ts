@@ -55,13 +55,15 @@ describe("the shared secret", () => {
       commandOutputs.push(result.output);
       return result;
     });
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    // Captured, not passed through: Powertools writes straight to process.stdout, past vitest's
+    // console capture, so passing it on would print every DEBUG line of a passing run.
+    process.stdout.write = ((chunk: string | Uint8Array) => {
       written.push(String(chunk));
-      return originalWrites.stdout(chunk, ...rest);
+      return true;
     }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    process.stderr.write = ((chunk: string | Uint8Array) => {
       written.push(String(chunk));
-      return originalWrites.stderr(chunk, ...rest);
+      return true;
     }) as typeof process.stderr.write;
     try {
       results.push(await runWorkflow({ mode: "reconcile" }));
