@@ -21,6 +21,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           setupFiles: [polyfills],
+          // nps-patterns starts a JVM to check the patterns in Java's regex engine: past 5 s on a busy 2-core box.
+          testTimeout: 30_000,
         },
       },
       {
