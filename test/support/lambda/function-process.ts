@@ -116,13 +116,13 @@ export class FunctionProcess {
       const timedOut = new Promise<InvokeOutcome>((resolve) => {
         timer = setTimeout(() => {
           const seconds = (request.timeoutMs / 1000).toFixed(2);
-          resolve(
-            runtimeFailure(
-              "Sandbox.Timedout",
-              `RequestId: ${request.requestId} Error: Task timed out after ${seconds} seconds`,
-            ),
+          const failure = runtimeFailure(
+            "Sandbox.Timedout",
+            `RequestId: ${request.requestId} Error: Task timed out after ${seconds} seconds`,
           );
-          void this.stop();
+          // Lambda ends the environment of a timed-out invoke; the next invoke gets a fresh one.
+          this.pending.delete(id);
+          void this.stop().then(() => resolve(failure));
         }, request.timeoutMs);
       });
       this.child.send({ type: "invoke", id, ...request });

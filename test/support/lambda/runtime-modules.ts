@@ -41,7 +41,7 @@ function resolveLocked(packages: LockedPackages, from: string, name: string): st
  *
  * @example
  * ```ts
- * runtimeProvidedPackages(lock.packages).has("@smithy/smithy-client"); // true
+ * runtimeProvidedPackages(lock.packages).has("@smithy/core"); // true
  * runtimeProvidedPackages(lock.packages).has("zod"); // false
  * ```
  */
