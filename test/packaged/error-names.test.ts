@@ -4,8 +4,7 @@
  * smallest input that does; the last test keeps the table complete as errors are added.
  */
 
-import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { SendCommandCommand } from "@aws-sdk/client-ssm";
+import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
 import type { Discovery } from "../../shared/core/model.js";
@@ -15,7 +14,10 @@ import { currentLambdas } from "../support/lambda/current-lambdas.js";
 import type { LambdaEmulator } from "../support/lambda/emulator.js";
 import { unexpectedErrorNames } from "../support/lambda/error-name-guard.js";
 import type { InvokeOutcome } from "../support/lambda/function-process.js";
-import { createStateTable, type SeededEstate, seedEnvironment } from "../support/seed.js";
+import { runPackagedWorkflow } from "../support/lambda/packaged-workflow.js";
+import { faults } from "../support/rig/faults.js";
+import { createStateTable } from "../support/seed.js";
+import { prepareWorld, type World } from "../support/world.js";
 
 const run = {
   mode: "reconcile",
@@ -80,71 +82,115 @@ const provocations: Record<string, Provocation> = {
 
 const radiusSettings = { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" };
 
-/** A directory change as the plan hands it to updateDirectoryRadius and checkRadiusStatus. */
-const directoryChange = (estate: SeededEstate) => ({
-  directoryId: estate.directory.directoryId,
-  action: "enable",
-  settings: { ...radiusSettings, servers: estate.npsServers.map((server) => server.privateIp) },
-  settingsFingerprint: "fingerprint",
-});
+/** What a packaged reconcile handed its Task states, read back from its event log. */
+interface ReconciledInputs {
+  checkNps: { target: { instanceId: string } } & Record<string, unknown>;
+  updateDirectory: { directory: Record<string, unknown> } & Record<string, unknown>;
+  checkRadius: Record<string, unknown>;
+}
+
+/** Runs a packaged reconcile, keeping the first input each Task state handed its function. */
+async function reconcileKeepingInputs(lambdas: LambdaEmulator): Promise<ReconciledInputs> {
+  const inputs = new Map<string, Record<string, unknown>>();
+  const result = await runPackagedWorkflow(
+    { mode: "reconcile" },
+    {
+      lambdas,
+      intercept: async (stateName, input, next) => {
+        if (!inputs.has(stateName)) inputs.set(stateName, input as Record<string, unknown>);
+        return await next();
+      },
+    },
+  );
+  expect(result.status, result.cause).toBe("SUCCEEDED");
+  const inputOf = (stateName: string) => {
+    const input = inputs.get(stateName);
+    if (input === undefined) throw new Error(`the reconcile never ran ${stateName}`);
+    return input;
+  };
+  return {
+    checkNps: inputOf("CheckNpsCommand") as ReconciledInputs["checkNps"],
+    updateDirectory: inputOf("UpdateDirectoryRadius") as ReconciledInputs["updateDirectory"],
+    checkRadius: inputOf("CheckRadiusStatus"),
+  };
+}
 
 /** A secret version that does not meet the RADIUS secret policy (too short). */
 async function createUnusableSecret(): Promise<{ arn: string; versionId: string }> {
   const created = await clients.secretsManager.send(
-    new CreateSecretCommand({ Name: "radius-sync/shared-secret", SecretString: "short" }),
+    new CreateSecretCommand({ Name: "radius-sync-test/unusable", SecretString: "short" }),
   );
   return { arn: created.ARN ?? "", versionId: created.VersionId ?? "" };
 }
 
-const npsCheck = (estate: SeededEstate, commandId: string, secret: { arn: string; versionId: string }) => ({
-  run,
-  target: { instanceId: estate.npsServers[0].instanceId, commandId, nonce: "0123456789abcdef" },
-  secretArn: secret.arn,
-  secretVersionId: secret.versionId,
-  clients: [],
-  attempt: 0,
-  maxPolls: 1,
-});
+type EstateProvocation = (
+  lambdas: LambdaEmulator,
+  world: World,
+  inputs: ReconciledInputs,
+) => Promise<InvokeOutcome>;
 
-/** Names raised by functions that read or change the seeded estate; one seeded estate serves them all. */
-const estateProvocations: Record<
-  string,
-  (lambdas: LambdaEmulator, estate: SeededEstate) => Promise<InvokeOutcome>
-> = {
-  SecretInvalid: async (lambdas, estate) =>
+/**
+ * Names raised while checking or changing a real estate, each provoked by calling the packaged
+ * function again with what a packaged reconcile gave it, the world changed just enough.
+ */
+const estateProvocations: Record<string, EstateProvocation> = {
+  SecretInvalid: async (lambdas, _world, { updateDirectory }) =>
     await lambdas.invoke("updateDirectoryRadius", {
-      run,
-      directory: directoryChange(estate),
+      ...updateDirectory,
       secret: await createUnusableSecret(),
     }),
-  // RADIUS was never enabled, so the wanted settings never show: the last allowed check times out.
-  RadiusUpdateTimedOut: async (lambdas, estate) =>
-    await lambdas.invoke("checkRadiusStatus", {
-      run,
-      directory: directoryChange(estate),
-      secretVersionId: "version",
-      attempt: 0,
-      maxPolls: 1,
-    }),
-  // A command that succeeded without the script's summary on stdout.
-  NpsCommandFailed: async (lambdas, estate) => {
-    const sent = await clients.ssm.send(
-      new SendCommandCommand({
-        DocumentName: estate.documentName,
-        InstanceIds: [estate.npsServers[0].instanceId],
+  RadiusUpdateFailed: async (lambdas, world, { checkRadius }) => {
+    world.radiusStatus.setSequence(world.estate.directory.directoryId, ["Failed"], { startNow: true });
+    return await lambdas.invoke("checkRadiusStatus", checkRadius);
+  },
+  RadiusUpdateTimedOut: async (lambdas, world, { checkRadius }) => {
+    world.radiusStatus.setSequence(world.estate.directory.directoryId, ["Creating"], { startNow: true });
+    return await lambdas.invoke("checkRadiusStatus", { ...checkRadius, attempt: 0, maxPolls: 1 });
+  },
+  NpsCommandTimedOut: async (lambdas, world, { checkNps }) => {
+    world.invocations.setOutcome(checkNps.target.instanceId, { pendingPolls: "forever" });
+    return await lambdas.invoke("checkNpsCommand", { ...checkNps, attempt: 0, maxPolls: 1 });
+  },
+  NpsCommandFailed: async (lambdas, world, { checkNps }) => {
+    world.invocations.setOutcome(checkNps.target.instanceId, {
+      status: "Failed",
+      standardErrorContent: "Import-Module : The specified module 'NPS' was not loaded",
+    });
+    return await lambdas.invoke("checkNpsCommand", checkNps);
+  },
+  // The host proved the version it was sent; asked to confirm another version, the proofs differ.
+  NpsSecretMismatch: async (lambdas, world, { checkNps }) => {
+    world.invocations.clear(checkNps.target.instanceId);
+    const other = await clients.secretsManager.send(
+      new PutSecretValueCommand({
+        SecretId: String(checkNps.secretArn),
+        SecretString: "another-secret-value-that-no-nps-server-holds-0123456789abcdefghij",
+        VersionStages: ["AWSPENDING"],
       }),
     );
-    return await lambdas.invoke(
-      "checkNpsCommand",
-      npsCheck(estate, sent.Command?.CommandId ?? "", { arn: "arn", versionId: "v" }),
-    );
+    return await lambdas.invoke("checkNpsCommand", { ...checkNps, secretVersionId: other.VersionId });
   },
-  RollbackFailed: async (lambdas, estate) =>
+  AwsThrottled: async (lambdas, _world, { checkNps }) => {
+    const throttled = faults.fail({
+      service: "ssm",
+      operation: "GetCommandInvocation",
+      code: "ThrottlingException",
+    });
+    try {
+      return await lambdas.invoke("checkNpsCommand", checkNps);
+    } finally {
+      throttled.remove();
+    }
+  },
+  RollbackFailed: async (lambdas, world) =>
     await lambdas.invoke("explainRollbackFailure", {
       scope: {
         strategy: "in-place",
-        servers: estate.npsServers.map((server) => ({ instanceId: server.instanceId, ip: server.privateIp })),
-        directoryIds: [estate.directory.directoryId],
+        servers: world.estate.npsServers.map((server) => ({
+          instanceId: server.instanceId,
+          ip: server.privateIp,
+        })),
+        directoryIds: [world.estate.directory.directoryId],
         settings: radiusSettings,
       },
       error: { Error: "NpsCommandFailed", Cause: "the push failed" },
@@ -163,14 +209,15 @@ describe("every typed error leaves a packaged bundle under its own name", () => 
     expect(arrivingName(outcome), JSON.stringify(outcome)).toBe(name);
   });
 
-  it("with a seeded estate: each name the estate's functions raise", async () => {
+  it("after a packaged reconcile: each name its checks and changes raise", async () => {
     const lambdas = currentLambdas();
-    const estate = await seedEnvironment();
+    const world = await prepareWorld();
+    const inputs = await reconcileKeepingInputs(lambdas);
 
     for (const [name, provoke] of Object.entries(estateProvocations)) {
-      const outcome = await provoke(lambdas, estate);
+      const outcome = await provoke(lambdas, world, inputs);
 
-      expect(arrivingName(outcome), `${name}: ${JSON.stringify(outcome)}`).toBe(name);
+      expect(arrivingName(outcome), `${name}: ${JSON.stringify(outcome).slice(0, 2000)}`).toBe(name);
     }
   });
 
@@ -187,16 +234,6 @@ describe("every typed error leaves a packaged bundle under its own name", () => 
 
   it("the table provokes every name in shared/errors.ts", () => {
     const provoked = [...Object.keys(provocations), ...Object.keys(estateProvocations)];
-    // Raised only after a transient AWS error, an SSM invocation still InProgress, a RadiusStatus
-    // Failed or a wrong NPS proof, which moto cannot produce; they need the test doubles to reach the
-    // Lambda children (the rig's proxy) and are provoked once it is merged.
-    const awaitingDoublesAcrossProcesses = [
-      "AwsThrottled",
-      "NpsCommandTimedOut",
-      "NpsSecretMismatch",
-      "RadiusUpdateFailed",
-    ];
-
-    expect([...provoked, ...awaitingDoublesAcrossProcesses].sort()).toEqual([...workflowErrorNames].sort());
+    expect(provoked.sort()).toEqual([...workflowErrorNames].sort());
   });
 });
