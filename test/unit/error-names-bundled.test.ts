@@ -1,6 +1,7 @@
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { workflowErrorNames } from "../../shared/errors.js";
+import { radiusProbeErrorNames } from "../../shared/radius/errors.js";
 import { repositoryRoot } from "../support/paths.js";
 
 type ErrorClass = new (message: string) => Error;
@@ -9,9 +10,9 @@ type ErrorClass = new (message: string) => Error;
  * shared/errors.ts bundled the most hostile way a bundler may treat it: minified, names not kept
  * (serverless.yml's esbuild settings minify; a later `keepNames` must not be what saves the names).
  */
-async function loadMinifiedErrors(): Promise<Record<string, unknown>> {
+async function loadMinifiedErrors(file = "shared/errors.ts"): Promise<Record<string, unknown>> {
   const result = await build({
-    entryPoints: [`${repositoryRoot}shared/errors.ts`],
+    entryPoints: [`${repositoryRoot}${file}`],
     bundle: true,
     minify: true,
     keepNames: false,
@@ -39,6 +40,16 @@ describe("error names survive a minifying bundler", () => {
     for (const [exported, ErrorClass] of classes) {
       expect(new ErrorClass("why").name, `${exported} thrown from a minified bundle`).toBe(exported);
     }
+  });
+
+  it("the RADIUS probe's error classes keep their names when minified without keepNames", async () => {
+    const bundled = await loadMinifiedErrors("shared/radius/errors.ts");
+
+    for (const name of radiusProbeErrorNames) {
+      const ErrorClass = bundled[name] as ErrorClass;
+      expect(new ErrorClass("why").name, `${name} thrown from a minified bundle`).toBe(name);
+    }
+    expect(bundled.radiusProbeErrorNames).toEqual(radiusProbeErrorNames);
   });
 
   it("the minifier does rename the classes, so deriving a name from the class would fail", async () => {
