@@ -2,10 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { recordApiCalls } from "../support/doubles/api-calls.js";
+import { currentLambdas } from "../support/lambda/current-lambdas.js";
 import { FunctionProcess, type InvokeOutcome } from "../support/lambda/function-process.js";
 import { node22Binary } from "../support/lambda/node22.js";
 import { ensureRuntimeModules, runtimeProvidedPackages } from "../support/lambda/runtime-modules.js";
 import { repositoryRoot } from "../support/paths.js";
+import { createStateTable } from "../support/seed.js";
 
 /** A throw-away task folder holding one handler file, as a function's zip would. */
 const scratch = mkdtempSync(join(tmpdir(), "radius-sync-runtime-test-"));
@@ -146,5 +149,58 @@ describe("the emulated nodejs22.x runtime", () => {
       errorType: "Runtime.ExitError",
       errorMessage: "Error: Runtime exited with error: exit status 3",
     });
+  });
+});
+
+describe("the emulator's per-function credentials and environment", () => {
+  const lockInput = {
+    run: {
+      mode: "reconcile",
+      dryRun: false,
+      executionId: "arn:aws:states:us-east-1:123456789012:execution:radius-sync-ci:credentials",
+      startedAt: "2026-11-24T12:00:00.000Z",
+    },
+    attempt: 0,
+  };
+  const release = { run: lockInput.run };
+
+  it("signs a function's calls with the credentials set for it, from a fresh environment", async () => {
+    const lambdas = currentLambdas();
+    await createStateTable();
+    const calls = recordApiCalls();
+    /** The access keys that signed one invoke of acquireLock (the lock released again after it). */
+    const keysOfOneLock = async () => {
+      calls.reset();
+      await lambdas.invoke("acquireLock", lockInput);
+      const keys = new Set(calls.calls.map((call) => call.accessKeyId));
+      await lambdas.invoke("releaseLock", release);
+      return keys;
+    };
+
+    const before = await keysOfOneLock();
+    await lambdas.setCredentials("acquireLock", {
+      accessKeyId: "AKIAACQUIRELOCKROLE1",
+      secretAccessKey: "role-secret",
+      sessionToken: "role-session",
+    });
+    const withRole = await keysOfOneLock();
+    await lambdas.setCredentials("acquireLock", undefined);
+    const after = await keysOfOneLock();
+
+    expect(before).toEqual(new Set(["testing"]));
+    expect(withRole).toEqual(new Set(["AKIAACQUIRELOCKROLE1"]));
+    expect(after).toEqual(new Set(["testing"]));
+  });
+
+  it("gives a function the template's environment with its Refs resolved to the seeded stand-ins", () => {
+    const discover = currentLambdas().function("discover");
+
+    expect(discover.environment).toMatchObject({
+      RADIUS_SYNC_STATE_TABLE: "radius-sync-state",
+      RADIUS_SYNC_SSM_DOCUMENT_NAME: "radius-sync-nps",
+      RADIUS_SYNC_NPS_TAG: "radius-sync:nps=true",
+    });
+    expect(discover.runtime).toBe("nodejs22.x");
+    expect(discover.handler).toBe("functions/discover/handler.handler");
   });
 });
