@@ -210,28 +210,6 @@ export async function seedEnvironment(): Promise<SeededEstate> {
 }
 
 /**
- * Creates radius-sync's DynamoDB state table (as the template does: key `pk`, on demand) under the
- * name the tests configure; {@link seedEnvironment} calls it, and tests that need only the table do.
- *
- * @example
- * ```ts
- * const tableName = await createStateTable();
- * ```
- */
-export async function createStateTable(): Promise<string> {
-  const tableName = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  return tableName;
-}
-
-/**
  * Adds a second AD Connector (branch.example.com) in the same VPC, registered with WorkSpaces.
  *
  * @example
@@ -272,4 +250,26 @@ export async function addForeignIngressRule(
     }),
   );
   return { cidr, description };
+}
+
+/**
+ * Creates radius-sync's DynamoDB state table (as the template does: key `pk`, on demand) under the
+ * name the tests configure; {@link seedEnvironment} calls it, and tests that need only the table do.
+ *
+ * @example
+ * ```ts
+ * const tableName = await createStateTable();
+ * ```
+ */
+export async function createStateTable(): Promise<string> {
+  const tableName = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  return tableName;
 }
