@@ -45,7 +45,7 @@ beforeEach(async () => {
       roleArn: "arn:aws:iam::123456789012:role/radius-sync-dev-states",
     }),
   );
-  executions = installStepFunctionsDouble(clients.sfn);
+  executions = installStepFunctionsDouble();
 });
 
 afterEach(async () => {
