@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 const polyfills = "test/support/polyfills.ts";
 
 /**
- * One run, four projects along the test ladder. Only `aws` starts an emulator: one moto per
- * test file (its setupFile), reset before each test. The virtualenv that holds moto is
+ * One run, five projects along the test ladder. `aws` and `packaged` start an emulator: one moto
+ * per test file (the aws setupFile), reset before each test; `packaged` also runs the packaged
+ * functions in Node 22 children. The virtualenv that holds moto is
  * prepared once per run by the global setup.
  */
 export default defineConfig({
@@ -28,6 +29,17 @@ export default defineConfig({
           // moto loads each service's backend on its first call: slow on a busy 2-core box.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // The packaged bundles (osls package), run by Node 22 children against moto, bound to the
+          // packaged definition: what ships, not the sources.
+          name: "packaged",
+          include: ["test/packaged/**/*.test.ts"],
+          setupFiles: [polyfills, "test/support/aws-setup.ts", "test/support/packaged-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       {
