@@ -5,11 +5,10 @@
  * unused. Resources and conditions are checked by resource-scope.test.ts; moto enforces the actions
  * at run time in the packaged workflow suite.
  */
-import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serviceAuthorization } from "../fixtures/iam/service-authorization.js";
 import { type BundleSdkCall, sdkCallsInBundle } from "../support/iam/bundle-calls.js";
-import { extractHandlerBundles } from "../support/iam/packaged-bundles.js";
+import { readHandlerBundles } from "../support/iam/packaged-bundles.js";
 import { iamActionOf } from "../support/iam/sdk-actions.js";
 import {
   asList,
@@ -100,9 +99,8 @@ describe("least privilege of the packaged functions", () => {
   beforeAll(async () => {
     const service = await packageService();
     template = service.template;
-    const bundles = await extractHandlerBundles(service);
-    for (const [key, bundle] of Object.entries(bundles)) {
-      reachable.set(key, await reachableActions(sdkCallsInBundle(await readFile(bundle, "utf8"), bundle)));
+    for (const [key, bundle] of await readHandlerBundles(service)) {
+      reachable.set(key, await reachableActions(sdkCallsInBundle(bundle, `${key}.cjs`)));
     }
   });
 

@@ -11,6 +11,8 @@ export interface ObservedCall {
   /** The IAM action, e.g. `secretsmanager:DescribeSecret`. */
   readonly action: string;
   readonly input: Readonly<Record<string, unknown>>;
+  /** The region the request was sent to; the environment's when absent. */
+  readonly region?: string;
   /** The error AWS answered with, or the secret ARN its response named. */
   readonly outcome?: { readonly errorName?: string; readonly arn?: string };
 }
@@ -112,11 +114,13 @@ const sendCommand: Resolver = (call, environment) => {
 type Item = Readonly<Record<string, { S?: string }>>;
 
 function leadingKeys(tableName: string, items: readonly Item[], environment: CallEnvironment): string[] {
-  const attribute = environment.partitionKeys[tableName];
-  if (attribute === undefined) throw new Error(`no partition key known for table ${tableName}`);
   return items.map((item) => {
-    const value = item[attribute]?.S;
-    if (value === undefined) throw new Error(`an item of ${tableName} without a string ${attribute}`);
+    // A key of a table the template does not define names its one (partition) attribute itself.
+    const attribute =
+      environment.partitionKeys[tableName] ??
+      (Object.keys(item).length === 1 ? Object.keys(item)[0] : undefined);
+    const value = attribute === undefined ? undefined : item[attribute]?.S;
+    if (value === undefined) throw new Error(`an item of ${tableName} without a known string partition key`);
     return value;
   });
 }
@@ -200,7 +204,10 @@ export function authorizationRequestsFor(
   if (authorization === undefined || resolve === undefined) {
     throw new Error(`${call.action} has no resource model: add its Service Authorization Reference entry`);
   }
-  const requests: AuthorizationRequest[] = resolve(call, environment);
+  const requests: AuthorizationRequest[] = resolve(call, {
+    ...environment,
+    region: call.region ?? environment.region,
+  });
   const implied = authorization.dependentActions.filter((dependent) =>
     dependent.when.some((member) => call.input[member] !== undefined),
   );

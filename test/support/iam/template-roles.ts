@@ -1,3 +1,4 @@
+import { type IntrinsicScope, resolveIntrinsics } from "../lambda/intrinsics.js";
 import type { CfnTemplate } from "../package-template.js";
 import { packageStage, resourceById, resourcesOfType } from "../package-template.js";
 import type { ResolvedStatement } from "./policy.js";
@@ -99,83 +100,27 @@ export function runtimeGrants(functionKey: string): Readonly<Record<string, stri
   };
 }
 
-/** The account a template is resolved for: pseudo-parameters and the names CloudFormation would give. */
-export interface TestDeployment {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-  /** `Ref` of a logical id → the physical id (name) the resource would get. */
-  readonly physicalIds: Readonly<Record<string, string>>;
-  /** `Fn::GetAtt` as `LogicalId.Attribute` → its value. */
-  readonly attributes: Readonly<Record<string, string>>;
-}
-
-function refOf(name: string, deployment: TestDeployment): string {
-  const pseudo: Record<string, string> = {
-    "AWS::Partition": deployment.partition,
-    "AWS::Region": deployment.region,
-    "AWS::AccountId": deployment.accountId,
-    "AWS::URLSuffix": "amazonaws.com",
-  };
-  const value = pseudo[name] ?? deployment.physicalIds[name] ?? deployment.attributes[name];
-  if (value === undefined) throw new Error(`no value for \${${name}} in the test deployment`);
-  return value;
-}
-
 /**
- * Resolves `Fn::Sub`, `Fn::GetAtt`, `Ref` and `Fn::Join` in `value` as CloudFormation would for
- * `deployment`; any other intrinsic throws.
+ * A role's statements with every intrinsic resolved in the emulated account (`emulatedAccount`,
+ * `scope` naming the physical resources), ready for `isAllowed`.
  *
  * @example
  * ```ts
- * resolveIntrinsics({ "Fn::Sub": "arn:${AWS::Partition}:ds:${AWS::Region}:${AWS::AccountId}:directory/*" }, deployment);
- * // "arn:aws:ds:us-east-1:123456789012:directory/*"
- * ```
- */
-export function resolveIntrinsics(value: unknown, deployment: TestDeployment): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, deployment));
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value);
-  const [first] = entries;
-  if (entries.length === 1 && first && (first[0].startsWith("Fn::") || first[0] === "Ref")) {
-    const [name, argument] = first;
-    if (name === "Ref") return refOf(String(argument), deployment);
-    if (name === "Fn::GetAtt") return refOf((argument as string[]).join("."), deployment);
-    if (name === "Fn::Join") {
-      const [separator, parts] = argument as [string, unknown[]];
-      return parts.map((part) => resolveIntrinsics(part, deployment)).join(separator);
-    }
-    if (name === "Fn::Sub") {
-      const [text, variables = {}] =
-        typeof argument === "string" ? [argument] : (argument as [string, object]);
-      const local = resolveIntrinsics(variables, deployment) as Record<string, string>;
-      return text.replace(
-        /\$\{([^}!]+)\}/g,
-        (_, variable: string) => local[variable] ?? refOf(variable, deployment),
-      );
-    }
-    throw new Error(`intrinsic ${name} is not modelled`);
-  }
-  return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsics(item, deployment)]));
-}
-
-/**
- * A role's statements with every intrinsic resolved for `deployment`, ready for `isAllowed`.
- *
- * @example
- * ```ts
- * const statements = resolvedStatementsOf(template, roleOf(template, "discover"), deployment);
+ * const statements = resolvedStatementsOf(template, roleOf(template, "discover"), {
+ *   refs: { StateTable: "radius-sync-state" },
+ *   getAtt: (id, attribute) => (id === "StateTable" && attribute === "Arn" ? tableArn : undefined),
+ * });
  * ```
  */
 export function resolvedStatementsOf(
   template: CfnTemplate,
   roleId: string,
-  deployment: TestDeployment,
+  scope: IntrinsicScope,
 ): ResolvedStatement[] {
   return statementsOf(template, roleId).map((statement) => {
     if (statement.NotAction !== undefined || statement.NotResource !== undefined) {
       throw new Error(`${roleId}: NotAction/NotResource are not modelled`);
     }
-    return resolveIntrinsics(statement, deployment) as ResolvedStatement;
+    return resolveIntrinsics(statement, scope) as ResolvedStatement;
   });
 }
