@@ -139,7 +139,12 @@ export async function prepareEnforcedRoles(options: {
     );
     const omitted = options.omit?.functionKey === functionKey ? options.omit.action : undefined;
     const policies = policiesFor(template, roleId, omitted);
-    if (omitted !== undefined && !policiesFor(template, roleId, undefined).some((policy) => policy.PolicyDocument.includes(`"${omitted}"`))) {
+    if (
+      omitted !== undefined &&
+      !policiesFor(template, roleId, undefined).some((policy) =>
+        policy.PolicyDocument.includes(`"${omitted}"`),
+      )
+    ) {
       throw new Error(`${functionKey}'s role grants no ${omitted} to leave out`);
     }
     for (const policy of policies) {
