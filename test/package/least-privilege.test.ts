@@ -3,7 +3,7 @@
  * paginators, as esbuild left them after tree-shaking) plus the actions those calls imply on AWS
  * are exactly what the function's role in the packaged template grants — nothing missing, nothing
  * unused. Resources and conditions are checked by resource-scope.test.ts; moto enforces the actions
- * at run time in the packaged workflow suite.
+ * at run time in test/packaged/iam-enforced.test.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { serviceAuthorization } from "../fixtures/iam/service-authorization.js";

@@ -4,7 +4,7 @@
  * packaged role — the ARNs the Service Authorization Reference says the action is authorised on,
  * the template's Fn::Sub resolved in the emulated account, `*`/`?` wildcards, and the
  * `dynamodb:LeadingKeys` conditions. Real calls recorded in the packaged suite are checked the
- * same way in test/packaged/least-privilege.test.ts.
+ * same way in test/packaged/iam-enforced.test.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { allowedCalls, deniedCalls } from "../fixtures/iam/role-cases.js";
