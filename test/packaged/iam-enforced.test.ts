@@ -79,6 +79,13 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
     return new Set(byFunction.keys());
   }
 
+  /** A first reconcile under enforcement, so the scenario starts from a set-up estate; its calls forgotten. */
+  async function reconcileFirst(): Promise<void> {
+    const first = await runPackagedWorkflow({ mode: "reconcile" }, { lambdas });
+    expect(first.status, first.cause).toBe("SUCCEEDED");
+    world.calls.reset();
+  }
+
   beforeAll(() => {
     checker = roleChecker(lambdas.service.template, seededRefs);
   });
@@ -114,9 +121,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
 
   it("change nothing on a second run, every call allowed", async () => {
     await enforce();
-    const first = await runPackagedWorkflow({ mode: "reconcile" }, { lambdas });
-    expect(first.status, first.cause).toBe("SUCCEEDED");
-    world.calls.reset();
+    await reconcileFirst();
 
     const second = await runPackagedWorkflow({ mode: "reconcile" }, { lambdas });
 
@@ -127,8 +132,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
 
   it("rotate blue/green, every call allowed", async () => {
     await enforce();
-    expect((await runPackagedWorkflow({ mode: "reconcile" }, { lambdas })).status).toBe("SUCCEEDED");
-    world.calls.reset();
+    await reconcileFirst();
 
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
 
@@ -142,8 +146,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
 
   it("roll a failed rotation back and take AWSPENDING off, every call allowed", async () => {
     await enforce();
-    expect((await runPackagedWorkflow({ mode: "reconcile" }, { lambdas })).status).toBe("SUCCEEDED");
-    world.calls.reset();
+    await reconcileFirst();
     failFirstRadiusUpdate();
 
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
@@ -157,8 +160,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
 
   it("explain a rollback that failed too, every call allowed", async () => {
     await enforce();
-    expect((await runPackagedWorkflow({ mode: "reconcile" }, { lambdas })).status).toBe("SUCCEEDED");
-    world.calls.reset();
+    await reconcileFirst();
     faults.fail({ service: "ds", operation: "UpdateRadius", code: "ClientException" });
 
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
@@ -170,8 +172,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
 
   it("fail a rollback with AccessDeniedException, named by the execution, when cancelRotation's role lacks DescribeSecret", async () => {
     await enforce({ functionKey: "cancelRotation", action: "secretsmanager:DescribeSecret" });
-    expect((await runPackagedWorkflow({ mode: "reconcile" }, { lambdas })).status).toBe("SUCCEEDED");
-    world.calls.reset();
+    await reconcileFirst();
     failFirstRadiusUpdate();
 
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
