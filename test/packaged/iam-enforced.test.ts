@@ -25,9 +25,18 @@ import { currentLambdas } from "../support/lambda/current-lambdas.js";
 import { runPackagedWorkflow, seededRefs } from "../support/lambda/packaged-workflow.js";
 import { faults } from "../support/rig/faults.js";
 import { setRigCredentials } from "../support/rig/rig-clients.js";
+import type { WorkflowResult } from "../support/workflow.js";
 import { prepareWorld, type World } from "../support/world.js";
 
 const lambdas = currentLambdas();
+
+/** The states an execution entered, in order: what a failed expectation shows to explain itself. */
+const statesOf = (result: WorkflowResult) =>
+  result.events
+    .flatMap((event) =>
+      event.type === "StateEntered" ? [(event as { state: { name: string } }).state.name] : [],
+    )
+    .join(" → ");
 const allFunctions = functionKeys(lambdas.service.template);
 
 /** A fault that fails the rotation's first directory change once, so the rotation rolls back. */
@@ -152,8 +161,8 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
 
     expect(result.status).toBe("FAILED");
-    expect(result.error).toBe("ClientException");
-    expect(result.cause).toContain("rotation rolled back");
+    expect(result.error, statesOf(result)).toBe("ClientException");
+    expect(result.cause, statesOf(result)).toContain("rotation rolled back");
     const ran = await expectEveryCallAllowed();
     expect([...ran]).toEqual(expect.arrayContaining(["planRollback", "cancelRotation"]));
   });
@@ -165,7 +174,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
 
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
 
-    expect(result.error).toBe("RollbackFailed");
+    expect(result.error, statesOf(result)).toBe("RollbackFailed");
     const ran = await expectEveryCallAllowed();
     expect([...ran]).toContain("explainRollbackFailure");
   });
@@ -178,7 +187,7 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
     const result = await runPackagedWorkflow({ mode: "rotate" }, { lambdas });
 
     expect(result.status).toBe("FAILED");
-    expect(result.error).toBe("RollbackFailed");
+    expect(result.error, statesOf(result)).toBe("RollbackFailed");
     expect(result.cause).toContain("AccessDeniedException");
     const refused = world.calls.calls.filter(isAccessDenied).map(describeCall);
     expect(refused).toEqual([
