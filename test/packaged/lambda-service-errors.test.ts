@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { currentLambdas } from "../support/lambda/current-lambdas.js";
-import { runPackagedWorkflow } from "../support/lambda/packaged-workflow.js";
+import type { LambdaEmulator } from "../support/lambda/emulator.js";
+import type { InvokeOutcome } from "../support/lambda/function-process.js";
+import {
+  bindToEmulator,
+  LambdaTaskError,
+  maxTaskResultBytes,
+  runPackagedWorkflow,
+} from "../support/lambda/packaged-workflow.js";
 import type { EventLog } from "../support/workflow.js";
 
 /**
@@ -54,4 +61,45 @@ describe("the packaged definition retries Lambda service errors", () => {
       ]);
     },
   );
+});
+
+describe("the Task binding reports a Lambda's outcome as Step Functions does", () => {
+  const arn = "arn:aws:lambda:us-east-1:123456789012:function:radius-sync-ci-discover";
+  const emulatorAnswering = (outcome: InvokeOutcome) =>
+    ({
+      functionByArn: (candidate: string) =>
+        candidate === arn ? { key: "discover", functionName: "radius-sync-ci-discover" } : undefined,
+      invoke: async () => outcome,
+    }) as unknown as LambdaEmulator;
+
+  it("fails with the runtime's errorType as the Error and the whole error payload as the Cause", async () => {
+    const error = {
+      errorType: "DirectoryNotActive",
+      errorMessage: "d-0123456789 is Impaired",
+      trace: ["at x"],
+    };
+    const task = bindToEmulator(emulatorAnswering({ ok: false, error, origin: "bundle" }), { Resource: arn });
+
+    const thrown = await task?.({}).catch((failure: unknown) => failure);
+
+    expect(thrown).toBeInstanceOf(LambdaTaskError);
+    expect((thrown as Error).name).toBe("DirectoryNotActive");
+    expect(JSON.parse((thrown as Error).message)).toEqual(error);
+  });
+
+  it("fails with States.DataLimitExceeded when a result exceeds 256 KiB", async () => {
+    const payload = JSON.stringify({ summary: "x".repeat(maxTaskResultBytes) });
+    const task = bindToEmulator(emulatorAnswering({ ok: true, payload }), { Resource: arn });
+
+    await expect(task?.({})).rejects.toMatchObject({ name: "States.DataLimitExceeded" });
+  });
+
+  it("passes a result of exactly 256 KiB through", async () => {
+    const text = "x".repeat(maxTaskResultBytes - 2);
+    const task = bindToEmulator(emulatorAnswering({ ok: true, payload: JSON.stringify(text) }), {
+      Resource: arn,
+    });
+
+    await expect(task?.({})).resolves.toBe(text);
+  });
 });

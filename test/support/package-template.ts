@@ -200,7 +200,8 @@ export function packageService(overrides: Readonly<Record<string, string>> = {})
   const existing = packaged.get(key);
   if (existing !== undefined) return existing;
   const packaging = (async () => {
-    const cacheRoot = join(tmpdir(), "radius-sync-package");
+    // One cache per checkout: another checkout's packaging must not remove this one's stale packages.
+    const cacheRoot = join(tmpdir(), "radius-sync-package", digest(repositoryRoot));
     const inputsHash = await hashInputs();
     const directory = join(cacheRoot, `${inputsHash}-${digest(key)}`);
     const isPackaged = () => existsSync(join(directory, "cloudformation-template-update-stack.json"));

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { PackagedService } from "../package-template.js";
-import { motoLogDirectory } from "../paths.js";
+import { motoLogDirectory, repositoryRoot } from "../paths.js";
 import {
   type ErrorOrigin,
   environmentLogFile,
@@ -57,6 +57,7 @@ const dummyCredentials: FunctionCredentials = {
 };
 
 const lambdaLogDirectory = join(motoLogDirectory, "lambda");
+const compileCacheDirectory = join(repositoryRoot, ".cache", "node-compile-cache");
 
 /** An X-Ray trace header for one invoke, unsampled (PassThrough tracing without a traced caller). */
 function traceHeader(): string {
@@ -82,6 +83,9 @@ export class LambdaEmulator {
     this.functions = packagedFunctions(options.service, options.refs);
     this.scratch = mkdtempSync(join(tmpdir(), "radius-sync-lambda-"));
     mkdirSync(lambdaLogDirectory, { recursive: true });
+    // Every task folder now, as a deployment copies every zip: the package cache may be replaced
+    // by a later packaging while this emulator runs.
+    for (const packaged of this.functions.values()) this.taskRoot(packaged);
   }
 
   /** The packaged service these functions come from. */
@@ -121,6 +125,19 @@ export class LambdaEmulator {
     this.function(functionKey);
     this.environmentOverrides.set(functionKey, variables);
     await this.stopFunction(functionKey);
+  }
+
+  /**
+   * Changes variables of every function, as a redeployment with other params would (e.g.
+   * `{ RADIUS_SYNC_NPS_INSTANCE_IDS: "i-…" }`); `{}` undoes it. Every environment restarts.
+   *
+   * @example
+   * ```ts
+   * await lambdas.setEnvironmentOfAll({ RADIUS_SYNC_NPS_INSTANCE_IDS: instanceId });
+   * ```
+   */
+  async setEnvironmentOfAll(variables: Record<string, string>): Promise<void> {
+    await Promise.all([...this.functions.keys()].map((key) => this.setEnvironment(key, variables)));
   }
 
   /** Everything the function's environments wrote to stdout/stderr (Lambda's log stream). */
@@ -235,6 +252,9 @@ export class LambdaEmulator {
       AWS_ENDPOINT_URL: endpoint,
       AWS_CONFIG_FILE: "/dev/null",
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      // Node's on-disk compile cache: later cold starts skip compiling the SDK and the bundle again.
+      // It changes how fast an environment starts, never what it runs.
+      NODE_COMPILE_CACHE: compileCacheDirectory,
     };
   }
 }

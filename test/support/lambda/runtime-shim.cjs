@@ -8,17 +8,43 @@
  */
 "use strict";
 
-const { existsSync } = require("node:fs");
-const { join } = require("node:path");
+const { existsSync, readdirSync, realpathSync } = require("node:fs");
+const { join, sep } = require("node:path");
 const { pathToFileURL } = require("node:url");
 const { types } = require("node:util");
 
 const builtinErrors = [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError];
 
-/** Where an error comes from, for the harness's name guard (not part of Lambda's answer). */
+/** The real folders of the modules the runtime provides (NODE_PATH holds symlinks to them). */
+function providedModuleRoots() {
+  const roots = [];
+  for (const folder of (process.env.NODE_PATH ?? "").split(":").filter(Boolean)) {
+    if (!existsSync(folder)) continue;
+    for (const entry of readdirSync(folder)) {
+      const names = entry.startsWith("@")
+        ? readdirSync(join(folder, entry)).map((name) => join(entry, name))
+        : [entry];
+      for (const name of names) roots.push(realpathSync(join(folder, name)) + sep);
+    }
+  }
+  return roots;
+}
+
+const providedRoots = providedModuleRoots();
+
+/**
+ * Where an error was made, for the harness's error-name guard (not part of Lambda's answer): by the
+ * AWS SDK or another module the runtime provides (their names are not minified), by Node itself, or
+ * by the bundle's own code (its libraries included), whose class names the minifier renames. The
+ * frame that made it tells; bundled frames show their source-mapped paths, never a provided root.
+ */
 function originOf(error) {
   if (error && typeof error === "object" && "$metadata" in error) return "aws-sdk";
   if (error && builtinErrors.includes(error.constructor)) return "builtin";
+  const frame = String(error?.stack ?? "")
+    .split("\n")
+    .find((line) => line.trimStart().startsWith("at "));
+  if (frame && providedRoots.some((root) => frame.includes(root))) return "aws-sdk";
   return "bundle";
 }
 
