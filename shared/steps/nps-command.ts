@@ -6,7 +6,7 @@ import { NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
 import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
-import { verifySecretProofs } from "./rotation.js";
+import { verifyNpsSummary } from "./nps-proof.js";
 
 /** The region is the secret ARN's fourth field: the NPS host reads the secret from there. */
 function regionOf(secretArn: string): string {
@@ -115,12 +115,12 @@ export async function checkNpsCommand(options: {
   if (invocation.status === "Success") {
     const summary = readSummary(invocation.standardOutput, target);
     try {
-      await verifySecretProofs({
+      await verifyNpsSummary({
         arn: options.secretArn,
         versionId: options.secretVersionId,
         nonce: target.nonce,
-        hmacs: summary.hmacs ?? {},
-        expectedClients: options.clients.map((client) => client.name),
+        summary,
+        expectedClients: options.clients,
       });
     } catch (error) {
       if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;
