@@ -3,6 +3,7 @@ import {
   type InstanceInformation,
   type InstanceInformationStringFilter,
   paginateDescribeInstanceInformation,
+  paginateListCommands,
   SendCommandCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
@@ -161,6 +162,52 @@ export async function sendDocumentCommand(
     }
   }
   return commands;
+}
+
+/** A command SSM already has, as {@link findCommandsByComment} returns it. */
+export interface SentCommand {
+  commandId: string;
+  instanceIds: string[];
+  parameters: Record<string, string[]>;
+}
+
+/**
+ * Finds the commands of one document whose Comment is exactly `comment`, sent at or after
+ * `invokedAfter`. SendCommand takes no idempotency token, so a caller that puts a deterministic
+ * token in the Comment can find a command it sent before its response was lost. The DocumentName
+ * and InvokedAfter filters narrow the listing on AWS (botocore ssm `CommandFilterKey`); the Comment
+ * and the document are checked here too, because a listing may hold more (moto ignores filters).
+ *
+ * @example
+ * ```ts
+ * const earlier = await findCommandsByComment({ documentName, comment, invokedAfter: "2026-01-10T12:00:00.000Z" });
+ * ```
+ */
+export async function findCommandsByComment(
+  options: { documentName: string; comment: string; invokedAfter: string },
+  client = clients.ssm,
+): Promise<SentCommand[]> {
+  const found: SentCommand[] = [];
+  const filters = [
+    { key: "DocumentName" as const, value: options.documentName },
+    { key: "InvokedAfter" as const, value: options.invokedAfter },
+  ];
+  try {
+    for await (const page of paginateListCommands({ client, pageSize: 50 }, { Filters: filters })) {
+      for (const command of page.Commands ?? []) {
+        if (command.Comment !== options.comment || command.DocumentName !== options.documentName) continue;
+        if (!command.CommandId) continue;
+        found.push({
+          commandId: command.CommandId,
+          instanceIds: command.InstanceIds ?? [],
+          parameters: command.Parameters ?? {},
+        });
+      }
+    }
+  } catch (error) {
+    throw asWorkflowError(error, "ListCommands");
+  }
+  return found;
 }
 
 /** What one instance reported for a command. */
