@@ -36,9 +36,9 @@ const { motoVersion } = ensureVirtualenv();
 process.env.PYTHONPATH = fileURLToPath(new URL("./moto-quota/", import.meta.url));
 const { startMoto } = await import("../test/support/moto.js");
 const moto = await startMoto();
-const { emulatorEnvironment } = await import("../test/support/environment.js");
-delete process.env.AWS_PROFILE;
-Object.assign(process.env, emulatorEnvironment(moto.endpoint));
+// Every SDK call goes through the rig's AWS proxy, where the doubles, AWS's rules and the recorder live.
+const { startRig } = await import("../test/support/rig/start-rig.js");
+const rig = await startRig(moto.endpoint);
 // Powertools Metrics warns on every function that publishes nothing; keep the progress lines readable.
 const warn = console.warn.bind(console);
 console.warn = (...parts: unknown[]) => {
@@ -68,6 +68,7 @@ try {
     }
   }
 } finally {
+  await rig.stop();
   await moto.stop();
 }
 

@@ -30,9 +30,9 @@ if (options.stop || options.reset) {
 
 ensureVirtualenv();
 const { endpoint, fresh } = await ensureDemoEmulator();
-const { emulatorEnvironment } = await import("../test/support/environment.js");
-delete process.env.AWS_PROFILE;
-Object.assign(process.env, emulatorEnvironment(endpoint));
+// Every SDK call goes through the rig's AWS proxy, where the stand-ins for what moto lacks live.
+const { startRig } = await import("../test/support/rig/start-rig.js");
+const rig = await startRig(endpoint);
 
 // Imported only now: the SDK clients read the emulator's endpoint when they are created.
 const { seedEnvironment } = await import("../test/support/seed.js");
@@ -92,3 +92,4 @@ if (result.status === "FAILED") {
   for (const line of lines) console.log(`  • ${line}`);
 }
 await printEstate();
+await rig.stop();

@@ -8,6 +8,7 @@ import { CreateTagsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
+  InvalidInstanceId,
   paginateDescribeInstanceInformation,
   SendCommandCommand,
 } from "@aws-sdk/client-ssm";
@@ -129,14 +130,36 @@ describe("the DescribeInstanceInformation double", () => {
       [second.instanceId, "ConnectionLost"],
     ]);
     double.markNotRegistered(first.instanceId);
-    const byList = await clients.ssm.send(
+    const byTag = await clients.ssm.send(
       new DescribeInstanceInformationCommand({
-        InstanceInformationFilterList: [
-          { key: "InstanceIds", valueSet: [first.instanceId, second.instanceId] },
-        ],
+        InstanceInformationFilterList: [{ key: "PingStatus", valueSet: ["Online", "ConnectionLost"] }],
       }),
     );
-    expect(byList.InstanceInformationList?.map((node) => node.InstanceId)).toEqual([second.instanceId]);
+    expect(byTag.InstanceInformationList?.map((node) => node.InstanceId)).toEqual([second.instanceId]);
+  });
+
+  it("answers InvalidInstanceId, as AWS does, when an InstanceIds filter names no managed node", async () => {
+    const double = installInstanceInformationDouble();
+    const [first, second] = estate.npsServers;
+    double.markNotRegistered(first.instanceId);
+    const ask = (ids: string[]) =>
+      clients.ssm.send(
+        new DescribeInstanceInformationCommand({
+          InstanceInformationFilterList: [{ key: "InstanceIds", valueSet: ids }],
+        }),
+      );
+    await expect(ask([first.instanceId, second.instanceId])).rejects.toMatchObject({
+      name: "InvalidInstanceId",
+      $metadata: { httpStatusCode: 400 },
+      message: expect.stringContaining(first.instanceId),
+    });
+    await expect(ask(["i-0123456789abcdef0"])).rejects.toBeInstanceOf(InvalidInstanceId);
+    double.omitUnknownInstanceIds();
+    expect(
+      (await ask([first.instanceId, second.instanceId])).InstanceInformationList?.map(
+        (node) => node.InstanceId,
+      ),
+    ).toEqual([second.instanceId]);
   });
 
   it("reports Linux for a non-Windows image, pages with MaxResults, and rejects filters it cannot honour", async () => {

@@ -21,6 +21,7 @@ import { describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
 import { currentMoto } from "../support/current-moto.js";
 import { npsTag, radiusSyncEnvironment } from "../support/environment.js";
+import { currentProxy } from "../support/rig/current-proxy.js";
 import {
   addForeignIngressRule,
   addSecondDirectory,
@@ -47,7 +48,9 @@ describe("the emulator", () => {
   it("is the virtualenv's moto, version 5.2.3 or newer, with the RADIUS calls", async () => {
     const moto = currentMoto();
     expect(isAtLeast(moto.version, "5.2.3")).toBe(true);
-    expect(process.env.AWS_ENDPOINT_URL).toBe(moto.endpoint);
+    // Every SDK call goes through the AWS proxy, which forwards to this moto.
+    expect(process.env.AWS_ENDPOINT_URL).toBe(currentProxy().endpoint);
+    expect(currentProxy().upstream).toBe(moto.endpoint);
     const commandLine = readFileSync(`/proc/${moto.pid}/cmdline`, "utf8").split("\0");
     expect(commandLine).toContain(motoServerPath);
     // moto 5.2.1 (the one on some PATHs) has no EnableRadius at all.

@@ -1,21 +1,20 @@
 /**
- * vitest setupFile of the `aws` project: one moto per test file.
+ * vitest setupFile of the `aws` project: one moto per test file, and in front of it one AWS proxy
+ * (test/support/rig/aws-proxy.ts) through which every SDK call of every process goes.
  *
  * The top-level await runs before the test file's own imports are evaluated, so
- * `shared/aws/clients.ts` (which builds its clients at import time) sees the
- * emulator's endpoint, region and dummy credentials. Modules imported here must not
- * import the clients themselves.
+ * `shared/aws/clients.ts` (which builds its clients at import time) sees the proxy's endpoint,
+ * region and dummy credentials. Modules imported here must not import the clients themselves.
  */
 import { afterAll, afterEach, beforeEach } from "vitest";
 import { setCurrentMoto } from "./current-moto.js";
-import { removeAllTestDoubles } from "./doubles/registry.js";
-import { emulatorEnvironment } from "./environment.js";
 import { startMoto } from "./moto.js";
+import { removeAllTestDoubles } from "./rig/interceptors.js";
+import { startRig } from "./rig/start-rig.js";
 
 const moto = await startMoto();
 setCurrentMoto(moto);
-delete process.env.AWS_PROFILE;
-Object.assign(process.env, emulatorEnvironment(moto.endpoint));
+const rig = await startRig(moto.endpoint);
 
 beforeEach(async () => {
   await moto.reset();
@@ -27,6 +26,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
+  await rig.stop();
   setCurrentMoto(undefined);
   await moto.stop();
 });

@@ -55,6 +55,6 @@ export type World = Awaited<ReturnType<typeof prepareWorld>>;
 export function estateChanges(world: World): string[] {
   return world.calls
     .mutatingCalls()
-    .filter((call) => call.service !== "dynamodb" && call.service !== "eventBridge")
+    .filter((call) => call.service !== "dynamodb" && call.service !== "events")
     .map((call) => call.operation);
 }

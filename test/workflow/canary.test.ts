@@ -50,10 +50,10 @@ describe("the shared secret", () => {
 
   beforeAll(async () => {
     const world = await prepareWorld();
-    const outputs = installInterceptor(clients.ssm, "canary:command-output", async (args, next) => {
-      const result = await next(args);
-      commandOutputs.push(result.output);
-      return result;
+    const outputs = installInterceptor({ service: "ssm" }, "canary:command-output", async (_call, next) => {
+      const reply = await next();
+      commandOutputs.push(reply.output);
+      return reply;
     });
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       written.push(String(chunk));

@@ -1,13 +1,19 @@
-import { clients } from "../../../shared/aws/clients.js";
-import { combineRemovables, installInterceptor, operationName, type Removable } from "./registry.js";
+import { installInterceptor, priorities, type Removable } from "./registry.js";
 
-/** One command sent through a shared client, with its input as the caller sent it. */
+/** One AWS call that reached the AWS proxy, from any process, with its input as the caller's SDK had it. */
 export interface ApiCall {
-  /** The key in `clients`: "ds", "workspaces", "ec2", "ssm", "secretsManager", "dynamodb". */
+  /** The SigV4 signing name: "ds", "workspaces", "ec2", "ssm", "secretsmanager", "dynamodb", "events", "states" … */
   service: string;
-  /** The operation without the SDK's `Command` suffix, e.g. "EnableRadius". */
+  /** The operation, e.g. "EnableRadius". */
   operation: string;
   input: Record<string, unknown>;
+  /** Who signed it (the access key of its credential scope). */
+  accessKeyId: string;
+  region: string;
+  /** The reply's HTTP status, once it came back. */
+  status?: number;
+  /** The AWS error code of a failed reply (an injected fault's included). */
+  errorCode?: string;
 }
 
 const readOnlyPrefixes = ["Describe", "Get", "List", "BatchGet", "Query", "Scan"];
@@ -26,9 +32,10 @@ export function isMutatingOperation(operation: string): boolean {
 }
 
 /**
- * Records every command sent through every client in `clients` — not a double: calls go
- * on unchanged. It sits outermost, so it also sees calls that a test double answers, and
- * copies each input when it is sent.
+ * Records every call that reaches the AWS proxy — from the test process and from child processes
+ * alike — not a double: calls go on unchanged. It sits outermost, so it also sees calls that a
+ * double or an injected fault answers, and copies each input when the call arrives. The doubles'
+ * own calls go straight to moto and are never recorded.
  *
  * @example
  * ```ts
@@ -38,9 +45,9 @@ export function isMutatingOperation(operation: string): boolean {
  * ```
  */
 export interface ApiCallRecorder extends Removable {
-  /** Every call so far, in the order sent. */
+  /** Every call so far, in the order it arrived. */
   readonly calls: readonly ApiCall[];
-  /** The calls that change something. */
+  /** The calls that change something (failed attempts included). */
   mutatingCalls(): ApiCall[];
   /** The calls of one operation, e.g. `callsTo("EnableRadius")`. */
   callsTo(operation: string): ApiCall[];
@@ -48,21 +55,29 @@ export interface ApiCallRecorder extends Removable {
   reset(): void;
 }
 
-/** Starts an {@link ApiCallRecorder} on every shared client. */
+/** Starts an {@link ApiCallRecorder} on the AWS proxy. */
 export function recordApiCalls(): ApiCallRecorder {
   const calls: ApiCall[] = [];
-  const handles = Object.entries(clients).map(([service, client]) =>
-    installInterceptor(
-      client,
-      `api-calls:${service}`,
-      async (args, next, context) => {
-        calls.push({ service, operation: operationName(context), input: structuredClone(args.input) });
-        return next(args);
-      },
-      "high",
-    ),
+  const handle = installInterceptor(
+    { service: "*" },
+    "api-calls",
+    async (call, next) => {
+      const recorded: ApiCall = {
+        service: call.service,
+        operation: call.operation,
+        input: structuredClone(call.input),
+        accessKeyId: call.accessKeyId,
+        region: call.region,
+      };
+      calls.push(recorded);
+      const reply = await next();
+      recorded.status = reply.status;
+      const errorCode = reply.errorCode;
+      if (errorCode !== undefined) recorded.errorCode = errorCode;
+      return reply;
+    },
+    priorities.recorder,
   );
-  const all = combineRemovables(handles);
   return {
     calls,
     mutatingCalls: () => calls.filter((call) => isMutatingOperation(call.operation)),
@@ -70,6 +85,6 @@ export function recordApiCalls(): ApiCallRecorder {
     reset() {
       calls.length = 0;
     },
-    remove: () => all.remove(),
+    remove: () => handle.remove(),
   };
 }

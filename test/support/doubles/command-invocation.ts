@@ -1,5 +1,4 @@
-import { clients } from "../../../shared/aws/clients.js";
-import { installInterceptor, operationName, type Removable } from "./registry.js";
+import { installInterceptor, type Removable } from "./registry.js";
 
 /** How an instance's command invocations should look to `GetCommandInvocation`. */
 export interface InvocationOutcome {
@@ -38,44 +37,48 @@ export interface CommandInvocationDouble extends Removable {
   pollCount(commandId: string, instanceId: string): number;
 }
 
-/** Installs the {@link CommandInvocationDouble} on `clients.ssm`. */
+/** Installs the {@link CommandInvocationDouble} on the AWS proxy. */
 export function installCommandInvocationDouble(): CommandInvocationDouble {
   const outcomes = new Map<string, InvocationOutcome>();
   const polls = new Map<string, number>();
   const pollKey = (commandId: string, instanceId: string) => `${commandId}/${instanceId}`;
 
-  const handle = installInterceptor(clients.ssm, "get-command-invocation", async (args, next, context) => {
-    if (operationName(context) !== "GetCommandInvocation") return next(args);
-    const result = await next(args);
-    const instanceId = String(args.input.InstanceId);
-    const key = pollKey(String(args.input.CommandId), instanceId);
-    const poll = (polls.get(key) ?? 0) + 1;
-    polls.set(key, poll);
-    const outcome = outcomes.get(instanceId);
-    if (outcome === undefined) return result;
+  const handle = installInterceptor(
+    { service: "ssm", operation: "GetCommandInvocation" },
+    "get-command-invocation",
+    async (call, next) => {
+      const reply = await next();
+      if (!reply.ok) return reply;
+      const instanceId = String(call.input.InstanceId);
+      const key = pollKey(String(call.input.CommandId), instanceId);
+      const poll = (polls.get(key) ?? 0) + 1;
+      polls.set(key, poll);
+      const outcome = outcomes.get(instanceId);
+      if (outcome === undefined) return reply;
 
-    const pending = outcome.pendingPolls ?? 0;
-    if (pending === "forever" || poll <= pending) {
-      Object.assign(result.output, {
-        Status: "InProgress",
-        StatusDetails: "InProgress",
-        ResponseCode: -1,
-        StandardOutputContent: "",
-        StandardErrorContent: "",
-        ExecutionEndDateTime: "",
+      const pending = outcome.pendingPolls ?? 0;
+      if (pending === "forever" || poll <= pending) {
+        Object.assign(reply.output, {
+          Status: "InProgress",
+          StatusDetails: "InProgress",
+          ResponseCode: -1,
+          StandardOutputContent: "",
+          StandardErrorContent: "",
+          ExecutionEndDateTime: "",
+        });
+        return reply;
+      }
+      const status = outcome.status ?? "Success";
+      Object.assign(reply.output, {
+        Status: status,
+        StatusDetails: status === "TimedOut" ? "DeliveryTimedOut" : status,
+        ResponseCode: outcome.responseCode ?? (status === "Success" ? 0 : 1),
+        StandardOutputContent: outcome.standardOutputContent ?? "",
+        StandardErrorContent: outcome.standardErrorContent ?? "",
       });
-      return result;
-    }
-    const status = outcome.status ?? "Success";
-    Object.assign(result.output, {
-      Status: status,
-      StatusDetails: status === "TimedOut" ? "DeliveryTimedOut" : status,
-      ResponseCode: outcome.responseCode ?? (status === "Success" ? 0 : 1),
-      StandardOutputContent: outcome.standardOutputContent ?? "",
-      StandardErrorContent: outcome.standardErrorContent ?? "",
-    });
-    return result;
-  });
+      return reply;
+    },
+  );
 
   return {
     setOutcome(instanceId, outcome) {

@@ -1,5 +1,4 @@
-import { clients } from "../../../shared/aws/clients.js";
-import { installInterceptor, operationName, type Removable } from "./registry.js";
+import { installInterceptor, type Removable } from "./registry.js";
 
 /**
  * Test double for connector IP drift in Directory Service `DescribeDirectories`, which moto
@@ -20,21 +19,25 @@ export interface ConnectIpDrift extends Removable {
   clear(directoryId: string): void;
 }
 
-/** Installs the {@link ConnectIpDrift} double on `clients.ds`. */
+/** Installs the {@link ConnectIpDrift} double on the AWS proxy. */
 export function installConnectIpDrift(): ConnectIpDrift {
   const replacements = new Map<string, string[]>();
-  const handle = installInterceptor(clients.ds, "connect-ip-drift", async (args, next, context) => {
-    const result = await next(args);
-    if (operationName(context) !== "DescribeDirectories") return result;
-    const descriptions = (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
-    for (const description of descriptions) {
-      const connectIps = replacements.get(String(description.DirectoryId));
-      const connectSettings = description.ConnectSettings as Record<string, unknown> | undefined;
-      if (connectIps === undefined || connectSettings === undefined) continue;
-      description.ConnectSettings = { ...connectSettings, ConnectIps: [...connectIps] };
-    }
-    return result;
-  });
+  const handle = installInterceptor(
+    { service: "ds", operation: "DescribeDirectories" },
+    "connect-ip-drift",
+    async (_call, next) => {
+      const result = await next();
+      if (!result.ok) return result;
+      const descriptions = (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
+      for (const description of descriptions) {
+        const connectIps = replacements.get(String(description.DirectoryId));
+        const connectSettings = description.ConnectSettings as Record<string, unknown> | undefined;
+        if (connectIps === undefined || connectSettings === undefined) continue;
+        description.ConnectSettings = { ...connectSettings, ConnectIps: [...connectIps] };
+      }
+      return result;
+    },
+  );
   return {
     setConnectIps(directoryId, connectIps) {
       replacements.set(directoryId, [...connectIps]);

@@ -1,5 +1,4 @@
-import { clients } from "../../../shared/aws/clients.js";
-import { installInterceptor, operationName, type Removable } from "./registry.js";
+import { installInterceptor, type Removable } from "./registry.js";
 
 /**
  * Test double for a directory's `Stage` in Directory Service `DescribeDirectories`: moto makes
@@ -16,18 +15,24 @@ export interface DirectoryStageDouble extends Removable {
   setStage(directoryId: string, stage: string): void;
 }
 
-/** Installs the {@link DirectoryStageDouble} on `clients.ds`. */
+/** Installs the {@link DirectoryStageDouble} on the AWS proxy. */
 export function installDirectoryStageDouble(): DirectoryStageDouble {
   const stages = new Map<string, string>();
-  const handle = installInterceptor(clients.ds, "directory-stage", async (args, next, context) => {
-    const result = await next(args);
-    if (operationName(context) !== "DescribeDirectories") return result;
-    for (const description of (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>) {
-      const stage = stages.get(String(description.DirectoryId));
-      if (stage !== undefined) description.Stage = stage;
-    }
-    return result;
-  });
+  const handle = installInterceptor(
+    { service: "ds", operation: "DescribeDirectories" },
+    "directory-stage",
+    async (_call, next) => {
+      const result = await next();
+      if (!result.ok) return result;
+      for (const description of (result.output.DirectoryDescriptions ?? []) as Array<
+        Record<string, unknown>
+      >) {
+        const stage = stages.get(String(description.DirectoryId));
+        if (stage !== undefined) description.Stage = stage;
+      }
+      return result;
+    },
+  );
   return {
     setStage: (directoryId, stage) => void stages.set(directoryId, stage),
     remove: () => handle.remove(),

@@ -1,30 +1,40 @@
-import { DescribeInstancesCommand, EC2Client, type Instance } from "@aws-sdk/client-ec2";
-import { clients } from "../../../shared/aws/clients.js";
+import type { Instance } from "@aws-sdk/client-ec2";
+import { fleetNodes, type PingStatus, ssmFleet } from "../rig/ssm-fleet.js";
+import { checkLength, checkRange, type Violation, validationError } from "../rig/validation.js";
 import {
   answer,
+  awsError,
   combineRemovables,
   installInterceptor,
-  operationName,
   type Removable,
   trackRemovable,
 } from "./registry.js";
 
-/** SSM agent ping states. */
-export type PingStatus = "Online" | "ConnectionLost" | "Inactive";
+export type { PingStatus } from "../rig/ssm-fleet.js";
 
 /**
  * Test double for SSM `DescribeInstanceInformation`, which moto lacks.
  *
- * Answers from moto's EC2 `DescribeInstances` (through a private client, so the recorder
- * sees only the SSM call): one managed node per instance that is not terminated, with
- * `PingStatus` (set per instance by the test, default `Online`), `PlatformType`
- * (`Windows` when EC2 says platform windows, else `Linux`), `IPAddress` (private IP),
- * `ComputerName` (the `Name` tag, else the private DNS name) and `ResourceType` EC2Instance.
- * An instance marked "not registered" is absent, as when the SSM agent is missing.
+ * Answers from moto's EC2 instances (read by the rig itself, straight from moto, so the recorder
+ * sees only the SSM call) and the rig's SSM agent registry (`test/support/rig/ssm-fleet.ts`): one
+ * managed node per instance that is registered and neither terminated nor stopped, with
+ * `PingStatus` (set per instance by the test, default `Online`), `PlatformType` (`Windows` when
+ * EC2 says platform windows, else `Linux`), `IPAddress` (private IP), `ComputerName` (the `Name`
+ * tag, else the private DNS name) and `ResourceType` EC2Instance. An instance marked "not
+ * registered" is no managed node, as when the SSM agent is missing.
  *
  * Honours `Filters` keys `InstanceIds`, `PingStatus`, `PlatformTypes`, `ResourceType`,
  * `tag:<key>`, `tag-key`, the same keys in `InstanceInformationFilterList`, and
- * `MaxResults`/`NextToken` paging. Any other filter key throws, rather than being ignored.
+ * `MaxResults`/`NextToken` paging. Any other filter key fails the call (status 500, code
+ * `RigInterceptorFailed`) rather than being ignored.
+ *
+ * As strict as AWS (botocore ssm/2014-11-06, `DescribeInstanceInformationRequest`):
+ * - `MaxResults` is 5–50 (shape `MaxResultsEC2Compatible`), 10 when absent (its documentation);
+ * - each filter takes 1–100 values (`InstanceInformationFilterValueSet`);
+ *   violations answer `ValidationException`, as SSM's model validation does;
+ * - an id in an `InstanceIds` filter that is not a managed node (unknown, unregistered, terminated)
+ *   answers `InvalidInstanceId` ("If you specify a node ID that isn't valid or a node that you don't
+ *   own, you receive an error" — the operation's documentation).
  *
  * @example
  * ```ts
@@ -35,13 +45,22 @@ export type PingStatus = "Online" | "ConnectionLost" | "Inactive";
  */
 export interface InstanceInformationDouble extends Removable {
   setPingStatus(instanceId: string, status: PingStatus): void;
-  /** The instance has no (registered) SSM agent: it disappears from the answer. */
+  /** The instance has no (registered) SSM agent: it is no managed node. */
   markNotRegistered(instanceId: string): void;
   markRegistered(instanceId: string): void;
+  /**
+   * KINDER THAN AWS, for product tests written before radius-sync handled `InvalidInstanceId`
+   * (issue 8): ids in an `InstanceIds` filter that are no managed node are left out of the answer
+   * instead of failing the call.
+   */
+  omitUnknownInstanceIds(): void;
 }
 
 type NodeInformation = Record<string, unknown> & { InstanceId: string };
 type Filter = { key: string; values: string[] };
+
+/** `MaxResults` when the request has none (DescribeInstanceInformationRequest.MaxResults). */
+const defaultPageSize = 10;
 
 function describeNode(instance: Instance, pingStatus: PingStatus): NodeInformation {
   // EC2 (and moto) answer "windows" in lower case, unlike the SDK's enum.
@@ -86,49 +105,58 @@ function matches(node: NodeInformation, filter: Filter): boolean {
   }
 }
 
-function readFilters(input: Record<string, unknown>): Filter[] {
+function readFilters(input: Record<string, unknown>): { filters: Filter[]; violations: Violation[] } {
   const filters = (input.Filters ?? []) as Array<{ Key?: string; Values?: string[] }>;
   const legacy = (input.InstanceInformationFilterList ?? []) as Array<{ key?: string; valueSet?: string[] }>;
-  return [
-    ...filters.map((filter) => ({ key: filter.Key ?? "", values: filter.Values ?? [] })),
-    ...legacy.map((filter) => ({ key: filter.key ?? "", values: filter.valueSet ?? [] })),
+  const violations = [
+    ...filters.flatMap((filter, index) =>
+      checkLength(`filters.${index + 1}.member.values`, filter.Values ?? [], { min: 1, max: 100 }),
+    ),
+    ...legacy.flatMap((filter, index) =>
+      checkLength(`instanceInformationFilterList.${index + 1}.member.valueSet`, filter.valueSet ?? [], {
+        min: 1,
+        max: 100,
+      }),
+    ),
+    ...checkRange("maxResults", input.MaxResults, { min: 5, max: 50 }),
   ];
+  return {
+    filters: [
+      ...filters.map((filter) => ({ key: filter.Key ?? "", values: filter.Values ?? [] })),
+      ...legacy.map((filter) => ({ key: filter.key ?? "", values: filter.valueSet ?? [] })),
+    ],
+    violations,
+  };
 }
 
-/** Installs the {@link InstanceInformationDouble} on `clients.ssm`. */
+/** Installs the {@link InstanceInformationDouble} on the AWS proxy. */
 export function installInstanceInformationDouble(): InstanceInformationDouble {
-  let ec2: EC2Client | undefined;
-  const pingStatuses = new Map<string, PingStatus>();
-  const unregistered = new Set<string>();
-
-  async function listNodes(): Promise<NodeInformation[]> {
-    ec2 ??= new EC2Client({});
-    const nodes: NodeInformation[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await ec2.send(new DescribeInstancesCommand({ NextToken: nextToken }));
-      for (const instance of (page.Reservations ?? []).flatMap(
-        (reservation) => reservation.Instances ?? [],
-      )) {
-        const id = instance.InstanceId ?? "";
-        const state = instance.State?.Name;
-        if (unregistered.has(id) || state === "terminated" || state === "shutting-down") continue;
-        nodes.push(describeNode(instance, pingStatuses.get(id) ?? "Online"));
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return nodes.sort((left, right) => left.InstanceId.localeCompare(right.InstanceId));
-  }
-
+  let rejectUnknownIds = true;
   const handle = installInterceptor(
-    clients.ssm,
+    { service: "ssm", operation: "DescribeInstanceInformation" },
     "describe-instance-information",
-    async (args, next, context) => {
-      if (operationName(context) !== "DescribeInstanceInformation") return next(args);
-      const filters = readFilters(args.input);
-      const nodes = (await listNodes()).filter((node) => filters.every((filter) => matches(node, filter)));
-      const pageSize = Number(args.input.MaxResults ?? 50);
-      const start = Number(args.input.NextToken ?? 0);
+    async (call) => {
+      const { filters, violations } = readFilters(call.input);
+      const invalid = validationError(call, violations);
+      if (invalid) return invalid;
+      const fleet = await fleetNodes();
+      const managed = new Set(fleet.filter((node) => node.managed).map((node) => node.instance.InstanceId));
+      const unknown = filters
+        .filter((filter) => filter.key === "InstanceIds")
+        .flatMap((filter) => filter.values)
+        .filter((id) => !managed.has(id));
+      if (rejectUnknownIds && unknown.length > 0) {
+        return awsError(call, {
+          code: "InvalidInstanceId",
+          message: `Instance ids [${unknown.join(", ")}] are not managed nodes of this account and region`,
+        });
+      }
+      const nodes = fleet
+        .filter((node) => node.listed)
+        .map((node) => describeNode(node.instance, node.pingStatus))
+        .filter((node) => filters.every((filter) => matches(node, filter)));
+      const pageSize = Number(call.input.MaxResults ?? defaultPageSize);
+      const start = Number(call.input.NextToken ?? 0);
       const page = nodes.slice(start, start + pageSize).map(({ Tags: _tags, ...node }) => node);
       const more = start + pageSize < nodes.length;
       return answer({
@@ -137,18 +165,15 @@ export function installInstanceInformationDouble(): InstanceInformationDouble {
       });
     },
   );
-  const privateClient = trackRemovable(() => ec2?.destroy());
-  const both = combineRemovables([handle, privateClient]);
+  const registry = trackRemovable(() => ssmFleet.reset());
+  const both = combineRemovables([handle, registry]);
 
   return {
-    setPingStatus(instanceId, status) {
-      pingStatuses.set(instanceId, status);
-    },
-    markNotRegistered(instanceId) {
-      unregistered.add(instanceId);
-    },
-    markRegistered(instanceId) {
-      unregistered.delete(instanceId);
+    setPingStatus: (instanceId, status) => ssmFleet.setPingStatus(instanceId, status),
+    markNotRegistered: (instanceId) => ssmFleet.markNotRegistered(instanceId),
+    markRegistered: (instanceId) => ssmFleet.markRegistered(instanceId),
+    omitUnknownInstanceIds() {
+      rejectUnknownIds = false;
     },
     remove: () => both.remove(),
   };

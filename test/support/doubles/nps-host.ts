@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { clients } from "../../../shared/aws/clients.js";
 import { computeSecretProof } from "../../../shared/nps/index.js";
-import { combineRemovables, installInterceptor, operationName, type Removable } from "./registry.js";
+import { rigClient } from "../rig/rig-clients.js";
+import { combineRemovables, installInterceptor, type Removable } from "./registry.js";
 
 /** One RADIUS client as the simulated NPS server holds it (the secret only as a version id). */
 export interface SimulatedClient {
@@ -17,7 +17,9 @@ export interface SimulatedClient {
  * simulated NPS per instance the way the script does (create / update / remove only clients whose
  * name starts with the prefix, keep the rest), and remembers the JSON summary line the script would
  * print, with HMAC proofs when the command carried a `Nonce`. `GetCommandInvocation` answers from
- * moto with that summary as `StandardOutputContent`.
+ * moto with that summary as `StandardOutputContent` (which the proxy's SSM rules cut to AWS's
+ * 24,000 characters, as for any output). The host reads the secret as the rig (straight from moto,
+ * with the rig's credentials), never through the proxy, as the real host reads it with its own role.
  *
  * @example
  * ```ts
@@ -32,11 +34,10 @@ export interface NpsHostDouble extends Removable {
   addForeignClient(instanceId: string, name: string, client: SimulatedClient): void;
 }
 
-/** Installs the {@link NpsHostDouble} on `clients.ssm`. */
+/** Installs the {@link NpsHostDouble} on the AWS proxy. */
 export function installNpsHostDouble(): NpsHostDouble {
   const servers = new Map<string, Map<string, SimulatedClient>>();
   const summaries = new Map<string, string>();
-  let secrets: SecretsManagerClient | undefined;
   const serverOf = (instanceId: string) => {
     const server = servers.get(instanceId) ?? new Map<string, SimulatedClient>();
     servers.set(instanceId, server);
@@ -44,7 +45,7 @@ export function installNpsHostDouble(): NpsHostDouble {
   };
 
   const readSecret = async (secretArn: string, version: string) => {
-    secrets ??= new SecretsManagerClient({});
+    const secrets = rigClient(SecretsManagerClient);
     const byStage = version === "AWSCURRENT" || version === "AWSPENDING";
     const answer = await secrets.send(
       new GetSecretValueCommand({
@@ -109,28 +110,31 @@ export function installNpsHostDouble(): NpsHostDouble {
     }
   };
 
-  const onSend = installInterceptor(clients.ssm, "nps-host:send-command", async (args, next, context) => {
-    const result = await next(args);
-    if (operationName(context) !== "SendCommand") return result;
-    const command = result.output.Command as { CommandId?: string } | undefined;
-    await applyCommand(
-      command?.CommandId ?? "",
-      (args.input.InstanceIds as string[] | undefined) ?? [],
-      (args.input.Parameters as Record<string, string[]> | undefined) ?? {},
-    );
-    return result;
-  });
+  const onSend = installInterceptor(
+    { service: "ssm", operation: "SendCommand" },
+    "nps-host:send-command",
+    async (call, next) => {
+      const reply = await next();
+      if (!reply.ok) return reply;
+      const command = reply.output.Command as { CommandId?: string } | undefined;
+      await applyCommand(
+        command?.CommandId ?? "",
+        (call.input.InstanceIds as string[] | undefined) ?? [],
+        (call.input.Parameters as Record<string, string[]> | undefined) ?? {},
+      );
+      return reply;
+    },
+  );
   const onInvocation = installInterceptor(
-    clients.ssm,
+    { service: "ssm", operation: "GetCommandInvocation" },
     "nps-host:get-command-invocation",
-    async (args, next, context) => {
-      const result = await next(args);
-      if (operationName(context) !== "GetCommandInvocation" || result.output.Status !== "Success")
-        return result;
-      const summary = summaries.get(`${String(args.input.CommandId)}/${String(args.input.InstanceId)}`);
-      if (summary !== undefined && !result.output.StandardOutputContent)
-        result.output.StandardOutputContent = `${summary}\n`;
-      return result;
+    async (call, next) => {
+      const reply = await next();
+      if (!reply.ok || reply.output.Status !== "Success") return reply;
+      const summary = summaries.get(`${String(call.input.CommandId)}/${String(call.input.InstanceId)}`);
+      if (summary !== undefined && !reply.output.StandardOutputContent)
+        reply.output.StandardOutputContent = `${summary}\n`;
+      return reply;
     },
   );
 

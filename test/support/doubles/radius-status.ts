@@ -1,5 +1,4 @@
-import { clients } from "../../../shared/aws/clients.js";
-import { combineRemovables, installInterceptor, operationName, type Removable } from "./registry.js";
+import { combineRemovables, installInterceptor, type Removable } from "./registry.js";
 
 /** Values AWS reports in `DirectoryDescription.RadiusStatus`. */
 export type RadiusStatus = "Creating" | "Completed" | "Failed";
@@ -12,7 +11,7 @@ export type RadiusStatus = "Creating" | "Completed" | "Failed";
  * answer that includes it — while moto has RADIUS on for it — takes the next status of the
  * sequence; the last one repeats, so `["Creating"]` means "Creating forever". By default
  * the sequence starts at the next successful `EnableRadius`/`UpdateRadius` for that
- * directory sent through `clients.ds` (as AWS restarts the status on every change), and
+ * directory, from any process (as AWS restarts the status on every change), and
  * restarts on each later one; `{ startNow: true }` starts it at once. Composes with
  * connect-ip drift and the UpdateRadius double.
  *
@@ -35,36 +34,34 @@ interface Sequence {
   next: number;
 }
 
-/** Installs the {@link RadiusStatusDouble} on `clients.ds`. */
+/** Installs the {@link RadiusStatusDouble} on the AWS proxy. */
 export function installRadiusStatusDouble(): RadiusStatusDouble {
   const sequences = new Map<string, Sequence>();
 
   // Outermost, so that it also sees UpdateRadius calls that the UpdateRadius double answers.
   const watchChanges = installInterceptor(
-    clients.ds,
+    { service: "ds", operation: ["EnableRadius", "UpdateRadius"] },
     "radius-status:watch-changes",
-    async (args, next, context) => {
-      const result = await next(args);
-      const operation = operationName(context);
-      if (operation === "EnableRadius" || operation === "UpdateRadius") {
-        const sequence = sequences.get(String(args.input.DirectoryId));
-        if (sequence !== undefined) {
-          sequence.armed = true;
-          sequence.next = 0;
-        }
+    async (call, next) => {
+      const reply = await next();
+      const sequence = sequences.get(String(call.input.DirectoryId));
+      // A refused change (already enabled, bad settings, an injected fault) starts nothing.
+      if (reply.ok && sequence !== undefined) {
+        sequence.armed = true;
+        sequence.next = 0;
       }
-      return result;
+      return reply;
     },
     "high",
   );
 
   const overrideStatus = installInterceptor(
-    clients.ds,
+    { service: "ds", operation: "DescribeDirectories" },
     "radius-status:override",
-    async (args, next, context) => {
-      const result = await next(args);
-      if (operationName(context) !== "DescribeDirectories") return result;
-      const descriptions = (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
+    async (_call, next) => {
+      const reply = await next();
+      if (!reply.ok) return reply;
+      const descriptions = (reply.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
       for (const description of descriptions) {
         const sequence = sequences.get(String(description.DirectoryId));
         // Without RADIUS on, AWS reports no status at all; leave moto's answer alone.
@@ -73,7 +70,7 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
         description.RadiusStatus = sequence.statuses[index];
         sequence.next += 1;
       }
-      return result;
+      return reply;
     },
   );
 

@@ -1,10 +1,10 @@
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { type EventLog, runWorkflow, type WorkflowResult } from "../workflow.js";
-import { answer, type CallResult, installInterceptor, operationName, type Removable } from "./registry.js";
+import { answer, installInterceptor, type Removable } from "./registry.js";
 
 /**
  * Test double for Step Functions *execution*, which moto lacks: moto accepts StartExecution but
- * never runs the machine. Installed on one SFN client (the CLI's), it:
+ * never runs the machine. Installed on the AWS proxy for `states` calls (the CLI's), it:
  *
  * - lets StartExecution reach moto (which checks the state machine and names the execution), then
  *   runs the real definition with the real handlers via {@link runWorkflow}, in the background;
@@ -20,7 +20,7 @@ import { answer, type CallResult, installInterceptor, operationName, type Remova
  *
  * @example
  * ```ts
- * const executions = installStepFunctionsDouble(cliClients.sfn);
+ * const executions = installStepFunctionsDouble();
  * await runCli(["start", "--follow"], { stdout, stderr, clients: cliClients });
  * await executions.settled();
  * ```
@@ -182,19 +182,19 @@ function page<Item>(items: Item[], input: Json, fallbackSize: number): { items: 
   return offset + size < items.length ? { items: slice, nextToken: String(offset + size) } : { items: slice };
 }
 
-/** Installs the double on `sfn` (any SDK v3 SFN client). */
+/** Installs the double on the AWS proxy (every `states` call of every process). */
 export function installStepFunctionsDouble(
-  sfn: unknown,
   options: Parameters<typeof runWorkflow>[1] = {},
 ): StepFunctionsDouble {
   const executions: DoubledExecution[] = [];
   const find = (input: Json) => executions.find((execution) => execution.executionArn === input.executionArn);
 
-  const handle = installInterceptor(sfn, "step-functions-execution", async (args, next, context) => {
-    const input = args.input;
-    switch (operationName(context)) {
+  const handle = installInterceptor({ service: "states" }, "step-functions-execution", async (call, next) => {
+    const input = call.input;
+    switch (call.operation) {
       case "StartExecution": {
-        const started: CallResult = await next(args);
+        const started = await next();
+        if (!started.ok) return started;
         const executionArn = String(started.output.executionArn);
         const name = executionArn.split(":").at(-1) ?? executionArn;
         const text = typeof input.input === "string" ? input.input : "{}";
@@ -204,7 +204,9 @@ export function installStepFunctionsDouble(
           executionName: name,
           onEvent: (event) => events.push(event),
         });
-        const startDate = (started.output.startDate as Date | undefined) ?? new Date();
+        // awsJson carries timestamps as epoch seconds.
+        const startedAt = started.output.startDate;
+        const startDate = typeof startedAt === "number" ? new Date(startedAt * 1000) : new Date();
         const stateMachineArn = String(input.stateMachineArn);
         const execution = { executionArn, stateMachineArn, name, input: text, startDate, events, done };
         executions.push(execution);
@@ -212,11 +214,11 @@ export function installStepFunctionsDouble(
       }
       case "DescribeExecution": {
         const execution = find(input);
-        return execution ? answer(describe(execution)) : next(args);
+        return execution ? answer(describe(execution)) : next();
       }
       case "GetExecutionHistory": {
         const execution = find(input);
-        if (!execution) return next(args);
+        if (!execution) return next();
         const history = historyOf(execution);
         if (input.reverseOrder === true) history.reverse();
         const { items, nextToken } = page(history, input, 1000);
@@ -233,7 +235,7 @@ export function installStepFunctionsDouble(
         return answer({ executions: items, ...(nextToken ? { nextToken } : {}) });
       }
       default:
-        return next(args);
+        return next();
     }
   });
 

@@ -4,15 +4,8 @@ import {
   DisableRadiusCommand,
   EnableRadiusCommand,
 } from "@aws-sdk/client-directory-service";
-import { clients } from "../../../shared/aws/clients.js";
-import {
-  answer,
-  combineRemovables,
-  installInterceptor,
-  operationName,
-  type Removable,
-  trackRemovable,
-} from "./registry.js";
+import { rigClient } from "../rig/rig-clients.js";
+import { answer, awsErrorFrom, installInterceptor, type Removable } from "./registry.js";
 
 /**
  * Test double for Directory Service `UpdateRadius`, which moto lacks.
@@ -21,8 +14,9 @@ import {
  * `DisableRadius` + `EnableRadius`, so a later `DescribeDirectories` shows the new settings
  * (moto then reports `RadiusStatus: Completed`; combine with the radius-status double for
  * anything else). Unknown directories fail as moto fails them (EntityDoesNotExistException).
- * The two moto calls go through a private client, so the call recorder sees only the
- * `UpdateRadius` the code under test sent. Every other call passes through untouched.
+ * The two moto calls are the rig's own (straight to moto, see `rigClient`), so the call recorder
+ * sees only the `UpdateRadius` the code under test sent. The settings were checked against
+ * AWS's limits before (the proxy's Directory Service rules). Every other call passes through.
  *
  * @example
  * ```ts
@@ -36,22 +30,25 @@ export interface UpdateRadiusDouble extends Removable {
   readonly updates: ReadonlyArray<{ directoryId: string; radiusSettings: RadiusSettings }>;
 }
 
-/** Installs the {@link UpdateRadiusDouble} on `clients.ds`. */
+/** Installs the {@link UpdateRadiusDouble} on the AWS proxy. */
 export function installUpdateRadiusDouble(): UpdateRadiusDouble {
-  // Created lazily so that it reads the emulator's endpoint from the environment.
-  let moto: DirectoryServiceClient | undefined;
   const updates: Array<{ directoryId: string; radiusSettings: RadiusSettings }> = [];
-  const handle = installInterceptor(clients.ds, "update-radius", async (args, next, context) => {
-    if (operationName(context) !== "UpdateRadius") return next(args);
-    const directoryId = String(args.input.DirectoryId);
-    const radiusSettings = args.input.RadiusSettings as RadiusSettings;
-    moto ??= new DirectoryServiceClient({});
-    await moto.send(new DisableRadiusCommand({ DirectoryId: directoryId }));
-    await moto.send(new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radiusSettings }));
-    updates.push({ directoryId, radiusSettings: structuredClone(radiusSettings) });
-    return answer({});
-  });
-  const privateClient = trackRemovable(() => moto?.destroy());
-  const both = combineRemovables([handle, privateClient]);
-  return { updates, remove: () => both.remove() };
+  const handle = installInterceptor(
+    { service: "ds", operation: "UpdateRadius" },
+    "update-radius",
+    async (call) => {
+      const directoryId = String(call.input.DirectoryId);
+      const radiusSettings = call.input.RadiusSettings as RadiusSettings;
+      const ds = rigClient(DirectoryServiceClient);
+      try {
+        await ds.send(new DisableRadiusCommand({ DirectoryId: directoryId }));
+        await ds.send(new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radiusSettings }));
+      } catch (error) {
+        return awsErrorFrom(call, error);
+      }
+      updates.push({ directoryId, radiusSettings: structuredClone(radiusSettings) });
+      return answer({});
+    },
+  );
+  return { updates, remove: () => handle.remove() };
 }

@@ -1,0 +1,34 @@
+export {
+  type AwsCall,
+  type AwsErrorDetails,
+  type AwsProtocol,
+  AwsReply,
+  answer,
+  awsError,
+  awsErrorFrom,
+} from "./aws-call.js";
+export { type AwsProxy, startAwsProxy } from "./aws-proxy.js";
+export { defaultAwsRules } from "./aws-rules.js";
+export { currentProxy, setCurrentProxy } from "./current-proxy.js";
+export { type FaultSpec, faults, type InjectedFault } from "./faults.js";
+export {
+  type AwsRule,
+  type CallSelector,
+  combineRemovables,
+  type Interceptor,
+  installInterceptor,
+  type Next,
+  type Priority,
+  priorities,
+  type Removable,
+  removeAllTestDoubles,
+  trackRemovable,
+} from "./interceptors.js";
+export {
+  type AwsCredentialIdentity,
+  destroyRigClients,
+  rigClient,
+  rigCredentials,
+  setRigCredentials,
+} from "./rig-clients.js";
+export { type Rig, startRig } from "./start-rig.js";
