@@ -19,8 +19,8 @@ function whyItDiffers(summary: NpsSummary, wanted: number, versionId: string): s
   }
   if (summary.held !== wanted) return `it holds ${summary.held} of our clients; the plan wants ${wanted}`;
   return (
-    "every client holds the secret the server applied, so the server applied another secret than version " +
-    `${versionId} (did a staging label move during the run?)`
+    "its proof differs although it reports every client holding the secret it applied, so it applied " +
+    `another secret than version ${versionId} (did a staging label move during the run?)`
   );
 }
 

@@ -103,7 +103,7 @@ describe("verifyNpsSummary", () => {
 
     expect(error).toBeInstanceOf(NpsSecretMismatch);
     expect(error.message).toMatch(
-      /the server applied another secret than version \S+ \(did a staging label move/,
+      /its proof differs although it reports every client holding the secret it applied, so it applied another secret than version \S+ \(did a staging label move/,
     );
   });
 
