@@ -13,7 +13,7 @@ function whyItDiffers(summary: NpsSummary, wanted: number, versionId: string): s
   if (summary.disagreeingCount > 0) {
     const more = summary.disagreeingCount - summary.disagreeing.length;
     return (
-      `${summary.disagreeingCount} of its clients are missing, extra, or hold another address or secret: ` +
+      `${summary.disagreeingCount} client(s) missing, extra, or holding another address or secret: ` +
       `${summary.disagreeing.join(", ")}${more > 0 ? ` and ${more} more` : ""}`
     );
   }

@@ -86,8 +86,8 @@ describe("verifyNpsSummary", () => {
     // Assess
     expect(error).toBeInstanceOf(NpsSecretMismatch);
     expect(error.message).toBe(
-      `NPS clients do not hold secret ${arn} version ${versionId}: 23 of its clients are missing, extra, ` +
-        `or hold another address or secret: ${named.join(", ")} and 3 more`,
+      `NPS clients do not hold secret ${arn} version ${versionId}: 23 client(s) missing, extra, ` +
+        `or holding another address or secret: ${named.join(", ")} and 3 more`,
     );
     expect(error.message).not.toContain(secret);
   });
