@@ -7,6 +7,7 @@ import {
   combineRemovables,
   installInterceptor,
   type Removable,
+  refusedByMoto,
   trackRemovable,
 } from "./registry.js";
 
@@ -16,7 +17,7 @@ export type { PingStatus } from "../rig/ssm-fleet.js";
  * Test double for SSM `DescribeInstanceInformation`, which moto lacks.
  *
  * Answers from moto's EC2 instances (read by the rig itself, straight from moto, so the recorder
- * sees only the SSM call) and the rig's SSM agent registry (`test/support/rig/ssm-fleet.ts`): one
+ * sees only the SSM call; the call itself reaches moto first, so that IAM enforcement can refuse it) and the rig's SSM agent registry (`test/support/rig/ssm-fleet.ts`): one
  * managed node per instance that is registered and neither terminated nor stopped, with
  * `PingStatus` (set per instance by the test, default `Online`), `PlatformType` (`Windows` when
  * EC2 says platform windows, else `Linux`), `IPAddress` (private IP), `ComputerName` (the `Name`
@@ -135,7 +136,9 @@ export function installInstanceInformationDouble(): InstanceInformationDouble {
   const handle = installInterceptor(
     { service: "ssm", operation: "DescribeInstanceInformation" },
     "describe-instance-information",
-    async (call) => {
+    async (call, next) => {
+      const refused = await refusedByMoto(next);
+      if (refused) return refused;
       const { filters, violations } = readFilters(call.input);
       const invalid = validationError(call, violations);
       if (invalid) return invalid;

@@ -5,7 +5,7 @@ import {
   EnableRadiusCommand,
 } from "@aws-sdk/client-directory-service";
 import { rigClient } from "../rig/rig-clients.js";
-import { answer, awsErrorFrom, installInterceptor, type Removable } from "./registry.js";
+import { answer, awsErrorFrom, installInterceptor, type Removable, refusedByMoto } from "./registry.js";
 
 /**
  * Test double for Directory Service `UpdateRadius`, which moto lacks.
@@ -15,8 +15,10 @@ import { answer, awsErrorFrom, installInterceptor, type Removable } from "./regi
  * (moto then reports `RadiusStatus: Completed`; combine with the radius-status double for
  * anything else). Unknown directories fail as moto fails them (EntityDoesNotExistException).
  * The two moto calls are the rig's own (straight to moto, see `rigClient`), so the call recorder
- * sees only the `UpdateRadius` the code under test sent. The settings were checked against
- * AWS's limits before (the proxy's Directory Service rules). Every other call passes through.
+ * sees only the `UpdateRadius` the code under test sent. The call itself reaches moto first, so that
+ * with IAM enforcement on a caller without `ds:UpdateRadius` is refused (`refusedByMoto`).
+ * The settings were checked against AWS's limits before (the proxy's Directory Service rules).
+ * Every other call passes through.
  *
  * @example
  * ```ts
@@ -36,7 +38,9 @@ export function installUpdateRadiusDouble(): UpdateRadiusDouble {
   const handle = installInterceptor(
     { service: "ds", operation: "UpdateRadius" },
     "update-radius",
-    async (call) => {
+    async (call, next) => {
+      const refused = await refusedByMoto(next);
+      if (refused) return refused;
       const directoryId = String(call.input.DirectoryId);
       const radiusSettings = call.input.RadiusSettings as RadiusSettings;
       const ds = rigClient(DirectoryServiceClient);

@@ -4,7 +4,7 @@
  * with {@link answer} / {@link awsError}, which render the exact wire shape of the call's protocol.
  */
 import { randomUUID } from "node:crypto";
-import { errorMessageMember } from "./sdk-model.js";
+import { modelledError } from "./sdk-model.js";
 
 /** How a service puts calls on the wire. */
 export type AwsProtocol = "awsJson1_0" | "awsJson1_1" | "awsQuery" | "ec2Query" | "rest";
@@ -145,7 +145,10 @@ export function answer(output: Record<string, unknown>): AwsReply {
   return new AwsReply({ status: 200, output });
 }
 
-/** HTTP status AWS answers with for the server faults it documents; client errors are 400. */
+/**
+ * HTTP status of AWS's server faults that the models give no status (awsJson models rarely do);
+ * client errors are 400.
+ */
 const serverFaults: Record<string, number> = {
   InternalException: 500,
   InternalFailure: 500,
@@ -162,7 +165,8 @@ const serverFaults: Record<string, number> = {
  * An AWS error reply in the wire shape of the call's protocol, so that the real SDK raises the same
  * error class with the same `name`: awsJson → status, `x-amzn-errortype` and `{"__type", message}`
  * (the message member spelled as the service model spells it); awsQuery → the `ErrorResponse`
- * document; EC2 → the `Response/Errors` document.
+ * document; EC2 → the `Response/Errors` document. The status is the model's for the error (IAM's
+ * `ServiceFailure` 500), else 500/503 for AWS's documented server faults, else 400.
  *
  * @example
  * ```ts
@@ -173,7 +177,13 @@ export function awsError(
   call: Pick<AwsCall, "service" | "protocol">,
   details: { code: string; message: string; status?: number },
 ): AwsReply {
-  const status = details.status ?? serverFaults[details.code] ?? 400;
+  const modelled = modelledError(call.service, details.code);
+  const status =
+    details.status ??
+    modelled?.status ??
+    (call.protocol === "awsQuery" ? modelled?.queryStatus : undefined) ??
+    serverFaults[details.code] ??
+    (modelled?.fault === "server" ? 500 : 400);
   const requestId = randomUUID();
   const error = { code: details.code, message: details.message };
   if (call.protocol === "ec2Query") {
@@ -194,7 +204,7 @@ export function awsError(
       `<Message>${xmlEscape(details.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     return new AwsReply({ status, error, headers: { "content-type": "text/xml" }, body: Buffer.from(body) });
   }
-  const messageMember = errorMessageMember(call.service, details.code);
+  const messageMember = modelled?.messageMember ?? "message";
   const body = JSON.stringify({ __type: details.code, [messageMember]: details.message });
   return new AwsReply({
     status,

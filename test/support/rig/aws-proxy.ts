@@ -95,9 +95,6 @@ function write(response: ServerResponse, call: AwsCall, reply: AwsReply): void {
       call.protocol === "awsJson1_0" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
   }
   headers["content-length"] = String(body.length);
-  // One call per connection, as moto's own server does: a kept-alive socket that the server closes
-  // while the SDK reuses it would fail that call with ECONNRESET ("socket hang up").
-  headers.connection = "close";
   response.writeHead(reply.status, headers);
   response.end(body);
 }
@@ -119,7 +116,7 @@ export async function startAwsProxy(options: {
 }): Promise<AwsProxy> {
   const upstream = new URL(options.upstream);
   const rules = ruleEntries(options.rules ?? []);
-  // No kept-alive sockets to moto either, for the same reason.
+  // moto's server closes every connection after its reply anyway.
   const agent = new Agent({ keepAlive: false });
   const server = createServer((incoming, response) => {
     void (async () => {
@@ -143,6 +140,9 @@ export async function startAwsProxy(options: {
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
+  // Kept-alive sockets are closed by the SDK's side only: a server that closed an idle socket while
+  // the SDK reused it would fail that call with ECONNRESET ("socket hang up").
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());

@@ -3,10 +3,14 @@
  * module that implements it). They run for every test, every script and every process; a test
  * cannot switch them off.
  */
+import { directoryServiceRules } from "./directory-service-rules.js";
 import type { AwsRule } from "./interceptors.js";
+import { ssmRules } from "./ssm-rules.js";
 
 /**
- * The rules a proxy in front of moto needs to answer as AWS does.
+ * The rules a proxy in front of moto needs to answer as AWS does: SSM Run Command's limits and
+ * targets (`ssm-rules.ts`), Directory Service's RADIUS settings and `EntityAlreadyExistsException`
+ * (`directory-service-rules.ts`).
  *
  * @example
  * ```ts
@@ -14,5 +18,5 @@ import type { AwsRule } from "./interceptors.js";
  * ```
  */
 export function defaultAwsRules(): AwsRule[] {
-  return [];
+  return [...ssmRules(), ...directoryServiceRules()];
 }

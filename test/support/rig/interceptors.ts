@@ -180,3 +180,20 @@ export function ruleEntries(rules: readonly AwsRule[]): ChainEntry[] {
     sequence: -rules.length + index,
   }));
 }
+
+/**
+ * For a double that answers an operation moto lacks: passes the call on to moto first, which checks
+ * the caller's SigV4 signature and, with IAM enforcement on, its permission for the action before
+ * finding it has no such operation (moto/core/responses.py `call_action`: 500). Returns moto's
+ * refusal (403, any 4xx) for the double to send back, or undefined when the double may answer.
+ *
+ * @example
+ * ```ts
+ * const refused = await refusedByMoto(next);
+ * if (refused) return refused;
+ * ```
+ */
+export async function refusedByMoto(next: Next): Promise<AwsReply | undefined> {
+  const probe = await next();
+  return probe.status >= 400 && probe.status < 500 ? probe : undefined;
+}

@@ -18,7 +18,14 @@ export interface ShapeSchema {
   isDocumentSchema(): boolean;
   getValueSchema(): ShapeSchema;
   getKeySchema(): ShapeSchema;
-  getMergedTraits(): { xmlName?: string; ec2QueryName?: string; xmlFlattened?: unknown };
+  getMergedTraits(): {
+    xmlName?: string;
+    ec2QueryName?: string;
+    xmlFlattened?: unknown;
+    error?: "client" | "server";
+    httpError?: number;
+    awsQueryError?: [string, number];
+  };
   structIterator(): Iterable<[string, ShapeSchema]>;
 }
 
@@ -80,22 +87,60 @@ export function inputSchemaOf(service: string, operation: string): ShapeSchema |
   return sdk.schema.NormalizedSchema.of(operationSchema[4]);
 }
 
+/** What the service model says about one error code, when it models it. */
+export interface ModelledError {
+  /** The message member as the model spells it (`Message` for Directory Service, `message` for WorkSpaces …). */
+  messageMember: "Message" | "message";
+  /** The HTTP status the model gives it (`httpError`). */
+  status?: number;
+  /** The status it has in the awsQuery protocol (`awsQueryError`), for IAM, STS and the like only. */
+  queryStatus?: number;
+  /** Whether the model calls it the caller's fault or the service's. */
+  fault?: "client" | "server";
+}
+
 /**
- * The message member of an error shape as the service model spells it (`Message` for Directory
- * Service and most of SSM, `message` for WorkSpaces, DynamoDB, Step Functions …). Errors the model
- * does not list (`ValidationException`, `ThrottlingException`) come from AWS's common error set,
- * which uses `message`.
+ * The error shape of `code` in the service's model: found by name, or by its awsQuery code (IAM's
+ * `ServiceFailure` is the shape `ServiceFailureException`). Undefined for errors the model does not
+ * list (`ValidationException`, `ThrottlingException`): AWS's common errors, whose message member is
+ * `message`.
  *
  * @example
  * ```ts
- * errorMessageMember("ds", "EntityAlreadyExistsException"); // "Message"
+ * modelledError("ds", "EntityAlreadyExistsException"); // { messageMember: "Message", fault: "client" }
  * ```
  */
-export function errorMessageMember(service: string, code: string): "Message" | "message" {
+export function modelledError(service: string, code: string): ModelledError | undefined {
+  const key = `${service}:${code}`;
+  if (!errors.has(key)) errors.set(key, findModelledError(service, code));
+  return errors.get(key);
+}
+
+const errors = new Map<string, ModelledError | undefined>();
+
+function findModelledError(service: string, code: string): ModelledError | undefined {
   const sdk = sdkOf(service);
-  const errorSchema = sdk?.exports[`${code}$`];
-  if (!sdk || !Array.isArray(errorSchema)) return "message";
-  const schema = sdk.schema.NormalizedSchema.of(errorSchema);
-  for (const [member] of schema.structIterator()) if (member === "Message") return "Message";
-  return "message";
+  if (!sdk) return undefined;
+  const { NormalizedSchema } = sdk.schema;
+  let schema: ShapeSchema | undefined;
+  const byName = sdk.exports[`${code}$`];
+  if (Array.isArray(byName)) schema = NormalizedSchema.of(byName);
+  for (const [name, value] of Object.entries(sdk.exports)) {
+    if (schema) break;
+    if (!name.endsWith("$") || !Array.isArray(value) || value[0] !== -3) continue;
+    const candidate = NormalizedSchema.of(value);
+    if (candidate.getMergedTraits().awsQueryError?.[0] === code) schema = candidate;
+  }
+  if (!schema) return undefined;
+  const traits = schema.getMergedTraits();
+  let messageMember: "Message" | "message" = "message";
+  for (const [member] of schema.structIterator()) if (member === "Message") messageMember = "Message";
+  const status = traits.httpError;
+  const queryStatus = traits.awsQueryError?.[1];
+  return {
+    messageMember,
+    ...(status === undefined ? {} : { status }),
+    ...(queryStatus === undefined ? {} : { queryStatus }),
+    ...(traits.error ? { fault: traits.error } : {}),
+  };
 }

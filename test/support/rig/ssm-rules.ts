@@ -1,0 +1,136 @@
+/**
+ * SSM Run Command as strict as AWS, where moto is not (sources: botocore
+ * `botocore/data/ssm/2014-11-06/service-2.json`, and moto 5.2.5's `moto/ssm/models.py`):
+ *
+ * - `SendCommand` takes at most 50 `InstanceIds` (shape `InstanceIdList`, max 50; each id matches
+ *   `InstanceId`'s pattern): more answer `ValidationException`, SSM's model validation.
+ * - Every id must be a managed node (the rig's SSM agent registry, `ssm-fleet.ts`): an unknown,
+ *   unregistered or terminated instance answers `InvalidInstanceId` (shape `InvalidInstanceId`).
+ * - The command targets exactly the ids sent. moto adds every EC2 instance of the region that its
+ *   `Targets` filter selects, which with no `Targets` is all of them (`Command.__init__`); here the
+ *   reply lists only the ids sent, its counts are 0 as AWS's SendCommand reply has them (moto's own
+ *   note), and `GetCommandInvocation` for any other instance answers `InvocationDoesNotExist`.
+ * - `GetCommandInvocation`'s `StandardOutputContent` is "the first 24,000 characters written by the
+ *   plugin to stdout", `StandardErrorContent` the first 8,000 of stderr (shapes
+ *   `StandardOutputContent` max 24000, `StandardErrorContent` max 8000). This applies to whatever
+ *   the doubles report (the NPS host's summary, an outcome a test sets).
+ */
+import { type AwsCall, type AwsReply, awsError } from "./aws-call.js";
+import type { AwsRule } from "./interceptors.js";
+import { unmanagedInstanceIds } from "./ssm-fleet.js";
+import { checkLength, type Violation, validationError } from "./validation.js";
+
+/** `SendCommandRequest.InstanceIds` (`InstanceIdList`): at most this many ids per call. */
+export const maxInstanceIdsPerCommand = 50;
+/** `GetCommandInvocationResult.StandardOutputContent`: the first this many characters of stdout. */
+export const standardOutputLimit = 24_000;
+/** `GetCommandInvocationResult.StandardErrorContent`: the first this many characters of stderr. */
+export const standardErrorLimit = 8_000;
+
+/** The `InstanceId` shape's pattern. */
+const instanceIdPattern = /(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/;
+
+/** The first `limit` characters (code points, not UTF-16 units) of `text`. */
+function firstCharacters(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  return Array.from(text).slice(0, limit).join("");
+}
+
+async function sendCommand(call: AwsCall, next: () => Promise<AwsReply>, targets: Map<string, string[]>) {
+  const instanceIds = call.input.InstanceIds as string[] | undefined;
+  if (instanceIds === undefined) return await next();
+  const violations: Violation[] = [
+    ...checkLength("instanceIds", instanceIds, { max: maxInstanceIdsPerCommand }),
+    ...(instanceIds.every((id) => instanceIdPattern.test(id))
+      ? []
+      : [
+          {
+            path: "instanceIds",
+            value: instanceIds,
+            constraint: `satisfy constraint: [Member must satisfy regular expression pattern: ${instanceIdPattern.source}]`,
+          },
+        ]),
+  ];
+  const invalid = validationError(call, violations);
+  if (invalid) return invalid;
+  const unmanaged = await unmanagedInstanceIds(instanceIds);
+  if (unmanaged.length > 0) {
+    return awsError(call, {
+      code: "InvalidInstanceId",
+      message: `Instances [${unmanaged.join(", ")}] are not managed nodes (unknown, SSM Agent not registered, or terminated)`,
+    });
+  }
+  const reply = await next();
+  const command = reply.ok ? (reply.output.Command as Record<string, unknown> | undefined) : undefined;
+  if (command) {
+    targets.set(String(command.CommandId), [...instanceIds]);
+    Object.assign(command, {
+      InstanceIds: [...instanceIds],
+      TargetCount: 0,
+      CompletedCount: 0,
+      ErrorCount: 0,
+      DeliveryTimedOutCount: 0,
+    });
+  }
+  return reply;
+}
+
+async function getCommandInvocation(
+  call: AwsCall,
+  next: () => Promise<AwsReply>,
+  targets: Map<string, string[]>,
+) {
+  const targeted = targets.get(String(call.input.CommandId));
+  if (targeted && !targeted.includes(String(call.input.InstanceId))) {
+    return awsError(call, {
+      code: "InvocationDoesNotExist",
+      message: `command ${String(call.input.CommandId)} has no invocation on ${String(call.input.InstanceId)}`,
+    });
+  }
+  const reply = await next();
+  if (!reply.ok) return reply;
+  const output = reply.output;
+  if (typeof output.StandardOutputContent === "string")
+    output.StandardOutputContent = firstCharacters(output.StandardOutputContent, standardOutputLimit);
+  if (typeof output.StandardErrorContent === "string")
+    output.StandardErrorContent = firstCharacters(output.StandardErrorContent, standardErrorLimit);
+  return reply;
+}
+
+/**
+ * The SSM rules; `targets` remembers each command's instance ids (command ids are unique UUIDs, so
+ * one map serves every test of the proxy's lifetime).
+ *
+ * @example
+ * ```ts
+ * const rules = ssmRules();
+ * ```
+ */
+export function ssmRules(): AwsRule[] {
+  const targets = new Map<string, string[]>();
+  return [
+    {
+      selector: { service: "ssm", operation: "SendCommand" },
+      label: "aws-rules:ssm-send-command",
+      interceptor: (call, next) => sendCommand(call, next, targets),
+    },
+    {
+      selector: { service: "ssm", operation: "GetCommandInvocation" },
+      label: "aws-rules:ssm-get-command-invocation",
+      interceptor: (call, next) => getCommandInvocation(call, next, targets),
+    },
+    {
+      selector: { service: "ssm", operation: "ListCommands" },
+      label: "aws-rules:ssm-list-commands",
+      interceptor: async (_call, next) => {
+        const reply = await next();
+        if (!reply.ok) return reply;
+        for (const command of (reply.output.Commands ?? []) as Array<Record<string, unknown>>) {
+          const targeted = targets.get(String(command.CommandId));
+          if (targeted) command.InstanceIds = [...targeted];
+        }
+        return reply;
+      },
+    },
+  ];
+}
