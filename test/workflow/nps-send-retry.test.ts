@@ -1,6 +1,6 @@
 import { ListCommandsCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { awsError, installInterceptor, type Removable } from "../support/doubles/registry.js";
+import { awsError, installInterceptor, priorities, type Removable } from "../support/doubles/registry.js";
 import { rigClient } from "../support/rig/rig-clients.js";
 import { runWorkflow } from "../support/workflow.js";
 import { prepareWorld, type World } from "../support/world.js";
@@ -9,7 +9,8 @@ import { prepareWorld, type World } from "../support/world.js";
  * Test double for a lost SendCommand response: the command reaches SSM (moto, and the simulated NPS
  * hosts behind the nps-host double), but the caller gets a 500 InternalServerError, as when the
  * connection drops after SSM accepted it. The step fails with AwsThrottled and the state machine
- * retries it. Installed outside the nps-host double, so the hosts do run the lost command.
+ * retries it. Installed outside the proxy's SSM rules and the nps-host double (between the faults
+ * and the rules), so SSM records the command with its targets and the hosts run it, as on AWS.
  */
 function loseSendCommandResponses(times: number): Removable & { readonly lost: number } {
   let lost = 0;
@@ -25,7 +26,7 @@ function loseSendCommandResponses(times: number): Removable & { readonly lost: n
         message: "connection lost after SSM accepted the command",
       });
     },
-    "high",
+    (priorities.faults + priorities.rules) / 2,
   );
   return {
     get lost() {
