@@ -7,8 +7,11 @@
 import { CreateSubnetCommand, DeleteTagsCommand } from "@aws-sdk/client-ec2";
 import { clients } from "../shared/aws/clients.js";
 import { npsTag } from "../test/support/environment.js";
+import { seedMotoRandom } from "../test/support/moto.js";
+import { currentProxy } from "../test/support/rig/current-proxy.js";
 import {
   connectDirectory,
+  freeAddress,
   launchInstance,
   type SeededDirectory,
   type SeededSubnet,
@@ -52,10 +55,15 @@ async function connectBranch(
   );
 }
 
+/** moto's random seed for every bench estate: the same estate, ids and IPs on every run. */
+export const benchRandomSeed = 8;
+
 /**
- * Seeds the standard world, then grows it to `size`: more connectors (registered with WorkSpaces,
- * RADIUS off) and more tagged Windows NPS servers, or, for one NPS server, the second one untagged.
- * Run it on a freshly reset moto with no doubles installed.
+ * Seeds the standard world, then grows it to `size`: more tagged Windows NPS servers (or, for one
+ * NPS server, the second one untagged), then more connectors (registered with WorkSpaces, RADIUS
+ * off). Run it on a freshly reset moto with no doubles installed. moto's random generator is
+ * seeded first and the NPS servers come before the connectors, whose IPs the seed draws around
+ * every address in use: every run builds the very same estate, with no IP used twice.
  *
  * @example
  * ```ts
@@ -63,20 +71,9 @@ async function connectBranch(
  * ```
  */
 export async function prepareBenchWorld(size: EstateSize): Promise<BenchWorld> {
+  await seedMotoRandom(currentProxy().upstream, benchRandomSeed);
   const world = await prepareWorld();
   const { estate } = world;
-  const directories: SeededDirectory[] = [estate.directory];
-  let subnets: SeededSubnet[] = [...estate.subnets];
-  for (let index = 1; index < size.directories; index += 1) {
-    const pair = Math.floor(index / directoriesPerSubnetPair);
-    if (pair > 0 && index % directoriesPerSubnetPair === 0) {
-      subnets = [
-        await createSubnet(estate.vpcId, `10.0.${10 + 2 * pair}.0/24`, "us-east-1a"),
-        await createSubnet(estate.vpcId, `10.0.${11 + 2 * pair}.0/24`, "us-east-1b"),
-      ];
-    }
-    directories.push(await connectBranch(estate.vpcId, subnets, index));
-  }
   const npsServers: BenchWorld["npsServers"] = [...estate.npsServers];
   if (size.npsServers < npsServers.length) {
     for (const server of npsServers.splice(size.npsServers)) {
@@ -92,9 +89,21 @@ export async function prepareBenchWorld(size: EstateSize): Promise<BenchWorld> {
       subnet,
       name: `NPS-${String.fromCharCode(65 + index)}`,
       tagged: true,
-      privateIp: `10.0.${(index % 2) + 1}.${20 + index}`,
+      privateIp: await freeAddress(subnet, `10.0.${(index % 2) + 1}.${20 + index}`),
     });
     npsServers.push(server);
+  }
+  const directories: SeededDirectory[] = [estate.directory];
+  let subnets: SeededSubnet[] = [...estate.subnets];
+  for (let index = 1; index < size.directories; index += 1) {
+    const pair = Math.floor(index / directoriesPerSubnetPair);
+    if (pair > 0 && index % directoriesPerSubnetPair === 0) {
+      subnets = [
+        await createSubnet(estate.vpcId, `10.0.${10 + 2 * pair}.0/24`, "us-east-1a"),
+        await createSubnet(estate.vpcId, `10.0.${11 + 2 * pair}.0/24`, "us-east-1b"),
+      ];
+    }
+    directories.push(await connectBranch(estate.vpcId, subnets, index));
   }
   return { world, directories, npsServers };
 }

@@ -14,9 +14,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ensureVirtualenv } from "../test/support/venv.js";
+import { raisedConnectorQuota } from "./moto-quota.js";
 
 const { values: options } = parseArgs({
   options: {
@@ -32,10 +32,9 @@ const sizes = (options.sizes ?? "").split(",").map((cell) => {
 });
 
 const { motoVersion } = ensureVirtualenv();
-// moto enforces AWS's default quota of 10 AD Connectors per region; see moto-quota/sitecustomize.py.
-process.env.PYTHONPATH = fileURLToPath(new URL("./moto-quota/", import.meta.url));
 const { startMoto } = await import("../test/support/moto.js");
-const moto = await startMoto();
+// moto enforces AWS's default quota of 10 AD Connectors per region; see moto-quota/sitecustomize.py.
+const moto = await startMoto({ environment: raisedConnectorQuota });
 // Every SDK call goes through the rig's AWS proxy, where the doubles, AWS's rules and the recorder live.
 const { startRig } = await import("../test/support/rig/start-rig.js");
 const rig = await startRig(moto.endpoint);

@@ -8,6 +8,7 @@ import { GetSecretValueCommand, ListSecretVersionIdsCommand } from "@aws-sdk/cli
 import { clients } from "../shared/aws/clients.js";
 import { removeAllTestDoubles } from "../test/support/doubles/index.js";
 import { secretName } from "../test/support/inspect.js";
+import { freeAddress } from "../test/support/seed.js";
 import { runWorkflow } from "../test/support/workflow.js";
 import { type EstateSize, prepareBenchWorld } from "./estate.js";
 import {
@@ -115,7 +116,9 @@ export async function measureScenario(
     }
     const [drifted] = directories;
     if (scenario === "connector-IP change" && drifted) {
-      world.drift.setConnectIps(drifted.directoryId, [drifted.connectIps[0] ?? "", "10.0.2.250"]);
+      // An address nobody holds: a taken one could leave the NPS client list as it was.
+      const moved = await freeAddress(world.estate.subnets[1]);
+      world.drift.setConnectIps(drifted.directoryId, [drifted.connectIps[0] ?? "", moved]);
     }
     const rotating = scenario.startsWith("rotation");
     const versionBefore = rotating ? await currentVersionId() : "";

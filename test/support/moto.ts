@@ -69,7 +69,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the virtualenv's `moto_server` on a free loopback port and waits until it answers.
- * Its log goes to `.moto/moto-<port>.log`, not the console.
+ * Its log goes to `.moto/moto-<port>.log`, not the console. `environment` adds variables to the
+ * server's (e.g. `PYTHONPATH` for the bench's raised AD Connector quota).
  *
  * @example
  * ```ts
@@ -79,7 +80,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
  * await moto.stop();
  * ```
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: { environment?: Record<string, string> } = {}): Promise<MotoServer> {
   mkdirSync(motoLogDirectory, { recursive: true });
   const version = installedMotoVersion();
   if (version === undefined)
@@ -92,6 +93,7 @@ export async function startMoto(): Promise<MotoServer> {
     const log = openSync(logFile, "w");
     const child = spawn(motoServerPath, ["-H", "127.0.0.1", "-p", String(port)], {
       stdio: ["ignore", log, log],
+      env: { ...process.env, ...options.environment },
     });
     // The child holds its own copy of the descriptor.
     closeSync(log);
@@ -115,4 +117,19 @@ export async function startMoto(): Promise<MotoServer> {
       stop: () => stopProcess(child),
     };
   }
+}
+
+/**
+ * Seeds moto's random generator (`POST /moto-api/seed?a=N`): after a reset, the same calls in the
+ * same order then get the same ids, IPs and generated passwords on every run.
+ *
+ * @example
+ * ```ts
+ * await moto.reset();
+ * await seedMotoRandom(moto.endpoint, 8);
+ * ```
+ */
+export async function seedMotoRandom(endpoint: string, seed: number): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/seed?a=${seed}`, { method: "POST" });
+  if (!response.ok) throw new Error(`moto seed answered ${response.status}`);
 }

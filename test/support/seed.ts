@@ -1,17 +1,20 @@
-import { ConnectDirectoryCommand, DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeImagesCommand,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
-import { RegisterWorkspaceDirectoryCommand } from "@aws-sdk/client-workspaces";
 import { clients } from "../../shared/aws/clients.js";
+import { installWorkspacesOnlyDirectories } from "./doubles/workspaces-directories.js";
 import { npsTag, radiusSyncEnvironment } from "./environment.js";
 import { npsDocumentContent } from "./nps-document.js";
+import { addressesInUse, connectDirectory } from "./seed-connectors.js";
+
+export { connectDirectory, freeAddress, reservedAddresses } from "./seed-connectors.js";
 
 /** A subnet of the seeded VPC. */
 export interface SeededSubnet {
@@ -50,59 +53,25 @@ export interface SeededEstate {
   linuxImageId: string;
   stateTable: string;
   documentName: string;
+  /** WorkSpaces directories that are no Directory Service directory (`wsd-…`), when seeded. */
+  workspacesOnlyDirectoryIds: string[];
 }
 
-async function describeConnector(directoryId: string): Promise<SeededDirectory> {
-  const answer = await clients.ds.send(new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }));
-  const description = answer.DirectoryDescriptions?.[0];
-  const connect = description?.ConnectSettings;
-  if (!connect?.SecurityGroupId || !connect.ConnectIps)
-    throw new Error(`moto returned no ConnectSettings for ${directoryId}`);
-  return {
-    directoryId,
-    name: description?.Name ?? "",
-    connectIps: connect.ConnectIps,
-    securityGroupId: connect.SecurityGroupId,
-  };
+/** How {@link seedEnvironment} shapes the estate. */
+export interface SeedOptions {
+  /**
+   * Also list WorkSpaces Pools, IAM Identity Center and Microsoft Entra ID directories (`wsd-…` ids)
+   * in `DescribeWorkspaceDirectories`, as WorkSpaces does in an account that uses them (the
+   * workspaces-directories double). Default: {@link seedDefaults}.
+   */
+  workspacesOnlyDirectories?: boolean;
 }
 
 /**
- * Connects an AD Connector in the VPC's subnets and registers it with WorkSpaces (RADIUS off).
- *
- * @example
- * ```ts
- * const branch = await connectDirectory(estate.vpcId, estate.subnets, "branch.example.com", "BRANCH");
- * ```
+ * The options every seeded estate gets unless a caller says otherwise. `wsd-…` directories are off
+ * for now: discovery that skips them is being written (issue 8, branch fixes), which switches this on.
  */
-export async function connectDirectory(
-  vpcId: string,
-  subnets: readonly SeededSubnet[],
-  name: string,
-  shortName: string,
-): Promise<SeededDirectory> {
-  const { DirectoryId } = await clients.ds.send(
-    new ConnectDirectoryCommand({
-      Name: name,
-      ShortName: shortName,
-      Password: "Connector-Passw0rd",
-      Size: "Small",
-      ConnectSettings: {
-        VpcId: vpcId,
-        SubnetIds: subnets.map((subnet) => subnet.subnetId),
-        CustomerDnsIps: ["10.0.1.10", "10.0.2.10"],
-        CustomerUserName: "svc-adconnector",
-      },
-    }),
-  );
-  if (!DirectoryId) throw new Error("moto returned no DirectoryId");
-  await clients.workspaces.send(
-    new RegisterWorkspaceDirectoryCommand({
-      DirectoryId,
-      SubnetIds: subnets.map((subnet) => subnet.subnetId),
-    }),
-  );
-  return await describeConnector(DirectoryId);
-}
+export const seedDefaults: Required<SeedOptions> = { workspacesOnlyDirectories: false };
 
 /** The first image in moto's built-in catalogue that matches (instances inherit its Platform). */
 async function findImage(filter: { Name: string; Values: string[] }): Promise<string> {
@@ -127,6 +96,10 @@ export async function launchInstance(options: {
   tagged: boolean;
   privateIp?: string;
 }): Promise<SeededInstance> {
+  if (options.privateIp !== undefined && (await addressesInUse([options.subnet])).has(options.privateIp)) {
+    // AWS refuses a taken address (InvalidIPAddress.InUse); moto would hand it out twice.
+    throw new Error(`${options.privateIp} is already in use in ${options.subnet.cidr}; pick a free address`);
+  }
   const tags = [{ Key: "Name", Value: options.name }];
   if (options.tagged) tags.push({ Key: npsTag.key, Value: npsTag.value });
   const { Instances } = await clients.ec2.send(
@@ -154,7 +127,8 @@ export async function launchInstance(options: {
  * Creates, in moto, a realistic estate that radius-sync has never touched: a VPC with two
  * subnets in two AZs, an AD Connector (corp.example.com) registered with WorkSpaces, two
  * tagged Windows NPS servers (one per subnet), the DynamoDB state table and the NPS SSM
- * document. No RADIUS settings, no secret.
+ * document. No RADIUS settings, no secret. With `workspacesOnlyDirectories`, WorkSpaces also
+ * lists three `wsd-…` directories beside the connector (see {@link SeedOptions}).
  *
  * @example
  * ```ts
@@ -162,7 +136,8 @@ export async function launchInstance(options: {
  * estate.directory.connectIps; // ["10.0.1.x", "10.0.2.y"]
  * ```
  */
-export async function seedEnvironment(): Promise<SeededEstate> {
+export async function seedEnvironment(options: SeedOptions = {}): Promise<SeededEstate> {
+  const { workspacesOnlyDirectories } = { ...seedDefaults, ...options };
   const { Vpc } = await clients.ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
   const vpcId = Vpc?.VpcId;
   if (!vpcId) throw new Error("moto returned no VpcId");
@@ -177,7 +152,6 @@ export async function seedEnvironment(): Promise<SeededEstate> {
     await createSubnet("10.0.1.0/24", "us-east-1a"),
     await createSubnet("10.0.2.0/24", "us-east-1b"),
   ];
-  const directory = await connectDirectory(vpcId, subnets, "corp.example.com", "CORP");
   const windowsImageId = await findImage({ Name: "platform", Values: ["windows"] });
   const linuxImageId = await findImage({ Name: "name", Values: ["amzn-ami-hvm-*"] });
   const npsServers: [SeededInstance, SeededInstance] = [
@@ -196,6 +170,8 @@ export async function seedEnvironment(): Promise<SeededEstate> {
       privateIp: "10.0.2.20",
     }),
   ];
+  // After the NPS servers, so that the connector's IPs are drawn around theirs.
+  const directory = await connectDirectory(vpcId, subnets, "corp.example.com", "CORP");
   const stateTable = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
   await clients.dynamodb.send(
     new CreateTableCommand({
@@ -214,7 +190,39 @@ export async function seedEnvironment(): Promise<SeededEstate> {
       Content: npsDocumentContent(),
     }),
   );
-  return { vpcId, subnets, directory, npsServers, windowsImageId, linuxImageId, stateTable, documentName };
+  const workspacesOnlyDirectoryIds = workspacesOnlyDirectories
+    ? await addWorkspacesOnlyDirectories(vpcId, subnets)
+    : [];
+  return {
+    vpcId,
+    subnets,
+    directory,
+    npsServers,
+    windowsImageId,
+    linuxImageId,
+    stateTable,
+    documentName,
+    workspacesOnlyDirectoryIds,
+  };
+}
+
+/** The `wsd-…` directories' own security group, then the double that lists them. */
+async function addWorkspacesOnlyDirectories(
+  vpcId: string,
+  subnets: readonly SeededSubnet[],
+): Promise<string[]> {
+  const { GroupId } = await clients.ec2.send(
+    new CreateSecurityGroupCommand({
+      VpcId: vpcId,
+      GroupName: "wsd-members",
+      Description: "WorkSpaces Pools members",
+    }),
+  );
+  const double = installWorkspacesOnlyDirectories({
+    subnetIds: subnets.map((subnet) => subnet.subnetId),
+    securityGroupId: GroupId ?? "",
+  });
+  return [...double.directoryIds];
 }
 
 /**

@@ -14,10 +14,10 @@ import {
   recordApiCalls,
 } from "./doubles/index.js";
 import { installNpsHostDouble } from "./doubles/nps-host.js";
-import { seedEnvironment } from "./seed.js";
+import { type SeedOptions, seedEnvironment } from "./seed.js";
 
 /**
- * Seeds the estate and installs the doubles.
+ * Seeds the estate (with the seed's options, see `SeedOptions`) and installs the doubles.
  *
  * @example
  * ```ts
@@ -25,8 +25,8 @@ import { seedEnvironment } from "./seed.js";
  * world.nodes.setPingStatus(world.estate.npsServers[1].instanceId, "ConnectionLost");
  * ```
  */
-export async function prepareWorld() {
-  const estate = await seedEnvironment();
+export async function prepareWorld(options: SeedOptions = {}) {
+  const estate = await seedEnvironment(options);
   return {
     estate,
     nodes: installInstanceInformationDouble(),
