@@ -93,3 +93,7 @@ if (result.status === "FAILED") {
 }
 await printEstate();
 await rig.stop();
+console.log(
+  `\nThe emulator keeps running on ${endpoint}: npm start again reconciles the same estate;` +
+    " npm start -- --dry-run shows the plan only, -- --reset starts over, -- --stop stops it.",
+);

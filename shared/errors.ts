@@ -3,6 +3,11 @@
  * state machine's Retry/Catch blocks and Fail states match on; a test keeps the
  * two lists in step.
  *
+ * Every name is a string literal, never derived from the class: the packaged bundles are minified,
+ * which renames classes (`InvalidInput` becomes `pe`), and the Lambda runtime reports `error.name`
+ * as the `errorType` that Step Functions matches. `test/unit/error-names-bundled.test.ts` and the
+ * packaged suite guard it.
+ *
  * Messages name what failed and why, and never carry the shared secret.
  *
  * @example
@@ -11,48 +16,81 @@
  * ```
  */
 export class RadiusSyncError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name = "RadiusSyncError";
 }
 
 /** The execution input or the Lambda configuration failed validation. */
-export class InvalidInput extends RadiusSyncError {}
+export class InvalidInput extends RadiusSyncError {
+  override name = "InvalidInput";
+}
 /** The deployment's configuration (Lambda environment) is invalid. */
-export class InvalidConfiguration extends RadiusSyncError {}
+export class InvalidConfiguration extends RadiusSyncError {
+  override name = "InvalidConfiguration";
+}
 /** A directory named in the input or the allow-list does not exist or is not a WorkSpaces directory. */
-export class DirectoryNotFound extends RadiusSyncError {}
+export class DirectoryNotFound extends RadiusSyncError {
+  override name = "DirectoryNotFound";
+}
 /** A managed directory is not in stage Active, so its RADIUS settings cannot be changed. */
-export class DirectoryNotActive extends RadiusSyncError {}
+export class DirectoryNotActive extends RadiusSyncError {
+  override name = "DirectoryNotActive";
+}
 /** A managed directory has no IP addresses that send RADIUS requests. */
-export class DirectoryHasNoRadiusSources extends RadiusSyncError {}
+export class DirectoryHasNoRadiusSources extends RadiusSyncError {
+  override name = "DirectoryHasNoRadiusSources";
+}
 /** No NPS server matched the configuration. */
-export class NoNpsServers extends RadiusSyncError {}
+export class NoNpsServers extends RadiusSyncError {
+  override name = "NoNpsServers";
+}
 /** A configured NPS server is not an SSM managed node (agent missing or not registered). */
-export class NpsServerNotManaged extends RadiusSyncError {}
+export class NpsServerNotManaged extends RadiusSyncError {
+  override name = "NpsServerNotManaged";
+}
 /** A configured NPS server's SSM agent is not Online (PingStatus ConnectionLost or Inactive). */
-export class NpsServerOffline extends RadiusSyncError {}
+export class NpsServerOffline extends RadiusSyncError {
+  override name = "NpsServerOffline";
+}
 /** A configured NPS server is not a Windows managed node. */
-export class NpsServerNotWindows extends RadiusSyncError {}
+export class NpsServerNotWindows extends RadiusSyncError {
+  override name = "NpsServerNotWindows";
+}
 /** The NPS configuration command failed on a server. */
-export class NpsCommandFailed extends RadiusSyncError {}
+export class NpsCommandFailed extends RadiusSyncError {
+  override name = "NpsCommandFailed";
+}
 /** The NPS configuration command did not finish within the configured maximum wait. */
-export class NpsCommandTimedOut extends RadiusSyncError {}
+export class NpsCommandTimedOut extends RadiusSyncError {
+  override name = "NpsCommandTimedOut";
+}
 /** An NPS server's RADIUS clients do not hold the expected secret version (their proof differs or is missing). */
-export class NpsSecretMismatch extends RadiusSyncError {}
+export class NpsSecretMismatch extends RadiusSyncError {
+  override name = "NpsSecretMismatch";
+}
 /** Directory Service reported RadiusStatus Failed after Enable/UpdateRadius. */
-export class RadiusUpdateFailed extends RadiusSyncError {}
+export class RadiusUpdateFailed extends RadiusSyncError {
+  override name = "RadiusUpdateFailed";
+}
 /** RadiusStatus did not reach Completed within the configured maximum wait. */
-export class RadiusUpdateTimedOut extends RadiusSyncError {}
+export class RadiusUpdateTimedOut extends RadiusSyncError {
+  override name = "RadiusUpdateTimedOut";
+}
 /** The shared secret stored in Secrets Manager does not meet the RADIUS secret policy. */
-export class SecretInvalid extends RadiusSyncError {}
+export class SecretInvalid extends RadiusSyncError {
+  override name = "SecretInvalid";
+}
 /** An AWS API throttled us or failed transiently; the state machine retries these. */
-export class AwsThrottled extends RadiusSyncError {}
+export class AwsThrottled extends RadiusSyncError {
+  override name = "AwsThrottled";
+}
 /** A rotation failed and so did its rollback: the sides may disagree until the next reconcile. */
-export class RollbackFailed extends RadiusSyncError {}
+export class RollbackFailed extends RadiusSyncError {
+  override name = "RollbackFailed";
+}
 /** Another execution holds the mutation lock. */
-export class LockHeld extends RadiusSyncError {}
+export class LockHeld extends RadiusSyncError {
+  override name = "LockHeld";
+}
 
 const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
   [
@@ -74,7 +112,7 @@ const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
     AwsThrottled,
     LockHeld,
     RollbackFailed,
-  ].map((errorClass) => [errorClass.name, errorClass]),
+  ].map((errorClass) => [new errorClass("").name, errorClass]),
 );
 
 /** Every error name the state machine may match on, in one list. */

@@ -14,7 +14,10 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 
 /**
  * The product's CloudWatch metrics (embedded metric format): DriftFound, ChangesApplied,
- * ExecutionFailed, ExecutionDurationMs. Values are counts and durations, never identifiers or secrets.
+ * ExecutionFailed, ExecutionDurationMs, RotationSucceeded, RotationRolledBack,
+ * RotationMismatchSeconds. Values are counts and durations, never identifiers or secrets. A step
+ * built with `stepHandler(…, { metrics: true })` publishes what it recorded when it ends, and
+ * nothing when it recorded none (`flushMetrics`).
  *
  * @example
  * ```ts

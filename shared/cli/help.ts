@@ -1,4 +1,5 @@
 import { ExecutionInput } from "../run.js";
+import { exitCodes } from "./errors.js";
 
 /** The modes the execution input accepts, read from its schema so the help never goes stale. */
 function modes(): string[] {
@@ -22,7 +23,8 @@ Commands:
   start    Start an execution (the input is validated before anything is sent) and print its ARN.
            --follow shows each step as it ends, then the result; exit 1 when it fails.
   follow   Show the steps and the result of an execution that is already running or done.
-  plan     Start a dry run, wait for it, and print what a reconcile would change as a diff.
+  plan     Start a dry run, wait for it, and print what a reconcile would change as a diff,
+           with the problems that would stop it; exit ${exitCodes.planHasProblems} when there are any.
   status   One table per directory: RADIUS status, servers, protocol, timeout/retries,
            the shared secret's AWSCURRENT version and age, and the last execution's result.
 
@@ -39,6 +41,11 @@ Options:
   --endpoint URL            Send every AWS call to this endpoint (a local emulator).
   -h, --help                Show this help.
 
-Exit codes: 0 done, 1 the execution failed or AWS refused, 2 bad command line or input.
+Exit codes:
+  ${exitCodes.ok}  done; for plan (or a followed dry run): the plan can be applied, or nothing to do
+  ${exitCodes.failed}  the execution failed, timed out or was aborted, or AWS refused a call
+  ${exitCodes.usage}  bad command line or input: nothing was started
+  ${exitCodes.planHasProblems}  plan (or a followed dry run): the plan has problems that forbid applying it;
+     they are printed, and start would stop before any change
 The shared secret is never read or printed: only its version id.
 `;

@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { Plan } from "../core/plan-schema.js";
 import { type CliClients, createCliClients } from "./clients.js";
-import { CliLookupError, CliUsageError } from "./errors.js";
+import { CliLookupError, CliUsageError, exitCodes } from "./errors.js";
 import { type ExecutionOutcome, followExecution } from "./follow.js";
 import { helpText } from "./help.js";
 import type { OutputStream } from "./output.js";
 import { renderPlanDiff } from "./plan-diff.js";
 import { createProgressView } from "./progress.js";
-import { describeOutcome } from "./result.js";
+import { describeOutcome, planProblemsLine } from "./result.js";
 import { buildExecutionInput, startExecution } from "./start.js";
 import { resolveStateMachineArn } from "./state-machine.js";
 import { reportStatus } from "./status.js";
@@ -94,7 +94,7 @@ async function runStart(context: Context): Promise<number> {
   });
   const executionArn = await startExecution(context.clients.sfn, await stateMachineOf(context), input);
   writeLine(environment.stdout, executionArn);
-  if (!values.follow) return 0;
+  if (!values.follow) return exitCodes.ok;
   return printOutcome(context, await follow(context, executionArn, environment.stdout));
 }
 
@@ -121,10 +121,13 @@ async function runPlan(context: Context): Promise<number> {
   const plan = Plan.safeParse(output.plan);
   if (!plan.success) {
     writeLine(environment.stderr, `The dry run returned a plan this CLI cannot read: ${plan.error.message}`);
-    return 1;
+    return exitCodes.failed;
   }
+  // The diff (stdout) lists the problems under "Problems"; the verdict goes to stderr with the code.
   writeLine(environment.stdout, renderPlanDiff(plan.data).join("\n"));
-  return 0;
+  if (plan.data.problems.length === 0) return exitCodes.ok;
+  writeLine(environment.stderr, planProblemsLine(plan.data.problems.length));
+  return exitCodes.planHasProblems;
 }
 
 async function runStatus(context: Context): Promise<number> {
@@ -144,7 +147,7 @@ async function runStatus(context: Context): Promise<number> {
     now: (context.environment.now ?? (() => new Date()))(),
   });
   writeLine(context.environment.stdout, lines.join("\n"));
-  return 0;
+  return exitCodes.ok;
 }
 
 const commands: Record<string, (context: Context) => Promise<number>> = {
@@ -169,7 +172,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     const command = positionals[0];
     if (values.help || command === "help") {
       environment.stdout.write(helpText);
-      return 0;
+      return exitCodes.ok;
     }
     const run = command ? commands[command] : undefined;
     if (!run) {
@@ -185,10 +188,10 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   } catch (error) {
     if (error instanceof CliUsageError) {
       for (const problem of error.problems) writeLine(environment.stderr, `error: ${problem}`);
-      return 2;
+      return exitCodes.usage;
     }
     const failure = error as Error;
     writeLine(environment.stderr, `error: ${failure.name ?? "Error"}: ${failure.message}`);
-    return 1;
+    return exitCodes.failed;
   }
 }

@@ -1,3 +1,4 @@
+import { exitCodes } from "./errors.js";
 import type { ExecutionOutcome } from "./follow.js";
 import { formatElapsed } from "./output.js";
 
@@ -20,6 +21,25 @@ export function readableCause(cause: string | undefined): string {
     // Not JSON: the cause is already the message.
   }
   return cause;
+}
+
+/**
+ * How many problems a dry run's plan has that forbid applying it (0 for any other output). The
+ * plan's summary already lists each one ("problem <Error> (<subject>): …").
+ *
+ * @example
+ * ```ts
+ * dryRunProblemCount(outcome.output); // 1 when an NPS server is offline
+ * ```
+ */
+export function dryRunProblemCount(output: unknown): number {
+  if (!isObject(output) || output.dryRun !== true || !isObject(output.plan)) return 0;
+  return Array.isArray(output.plan.problems) ? output.plan.problems.length : 0;
+}
+
+/** The closing line for a plan with problems; the same for `plan` and a followed dry run. */
+export function planProblemsLine(count: number): string {
+  return `The plan has ${count} problem(s) that forbid applying it: radius-sync start would stop before any change (exit ${exitCodes.planHasProblems}).`;
 }
 
 function describeSuccess(output: unknown): string[] {
@@ -52,7 +72,8 @@ function describeSuccess(output: unknown): string[] {
 }
 
 /**
- * The end of an execution as text, and the exit code that goes with it (0 only for SUCCEEDED).
+ * The end of an execution as text, and the exit code that goes with it: 0 for SUCCEEDED, except
+ * a dry run whose plan has problems (3); 1 for an execution that did not succeed.
  *
  * @example
  * ```ts
@@ -65,15 +86,15 @@ export function describeOutcome(outcome: ExecutionOutcome): { text: string; exit
       ? ` after ${formatElapsed(outcome.stopDate.getTime() - outcome.startDate.getTime())}`
       : "";
   if (outcome.status === "SUCCEEDED") {
-    return {
-      text: [`Execution SUCCEEDED${took}.`, ...describeSuccess(outcome.output)].join("\n"),
-      exitCode: 0,
-    };
+    const problems = dryRunProblemCount(outcome.output);
+    const text = [`Execution SUCCEEDED${took}.`, ...describeSuccess(outcome.output)];
+    if (problems === 0) return { text: text.join("\n"), exitCode: exitCodes.ok };
+    return { text: [...text, planProblemsLine(problems)].join("\n"), exitCode: exitCodes.planHasProblems };
   }
   const text = [
     `Execution ${outcome.status}${took}.`,
     `  Error: ${outcome.error ?? outcome.status}`,
     `  Cause: ${readableCause(outcome.cause)}`,
   ].join("\n");
-  return { text, exitCode: 1 };
+  return { text, exitCode: exitCodes.failed };
 }

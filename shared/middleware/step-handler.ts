@@ -1,15 +1,15 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { z } from "zod";
 import { logger, metrics } from "../observability.js";
 import { correlateExecution } from "./correlate-execution.js";
+import { flushMetrics } from "./flush-metrics.js";
 import { parseInput } from "./parse-input.js";
 
 /**
  * The one shape of every workflow Lambda: Lambda context and the execution id on every log line,
  * the input parsed with its zod schema (a bad input fails with InvalidInput naming every field),
- * and — when the step records metrics — their flush.
+ * and — when the step records metrics — their flush (only when it recorded some: see {@link flushMetrics}).
  *
  * @example
  * ```ts
@@ -24,6 +24,6 @@ export function stepHandler<Schema extends z.ZodType, Result>(
   const handler = middy<z.infer<Schema>, Result>((input: z.infer<Schema>) => handle(input)).use(
     injectLambdaContext(logger, { resetKeys: true }),
   );
-  if (options.metrics) handler.use(logMetrics(metrics));
+  if (options.metrics) handler.use(flushMetrics(metrics));
   return handler.use(correlateExecution()).use(parseInput(schema));
 }

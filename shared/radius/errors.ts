@@ -2,7 +2,8 @@ import { RadiusSyncError } from "../errors.js";
 
 /**
  * Errors of the optional RADIUS probe. Like every workflow error, each class's
- * `name` is the string the state machine's Retry/Catch blocks match on. Messages
+ * `name` is the string the state machine's Retry/Catch blocks match on, written as a literal so a
+ * minifier that renames the classes cannot change it (see shared/errors.ts). Messages
  * name the server and the failed check, never the shared secret.
  *
  * @example
@@ -22,16 +23,24 @@ import { RadiusSyncError } from "../errors.js";
  * silently drop requests whose Message-Authenticator does not verify, so a wrong
  * shared secret looks exactly like a server that is down or firewalled.
  */
-export class RadiusProbeTimedOut extends RadiusSyncError {}
+export class RadiusProbeTimedOut extends RadiusSyncError {
+  override name = "RadiusProbeTimedOut";
+}
 
 /** The server replied, but the reply does not verify under the secret we probed with. */
-export class RadiusProbeBadAuthenticator extends RadiusSyncError {}
+export class RadiusProbeBadAuthenticator extends RadiusSyncError {
+  override name = "RadiusProbeBadAuthenticator";
+}
 
 /** The server replied with bytes that are not a well-formed RADIUS reply to our request. */
-export class RadiusProbeMalformedReply extends RadiusSyncError {}
+export class RadiusProbeMalformedReply extends RadiusSyncError {
+  override name = "RadiusProbeMalformedReply";
+}
 
 /** The request could not be sent at all (for example no route to the host). */
-export class RadiusProbeUnreachable extends RadiusSyncError {}
+export class RadiusProbeUnreachable extends RadiusSyncError {
+  override name = "RadiusProbeUnreachable";
+}
 
 /** The names of the probe's errors, for the workflow's error-name list. */
 export const radiusProbeErrorNames = [
@@ -39,4 +48,4 @@ export const radiusProbeErrorNames = [
   RadiusProbeBadAuthenticator,
   RadiusProbeMalformedReply,
   RadiusProbeUnreachable,
-].map((errorClass) => errorClass.name);
+].map((errorClass) => new errorClass("").name);

@@ -1,6 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  asList,
+  roleOf,
+  runtimeGrants,
+  statementsOf,
+  type TemplateStatement,
+} from "../support/iam/template-roles.js";
 import type { CfnTemplate } from "../support/package-template.js";
 import { packageService, resourceById, resourcesOfType } from "../support/package-template.js";
 import { repositoryRoot } from "../support/paths.js";
@@ -10,6 +17,10 @@ const arn = (service: string, resource: string) =>
 
 /** The one secret radius-sync manages; `-??????` is the random suffix Secrets Manager appends. */
 const SECRET = arn("secretsmanager", "secret:radius-sync/shared-secret-??????");
+/** The ARN IAM evaluates when DescribeSecret names the secret before it exists (no suffix). */
+const SECRET_BY_NAME = arn("secretsmanager", "secret:radius-sync/shared-secret");
+/** The records of last outcomes; the lock items are not among them. */
+const RECORD_KEYS = ["directory#*", "nps#*", "rotation#last"];
 const DIRECTORIES = arn("ds", "directory/*");
 const SECURITY_GROUPS = arn("ec2", "security-group/*");
 const TABLE = "StateTable.Arn";
@@ -53,16 +64,10 @@ const wildcardReasons: Readonly<Record<string, string>> = {
 };
 
 /** Every role gets these: its own log group, and X-Ray for Powertools Tracer. */
-const baseline = (functionName: string): Record<string, string[]> => {
-  const logGroup = arn("logs", `log-group:/aws/lambda/radius-sync-ci-${functionName}:*:*`);
-  return {
-    "logs:CreateLogStream": [logGroup],
-    "logs:CreateLogGroup": [logGroup],
-    "logs:PutLogEvents": [logGroup],
-    "xray:PutTraceSegments": [ANY],
-    "xray:PutTelemetryRecords": [ANY],
-  };
-};
+const baseline = (functionName: string): Record<string, string[]> =>
+  Object.fromEntries(
+    Object.entries(runtimeGrants(functionName)).map(([action, resource]) => [action, [resource]]),
+  );
 
 /** Per function key: every action its role allows, and on which resources (besides the baseline). */
 const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = {
@@ -81,22 +86,20 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "ds:ListTagsForResource": [DIRECTORIES],
     "ec2:DescribeSecurityGroups": [ANY],
     "ssm:DescribeInstanceInformation": [ANY],
-    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:DescribeSecret": [SECRET, SECRET_BY_NAME],
     "secretsmanager:ListSecretVersionIds": [SECRET],
-    "dynamodb:BatchGetItem": [TABLE],
-    "dynamodb:GetItem": [TABLE],
+    "dynamodb:BatchGetItem": [when(TABLE, onlyKeysLike(RECORD_KEYS))],
   },
   planChanges: {},
   ensureSecret: {
-    "secretsmanager:DescribeSecret": [SECRET],
-    "secretsmanager:ListSecretVersionIds": [SECRET],
     "secretsmanager:CreateSecret": [SECRET],
+    "secretsmanager:TagResource": [SECRET],
+    "secretsmanager:DescribeSecret": [SECRET],
     "secretsmanager:GetRandomPassword": [ANY],
   },
   applySecurityGroupRules: {
     "ec2:AuthorizeSecurityGroupIngress": [SECURITY_GROUPS],
     "ec2:RevokeSecurityGroupIngress": [SECURITY_GROUPS],
-    "ec2:DescribeSecurityGroups": [ANY],
   },
   sendNpsCommand: {
     "ssm:SendCommand": [
@@ -124,14 +127,12 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
   },
   startRotation: {
     "secretsmanager:DescribeSecret": [SECRET],
-    "secretsmanager:ListSecretVersionIds": [SECRET],
     "secretsmanager:GetRandomPassword": [ANY],
     "secretsmanager:PutSecretValue": [SECRET],
     "secretsmanager:UpdateSecretVersionStage": [SECRET],
   },
   finishRotation: {
     "secretsmanager:DescribeSecret": [SECRET],
-    "secretsmanager:ListSecretVersionIds": [SECRET],
     "secretsmanager:UpdateSecretVersionStage": [SECRET],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
@@ -140,30 +141,18 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "secretsmanager:ListSecretVersionIds": [SECRET],
   },
   cancelRotation: {
-    "secretsmanager:ListSecretVersionIds": [SECRET],
+    "secretsmanager:DescribeSecret": [SECRET],
     "secretsmanager:UpdateSecretVersionStage": [SECRET],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
   explainRollbackFailure: {
     "ds:DescribeDirectories": [ANY],
-    "secretsmanager:DescribeSecret": [SECRET],
+    "secretsmanager:DescribeSecret": [SECRET, SECRET_BY_NAME],
     "secretsmanager:ListSecretVersionIds": [SECRET],
-    "dynamodb:BatchGetItem": [TABLE],
+    "dynamodb:BatchGetItem": [when(TABLE, onlyKeysLike(RECORD_KEYS))],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
 };
-
-interface Statement {
-  Effect: string;
-  Action?: string | string[];
-  NotAction?: unknown;
-  Resource?: unknown;
-  NotResource?: unknown;
-  Condition?: object;
-}
-
-const asList = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** A Resource entry as comparable text: "*", the Fn::Sub pattern, or "LogicalId.Attribute". */
 function describeResource(resource: unknown): string {
@@ -175,15 +164,8 @@ function describeResource(resource: unknown): string {
   return JSON.stringify(resource);
 }
 
-type Policies = Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined;
-
-function statementsOf(template: CfnTemplate, roleId: string): Statement[] {
-  const policies = resourceById(template, roleId).Properties?.Policies as Policies;
-  return (policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement);
-}
-
 /** action → sorted resources (each with its statement's condition), merged over a role's statements. */
-function permissionsOf(statements: Statement[]): Record<string, string[]> {
+function permissionsOf(statements: TemplateStatement[]): Record<string, string[]> {
   const permissions: Record<string, string[]> = {};
   for (const statement of statements) {
     const resources = asList(statement.Resource).map((resource) =>
@@ -196,15 +178,6 @@ function permissionsOf(statements: Statement[]): Record<string, string[]> {
     }
   }
   return permissions;
-}
-
-const functionLogicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
-
-function roleOf(template: CfnTemplate, functionKey: string): string {
-  const role = resourceById(template, functionLogicalId(functionKey)).Properties?.Role as {
-    "Fn::GetAtt": string[];
-  };
-  return role["Fn::GetAtt"][0] ?? "";
 }
 
 describe("IAM in the packaged template", () => {

@@ -3,6 +3,7 @@ import { createSocket } from "node:dgram";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeRadiusBinaryVariable, freeRadiusLibdirVariable } from "./freeradius-setup.js";
 
 /**
  * Starts and stops a real FreeRADIUS (Debian package `freeradius`, 3.2.x) on
@@ -28,7 +29,7 @@ export interface FreeRadiusOptions {
    * Blast-RADIUS do. FreeRADIUS 3.2.1 sends none by default. Default: true.
    */
   replyMessageAuthenticator?: boolean;
-  /** Path of the binary; default /usr/sbin/freeradius. */
+  /** Path of the binary; default: what the run's setup found (freeradius-setup.ts), else /usr/sbin/freeradius. */
   binary?: string;
 }
 
@@ -100,9 +101,13 @@ async function launch(
   options: FreeRadiusOptions,
 ): Promise<FreeRadiusServer> {
   await writeConfiguration(directory, port, options);
-  const child = spawn(options.binary ?? "/usr/sbin/freeradius", ["-f", "-X", "-d", directory], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    options.binary ?? process.env[freeRadiusBinaryVariable] ?? "/usr/sbin/freeradius",
+    ["-f", "-X", "-d", directory],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const waiters = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -217,7 +222,7 @@ logdir = ${directory}/log
 radacctdir = ${directory}/log
 run_dir = ${directory}/run
 pidfile = ${directory}/run/radiusd.pid
-libdir = /usr/lib/freeradius
+libdir = ${process.env[freeRadiusLibdirVariable] ?? "/usr/lib/freeradius"}
 name = freeradius
 max_request_time = 30
 cleanup_delay = 5

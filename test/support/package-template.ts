@@ -200,7 +200,10 @@ export function packageService(overrides: Readonly<Record<string, string>> = {})
   const existing = packaged.get(key);
   if (existing !== undefined) return existing;
   const packaging = (async () => {
-    const cacheRoot = join(tmpdir(), "radius-sync-package");
+    // One cache per checkout: another checkout's packaging must not remove this one's packages. The
+    // folder's name never looks like a package's (`<hash>-<hash>`), which removeStalePackages
+    // (of this or an older checkout sharing the parent folder) deletes.
+    const cacheRoot = join(tmpdir(), "radius-sync-package", `checkout-${digest(repositoryRoot)}`);
     const inputsHash = await hashInputs();
     const directory = join(cacheRoot, `${inputsHash}-${digest(key)}`);
     const isPackaged = () => existsSync(join(directory, "cloudformation-template-update-stack.json"));

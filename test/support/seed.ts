@@ -173,15 +173,7 @@ export async function seedEnvironment(options: SeedOptions = {}): Promise<Seeded
   ];
   // After the NPS servers, so that the connector's IPs are drawn around theirs.
   const directory = await connectDirectory(vpcId, subnets, "corp.example.com", "CORP");
-  const stateTable = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: stateTable,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  const stateTable = await createStateTable();
   const documentName = radiusSyncEnvironment.RADIUS_SYNC_SSM_DOCUMENT_NAME;
   await clients.ssm.send(
     new CreateDocumentCommand({
@@ -267,4 +259,26 @@ export async function addForeignIngressRule(
     }),
   );
   return { cidr, description };
+}
+
+/**
+ * Creates radius-sync's DynamoDB state table (as the template does: key `pk`, on demand) under the
+ * name the tests configure; {@link seedEnvironment} calls it, and tests that need only the table do.
+ *
+ * @example
+ * ```ts
+ * const tableName = await createStateTable();
+ * ```
+ */
+export async function createStateTable(): Promise<string> {
+  const tableName = radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE;
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  return tableName;
 }

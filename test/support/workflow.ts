@@ -1,7 +1,9 @@
 /**
- * Runs the real state-machine file with aws-local-stepfunctions, every Task state bound to the real
- * handler of the function its `Resource` names (`Fn::GetAtt: [<functionKey>, Arn]`). Wait states and
- * Retry pauses are shortened to zero: the loops and retries still run, only the sleeping is skipped.
+ * Runs a state-machine definition with aws-local-stepfunctions ({@link runDefinition}), one runner for
+ * both suites: {@link runWorkflow} binds every Task state of the committed file to the TypeScript
+ * handler of the function its `Resource` names (`Fn::GetAtt: [<functionKey>, Arn]`); the packaged
+ * suite binds the packaged definition's Tasks to the packaged bundles. Wait states and Retry pauses
+ * are shortened to zero: the loops and retries still run, only the sleeping is skipped.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +14,8 @@ import { repositoryRoot as repoRoot } from "./paths.js";
 /** The definition file, as committed. */
 export const definitionPath = join(repoRoot, "state-machines", "reconcile.asl.json");
 
-type Json = Record<string, unknown>;
+/** A JSON object (a definition, a state). */
+export type Json = Record<string, unknown>;
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 type Execution = ReturnType<StateMachine["run"]>;
 /** One entry of an execution's event log (state entered/exited/failed, execution started/ended, …). */
@@ -83,47 +86,50 @@ export interface WorkflowResult {
   events: EventLog[];
 }
 
+/** The handler a Task state runs: its input in, its result out, or a throw whose `name` is the error. */
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+
+/** How a run may be steered; both the source and the packaged suites take these. */
+export interface WorkflowOptions {
+  taskOverrides?: Record<string, TaskHandler>;
+  executionName?: string;
+  onEvent?: (event: EventLog) => void;
+  /**
+   * Runs around every Task state: call `next()` for the real handler, or throw to inject a fault
+   * at that state (the way a crashed Lambda or a failing AWS call would surface).
+   */
+  intercept?: (stateName: string, input: unknown, next: () => Promise<unknown>) => Promise<unknown>;
+  /** Milliseconds a Wait state really waits (default 0), e.g. to keep a polling loop from spinning. */
+  waitMs?: Record<string, number>;
+}
+
 let executionCounter = 0;
 
 /**
- * Runs one execution to its end.
+ * Runs one execution of a deployable definition (each Task's Resource a Lambda ARN) to its end, each
+ * Task state bound by `bindTask` (return `undefined` for a state it does not bind). Wait states and
+ * Retry pauses last 0 ms unless `waitMs` says otherwise. Both suites run through here: the sources
+ * ({@link runWorkflow}) and the packaged bundles (`test/support/lambda/packaged-workflow.ts`).
  *
  * @example
  * ```ts
- * const result = await runWorkflow({ mode: "reconcile" });
- * expect(result.status).toBe("SUCCEEDED");
+ * const result = await runDefinition(definition, { mode: "reconcile" }, (name, state) => handlers[name]);
  * ```
  */
-export async function runWorkflow(
+export async function runDefinition(
+  definition: Json,
   input: unknown,
-  options: {
-    taskOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
-    executionName?: string;
-    onEvent?: (event: EventLog) => void;
-    /**
-     * Runs around every Task state: call `next()` for the real handler, or throw to inject a fault
-     * at that state (the way a crashed Lambda or a failing AWS call would surface).
-     */
-    intercept?: (stateName: string, input: unknown, next: () => Promise<unknown>) => Promise<unknown>;
-    /** Milliseconds a Wait state really waits (default 0), e.g. to keep a polling loop from spinning. */
-    waitMs?: Record<string, number>;
-  } = {},
+  bindTask: (stateName: string, state: Json) => TaskHandler | undefined,
+  options: WorkflowOptions = {},
 ): Promise<WorkflowResult> {
-  const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
-  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const handlers: Record<string, TaskHandler> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
   for (const [name, state] of collectStates(definition)) {
     if (state.Type === "Wait") waits[name] = 0;
     if (state.Retry) retries[name] = 0;
-    const functionKey = functionKeyOf(state);
-    if (!functionKey) continue;
-    const real = async (event: unknown) => {
-      const module = (await import(join(repoRoot, "functions", folderOf(functionKey), "handler.ts"))) as {
-        handler: LambdaHandler;
-      };
-      return module.handler(event, fakeContext(functionKey));
-    };
+    const real = state.Type === "Task" ? bindTask(name, state) : undefined;
+    if (!real) continue;
     const { intercept } = options;
     handlers[name] = intercept ? (event) => intercept(name, event, () => real(event)) : real;
   }
@@ -131,7 +137,7 @@ export async function runWorkflow(
   Object.assign(waits, options.waitMs);
   executionCounter += 1;
   const executionName = options.executionName ?? `test-${executionCounter}`;
-  const machine = new StateMachine(deployableDefinition(definition) as unknown as Definition, {
+  const machine = new StateMachine(definition as unknown as Definition, {
     validationOptions: { checkArn: true },
   });
   const execution = machine.run(input as Parameters<StateMachine["run"]>[0], {
@@ -174,4 +180,30 @@ export async function runWorkflow(
       events,
     };
   }
+}
+
+/**
+ * Runs one execution of the committed definition with every Task bound to the TypeScript source of
+ * its handler, to its end.
+ *
+ * @example
+ * ```ts
+ * const result = await runWorkflow({ mode: "reconcile" });
+ * expect(result.status).toBe("SUCCEEDED");
+ * ```
+ */
+export async function runWorkflow(input: unknown, options: WorkflowOptions = {}): Promise<WorkflowResult> {
+  const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
+  const sourceStates = collectStates(definition);
+  const bindSource = (stateName: string): TaskHandler | undefined => {
+    const functionKey = functionKeyOf(sourceStates.get(stateName) ?? {});
+    if (!functionKey) return undefined;
+    return async (event) => {
+      const module = (await import(join(repoRoot, "functions", folderOf(functionKey), "handler.ts"))) as {
+        handler: LambdaHandler;
+      };
+      return module.handler(event, fakeContext(functionKey));
+    };
+  };
+  return await runDefinition(deployableDefinition(definition), input, bindSource, options);
 }

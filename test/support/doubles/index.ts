@@ -13,3 +13,7 @@ export {
 export { installRadiusStatusDouble, type RadiusStatus, type RadiusStatusDouble } from "./radius-status.js";
 export { removeAllTestDoubles } from "./registry.js";
 export { installUpdateRadiusDouble, type UpdateRadiusDouble } from "./update-radius.js";
+export {
+  installWorkspacesOnlyDirectories,
+  type WorkspacesOnlyDirectories,
+} from "./workspaces-directories.js";

@@ -21,6 +21,7 @@ export {
   type Priority,
   priorities,
   type Removable,
+  refusedByMoto,
   removeAllTestDoubles,
   trackRemovable,
 } from "./interceptors.js";
@@ -31,4 +32,5 @@ export {
   rigCredentials,
   setRigCredentials,
 } from "./rig-clients.js";
+export { fleetNodes, type PingStatus, ssmFleet, unmanagedInstanceIds } from "./ssm-fleet.js";
 export { type Rig, startRig } from "./start-rig.js";
