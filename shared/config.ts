@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { RADIUS_PORT_RANGE, RADIUS_RETRIES_RANGE, RADIUS_TIMEOUT_RANGE } from "./core/radius-limits.js";
 import { InvalidConfiguration } from "./errors.js";
 
 const commaList = z
@@ -44,10 +45,11 @@ export const ConfigSchema = z
       z.array(z.string().regex(/^(i|mi)-[0-9a-f]{8,17}$/, "each id must look like i-0123456789abcdef0")),
     ),
     RADIUS_SYNC_NPS_TAG: tagFilter,
-    RADIUS_SYNC_RADIUS_PORT: integer(1812, 1, 65535),
+    // Directory Service's own ranges (shared/core/radius-limits.ts): refused here, not half-way through a run.
+    RADIUS_SYNC_RADIUS_PORT: integer(1812, RADIUS_PORT_RANGE.min, RADIUS_PORT_RANGE.max),
     RADIUS_SYNC_RADIUS_PROTOCOL: z.enum(["PAP", "MS-CHAPv2"]).default("PAP"),
-    RADIUS_SYNC_RADIUS_TIMEOUT: integer(30, 1, 50),
-    RADIUS_SYNC_RADIUS_RETRIES: integer(1, 0, 10),
+    RADIUS_SYNC_RADIUS_TIMEOUT: integer(30, RADIUS_TIMEOUT_RANGE.min, RADIUS_TIMEOUT_RANGE.max),
+    RADIUS_SYNC_RADIUS_RETRIES: integer(1, RADIUS_RETRIES_RANGE.min, RADIUS_RETRIES_RANGE.max),
     RADIUS_SYNC_DISPLAY_LABEL: z
       .string()
       .regex(/^[A-Za-z0-9 ._-]{1,64}$/, "must be 1-64 letters, digits, spaces, '.', '_' or '-'")

@@ -93,15 +93,19 @@ async function generateSecret(
   options: { length: number; excludeCharacters: string },
   client: SecretsManagerClient,
 ): Promise<string | undefined> {
-  const generated = await client.send(
-    new GetRandomPasswordCommand({
-      PasswordLength: options.length,
-      ExcludeCharacters: options.excludeCharacters,
-      IncludeSpace: false,
-      RequireEachIncludedType: true,
-    }),
-  );
-  return generated.RandomPassword;
+  try {
+    const generated = await client.send(
+      new GetRandomPasswordCommand({
+        PasswordLength: options.length,
+        ExcludeCharacters: options.excludeCharacters,
+        IncludeSpace: false,
+        RequireEachIncludedType: true,
+      }),
+    );
+    return generated.RandomPassword;
+  } catch (error) {
+    throw asWorkflowError(error, "GetRandomPassword");
+  }
 }
 
 /**

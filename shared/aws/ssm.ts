@@ -1,8 +1,11 @@
 import {
   GetCommandInvocationCommand,
+  type InstanceInformation,
   type InstanceInformationStringFilter,
   paginateDescribeInstanceInformation,
+  paginateListCommands,
   SendCommandCommand,
+  type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as clients from "./clients/ssm.js";
@@ -16,43 +19,106 @@ export interface ManagedNodeView {
   computerName?: string;
 }
 
+/** What {@link describeManagedNodes} found: the nodes, and the asked-for ids SSM says it does not know. */
+export interface ManagedNodes {
+  nodes: ManagedNodeView[];
+  /** Ids from `selector.instanceIds` that DescribeInstanceInformation refused as `InvalidInstanceId`. */
+  unknownInstanceIds: string[];
+}
+
 /**
- * Finds managed nodes by id and/or by tag (the union of both), with their ping status.
+ * A DescribeInstanceInformation filter takes at most 100 values (botocore ssm/2014-11-06
+ * service-2.json, `InstanceInformationFilterValueSet` max 100).
+ */
+const valuesPerFilter = 100;
+
+function toManagedNode(information: InstanceInformation): ManagedNodeView | undefined {
+  if (!information.InstanceId) return undefined;
+  const node: ManagedNodeView = {
+    instanceId: information.InstanceId,
+    pingStatus: information.PingStatus ?? "Unknown",
+    platformType: information.PlatformType ?? "Unknown",
+  };
+  if (information.IPAddress) node.ipAddress = information.IPAddress;
+  if (information.ComputerName) node.computerName = information.ComputerName;
+  return node;
+}
+
+async function describeByFilter(filter: InstanceInformationStringFilter, client: SSMClient) {
+  const nodes: ManagedNodeView[] = [];
+  for await (const page of paginateDescribeInstanceInformation({ client }, { Filters: [filter] })) {
+    for (const information of page.InstanceInformationList ?? []) {
+      const node = toManagedNode(information);
+      if (node) nodes.push(node);
+    }
+  }
+  return nodes;
+}
+
+/**
+ * Describes the given ids. One unknown id makes AWS refuse the whole call with `InvalidInstanceId`
+ * (the operation's documentation: "If you specify a node ID that isn't valid or a node that you
+ * don't own, you receive an error"), so a refused batch is halved until the unknown ids stand alone:
+ * k unknown ids among n cost about 2·k·log2(n) extra calls, and none when every id is known.
+ */
+async function describeByIds(instanceIds: string[], client: SSMClient): Promise<ManagedNodes> {
+  try {
+    return {
+      nodes: await describeByFilter({ Key: "InstanceIds", Values: instanceIds }, client),
+      unknownInstanceIds: [],
+    };
+  } catch (error) {
+    if (awsErrorName(error) !== "InvalidInstanceId") throw error;
+    if (instanceIds.length === 1) return { nodes: [], unknownInstanceIds: [...instanceIds] };
+    const half = Math.ceil(instanceIds.length / 2);
+    const halves = [
+      await describeByIds(instanceIds.slice(0, half), client),
+      await describeByIds(instanceIds.slice(half), client),
+    ];
+    return {
+      nodes: halves.flatMap((part) => part.nodes),
+      unknownInstanceIds: halves.flatMap((part) => part.unknownInstanceIds),
+    };
+  }
+}
+
+/**
+ * Finds managed nodes by id and/or by tag (the union of both), with their ping status. Ids go in
+ * batches of the filter's 100-value limit; ids SSM does not know are named, not fatal, so the plan
+ * can say which configured server is not a managed node.
  *
  * @example
  * ```ts
- * const nodes = await describeManagedNodes({ instanceIds: [], tag: { key: "radius-sync:nps", value: "true" } });
+ * const { nodes, unknownInstanceIds } = await describeManagedNodes({
+ *   instanceIds: ["i-0123456789abcdef0"],
+ *   tag: { key: "radius-sync:nps", value: "true" },
+ * });
  * ```
  */
 export async function describeManagedNodes(
   selector: { instanceIds: string[]; tag?: { key: string; value: string } | undefined },
   client = clients.ssm,
-): Promise<ManagedNodeView[]> {
-  const filterSets: InstanceInformationStringFilter[][] = [];
-  if (selector.instanceIds.length > 0)
-    filterSets.push([{ Key: "InstanceIds", Values: selector.instanceIds }]);
-  if (selector.tag) filterSets.push([{ Key: `tag:${selector.tag.key}`, Values: [selector.tag.value] }]);
+): Promise<ManagedNodes> {
   const nodes = new Map<string, ManagedNodeView>();
+  const unknownInstanceIds: string[] = [];
+  const ids = [...new Set(selector.instanceIds)];
   try {
-    for (const filters of filterSets) {
-      for await (const page of paginateDescribeInstanceInformation({ client }, { Filters: filters })) {
-        for (const information of page.InstanceInformationList ?? []) {
-          if (!information.InstanceId) continue;
-          const node: ManagedNodeView = {
-            instanceId: information.InstanceId,
-            pingStatus: information.PingStatus ?? "Unknown",
-            platformType: information.PlatformType ?? "Unknown",
-          };
-          if (information.IPAddress) node.ipAddress = information.IPAddress;
-          if (information.ComputerName) node.computerName = information.ComputerName;
-          nodes.set(node.instanceId, node);
-        }
-      }
+    for (let start = 0; start < ids.length; start += valuesPerFilter) {
+      const batch = await describeByIds(ids.slice(start, start + valuesPerFilter), client);
+      for (const node of batch.nodes) nodes.set(node.instanceId, node);
+      unknownInstanceIds.push(...batch.unknownInstanceIds);
+    }
+    if (selector.tag) {
+      const filter = { Key: `tag:${selector.tag.key}`, Values: [selector.tag.value] };
+      for (const node of await describeByFilter(filter, client)) nodes.set(node.instanceId, node);
     }
   } catch (error) {
     throw asWorkflowError(error, "DescribeInstanceInformation");
   }
-  return [...nodes.values()].sort((left, right) => left.instanceId.localeCompare(right.instanceId));
+  return {
+    nodes: [...nodes.values()].sort((left, right) => left.instanceId.localeCompare(right.instanceId)),
+    unknownInstanceIds: unknownInstanceIds.sort(),
+  };
 }
 
 /** SendCommand accepts at most this many instance ids per call. */
@@ -96,6 +162,52 @@ export async function sendDocumentCommand(
     }
   }
   return commands;
+}
+
+/** A command SSM already has, as {@link findCommandsByComment} returns it. */
+export interface SentCommand {
+  commandId: string;
+  instanceIds: string[];
+  parameters: Record<string, string[]>;
+}
+
+/**
+ * Finds the commands of one document whose Comment is exactly `comment`, sent at or after
+ * `invokedAfter`. SendCommand takes no idempotency token, so a caller that puts a deterministic
+ * token in the Comment can find a command it sent before its response was lost. The DocumentName
+ * and InvokedAfter filters narrow the listing on AWS (botocore ssm `CommandFilterKey`); the Comment
+ * and the document are checked here too, because a listing may hold more (moto ignores filters).
+ *
+ * @example
+ * ```ts
+ * const earlier = await findCommandsByComment({ documentName, comment, invokedAfter: "2026-01-10T12:00:00.000Z" });
+ * ```
+ */
+export async function findCommandsByComment(
+  options: { documentName: string; comment: string; invokedAfter: string },
+  client = clients.ssm,
+): Promise<SentCommand[]> {
+  const found: SentCommand[] = [];
+  const filters = [
+    { key: "DocumentName" as const, value: options.documentName },
+    { key: "InvokedAfter" as const, value: options.invokedAfter },
+  ];
+  try {
+    for await (const page of paginateListCommands({ client, pageSize: 50 }, { Filters: filters })) {
+      for (const command of page.Commands ?? []) {
+        if (command.Comment !== options.comment || command.DocumentName !== options.documentName) continue;
+        if (!command.CommandId) continue;
+        found.push({
+          commandId: command.CommandId,
+          instanceIds: command.InstanceIds ?? [],
+          parameters: command.Parameters ?? {},
+        });
+      }
+    }
+  } catch (error) {
+    throw asWorkflowError(error, "ListCommands");
+  }
+  return found;
 }
 
 /** What one instance reported for a command. */

@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { BatchGetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { type BackoffPolicy, fullJitterDelayMs } from "../core/backoff.js";
 import { AppliedDirectoryRecord, AppliedNpsRecord, LastRotationRecord } from "../core/model.js";
+import { AwsThrottled } from "../errors.js";
 import { asWorkflowError } from "./aws-errors.js";
 import * as clients from "./clients/dynamodb.js";
 
@@ -17,6 +20,26 @@ const lastRotationKey = "rotation#last";
 const keysPerCall = 100;
 
 /**
+ * How BatchGetItem's `UnprocessedKeys` are asked for again. DynamoDB returns them when a call
+ * exceeds throughput or the 16 MB response limit and "strongly recommend[s]" retrying them with
+ * exponential backoff (BatchGetItem, Amazon DynamoDB API Reference). The wait is bounded (at most
+ * about 2.6 s in all, well inside the Lambda timeout); past it the step fails with AwsThrottled and
+ * the state machine's own Retry, with its longer backoff, takes over.
+ */
+export interface UnprocessedKeysRetry extends BackoffPolicy {
+  sleep: (milliseconds: number) => Promise<unknown>;
+  random: () => number;
+}
+
+const defaultUnprocessedKeysRetry: UnprocessedKeysRetry = {
+  baseMs: 50,
+  capMs: 1000,
+  maxRetries: 6,
+  sleep,
+  random: Math.random,
+};
+
+/**
  * Reads the applied records of the given directories and NPS servers.
  *
  * @example
@@ -28,6 +51,7 @@ const keysPerCall = 100;
 export async function readAppliedRecords(
   options: { tableName: string; directoryIds: string[]; instanceIds: string[] },
   client = clients.dynamodb,
+  retry: UnprocessedKeysRetry = defaultUnprocessedKeysRetry,
 ): Promise<{
   directories: Map<string, AppliedDirectoryRecord>;
   npsServers: Map<string, AppliedNpsRecord>;
@@ -44,7 +68,14 @@ export async function readAppliedRecords(
       .slice(start, start + keysPerCall)
       .map((pk) => ({ pk: { S: pk } }));
     try {
-      while (pending.length > 0) {
+      for (let retries = 0; pending.length > 0; retries += 1) {
+        if (retries > retry.maxRetries) {
+          throw new AwsThrottled(
+            `BatchGetItem left ${pending.length} keys of ${options.tableName} unprocessed after ` +
+              `${retries} attempts with backoff; retrying the step is safe`,
+          );
+        }
+        if (retries > 0) await retry.sleep(fullJitterDelayMs(retry, retries - 1, retry.random()));
         const response = await client.send(
           new BatchGetItemCommand({
             RequestItems: { [options.tableName]: { Keys: pending, ConsistentRead: true } },

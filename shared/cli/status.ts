@@ -1,7 +1,8 @@
 import { DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { type DirectoryView, describeRadiusTargets } from "../aws/directory-service.js";
 import { describeSharedSecret } from "../aws/secrets.js";
-import { listRegisteredDirectoryIds } from "../aws/workspaces.js";
+import { listRegisteredDirectories } from "../aws/workspaces.js";
+import { type SkippedDirectory, splitRegisteredDirectories } from "../core/registered-directories.js";
 import type { CliClients } from "./clients.js";
 import { formatAge } from "./output.js";
 import { readableCause } from "./result.js";
@@ -64,10 +65,15 @@ function directoryTable(directory: DirectoryView, secret: string, last: LastExec
   ];
 }
 
+function notManagedTable(directory: SkippedDirectory): string[] {
+  return [`Directory ${directory.directoryId}`, ...table([["Not managed", directory.reason]]), ""];
+}
+
 /**
  * The status report: one table per WorkSpaces directory (or per `directoryIds`) with its RADIUS
  * status, servers and settings, the shared secret's AWSCURRENT version and age, and the newest
- * execution with its result.
+ * execution with its result. WorkSpaces-only directories (`wsd-…`) are listed as not managed and
+ * never sent to Directory Service, which would refuse their ids (and with them the whole report).
  *
  * @example
  * ```ts
@@ -82,23 +88,28 @@ export async function reportStatus(options: {
   now: Date;
 }): Promise<string[]> {
   const { clients } = options;
-  const ids =
+  const registered =
     options.directoryIds && options.directoryIds.length > 0
-      ? [...options.directoryIds]
-      : await listRegisteredDirectoryIds(clients.workspaces);
+      ? options.directoryIds.map((directoryId) => ({ directoryId }))
+      : await listRegisteredDirectories(clients.workspaces);
+  const { directoryServiceIds: ids, skipped } = splitRegisteredDirectories(registered);
   const [directories, secret, last] = await Promise.all([
     ids.length > 0 ? describeRadiusTargets(ids, clients.ds) : Promise.resolve([]),
     describeSecretVersion(clients.secretsManager, options.secretName, options.now),
     describeLastExecution(clients.sfn, options.stateMachineArn),
   ]);
+  const notManaged = skipped.flatMap(notManagedTable);
   if (directories.length === 0) {
     return [
-      "No WorkSpaces directories found.",
+      skipped.length === 0
+        ? "No WorkSpaces directories found."
+        : "No WorkSpaces directory is an AWS Directory Service directory.",
       ...table([
         ["Secret version", secret],
         ["Last execution", last.text],
       ]),
+      ...(notManaged.length > 0 ? ["", ...notManaged] : []),
     ];
   }
-  return directories.flatMap((directory) => directoryTable(directory, secret, last));
+  return [...directories.flatMap((directory) => directoryTable(directory, secret, last)), ...notManaged];
 }

@@ -13,6 +13,7 @@ export {
   Ipv4Address,
   RadiusProtocol,
   RadiusSettingsView,
+  RegisteredDirectory,
   SecretState,
   SecurityGroupId,
 } from "./model.js";
@@ -43,6 +44,13 @@ export {
   SecurityGroupRuleAction,
 } from "./plan-schema.js";
 export { planSecurityGroupRules, type SecurityGroupRulePlan } from "./plan-security-groups.js";
+export {
+  boundedInteger,
+  RADIUS_PORT_RANGE,
+  RADIUS_RETRIES_RANGE,
+  RADIUS_TIMEOUT_RANGE,
+} from "./radius-limits.js";
+export { type SkippedDirectory, splitRegisteredDirectories } from "./registered-directories.js";
 export {
   SECRET_EXCLUDED_CHARACTERS,
   SECRET_LENGTH_RANGE,

@@ -69,6 +69,22 @@ export const LastRotationRecord = z.object({
 });
 export type LastRotationRecord = z.infer<typeof LastRotationRecord>;
 
+/**
+ * A directory registered with WorkSpaces, as DescribeWorkspaceDirectories lists it. Its id is a
+ * Directory Service id (`d-…`) or, for WorkSpaces Pools, IAM Identity Center and Microsoft Entra ID
+ * directories, a WorkSpaces-only one (`wsd-…`; botocore workspaces/2015-04-08 `DirectoryId` pattern).
+ */
+export const RegisteredDirectory = z.object({
+  directoryId: z.string(),
+  /** SIMPLE_AD, AD_CONNECTOR, CUSTOMER_MANAGED or AWS_IAM_IDENTITY_CENTER. */
+  directoryType: z.string().optional(),
+  /** PERSONAL or POOLS. */
+  workspaceType: z.string().optional(),
+  /** CUSTOMER_MANAGED, AWS_DIRECTORY_SERVICE or AWS_IAM_IDENTITY_CENTER. */
+  userIdentityType: z.string().optional(),
+});
+export type RegisteredDirectory = z.infer<typeof RegisteredDirectory>;
+
 /** A managed directory as discovery sees it. */
 export const DiscoveredDirectory = z.object({
   directoryId: DirectoryId,

@@ -1,5 +1,11 @@
 import * as z from "zod";
 import { DirectoryId, InstanceId, Ipv4Address } from "./model.js";
+import {
+  boundedInteger,
+  RADIUS_PORT_RANGE,
+  RADIUS_RETRIES_RANGE,
+  RADIUS_TIMEOUT_RANGE,
+} from "./radius-limits.js";
 
 /**
  * The plan's schemas. Handlers parse a plan with {@link Plan} when it comes back
@@ -13,10 +19,10 @@ export const DesiredSettings = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits, '-'"),
   radius: z.object({
-    port: z.number().int().min(1).max(65535),
+    port: boundedInteger(RADIUS_PORT_RANGE),
     protocol: z.enum(["PAP", "MS-CHAPv2"]),
-    timeoutSeconds: z.number().int().min(1).max(50),
-    retries: z.number().int().min(0).max(10),
+    timeoutSeconds: boundedInteger(RADIUS_TIMEOUT_RANGE),
+    retries: boundedInteger(RADIUS_RETRIES_RANGE),
     displayLabel: z.string().min(1).max(64),
   }),
   nps: z.object({
@@ -78,10 +84,10 @@ export type NpsServerAction = z.infer<typeof NpsServerAction>;
 /** RADIUS settings radius-sync wants on a directory (the secret travels by ARN + version only). */
 export const RadiusSettings = z.object({
   servers: z.array(Ipv4Address),
-  port: z.number().int(),
+  port: boundedInteger(RADIUS_PORT_RANGE),
   protocol: z.enum(["PAP", "MS-CHAPv2"]),
-  timeoutSeconds: z.number().int(),
-  retries: z.number().int(),
+  timeoutSeconds: boundedInteger(RADIUS_TIMEOUT_RANGE),
+  retries: boundedInteger(RADIUS_RETRIES_RANGE),
   displayLabel: z.string(),
 });
 export type RadiusSettings = z.infer<typeof RadiusSettings>;

@@ -92,7 +92,7 @@ const npsDocumentParameters = Object.freeze({
   Nonce: {
     type: "String",
     description:
-      "Optional hex nonce; when set, the summary carries HMAC-SHA256(nonce, configured secret) per client.",
+      "Optional hex nonce; when set, the summary carries one HMAC-SHA256 proof, keyed with it, of every client's name, address and configured secret.",
     allowedPattern: patterns.nonce,
     default: "",
   },

@@ -16,8 +16,13 @@ export {
   NpsClient,
   NpsCommandOptions,
   type NpsCommandParameters,
-  NpsSummary,
-  parseNpsSummary,
   renderNpsCommandParameters,
 } from "./render-parameters.js";
-export { computeSecretProof, createSecretProofNonce } from "./secret-proof.js";
+export { computeClientSetProof, computeSecretProof, createSecretProofNonce } from "./secret-proof.js";
+export {
+  maxReportedNames,
+  NpsSummary,
+  parseNpsSummary,
+  ssmStandardOutputLimit,
+  summaryFormat,
+} from "./summary.js";

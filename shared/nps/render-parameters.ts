@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { InvalidInput, NpsCommandFailed } from "../errors.js";
+import { InvalidInput } from "../errors.js";
 import {
   maxClients,
   maxParameterCharacters,
@@ -154,58 +154,4 @@ export function renderNpsCommandParameters(options: NpsCommandOptions): NpsComma
     );
   }
   return Object.fromEntries(npsParameterNames.map((name) => [name, [values[name]]])) as NpsCommandParameters;
-}
-
-/** Windows PowerShell 5.1 sometimes serialises an array as { value: [...], Count: n }; accept both. */
-const nameList = z.preprocess(
-  (value) =>
-    value !== null && typeof value === "object" && !Array.isArray(value) && "value" in value
-      ? value.value
-      : value,
-  z.array(z.string()),
-);
-
-/** The JSON summary line sync-nps.ps1 prints on success. */
-export const NpsSummary = z.object({
-  radiusSyncSummary: z.literal(1),
-  created: nameList,
-  updated: nameList,
-  removed: nameList,
-  kept: nameList,
-  policiesChanged: nameList,
-  restarted: z.boolean(),
-  groupSid: z.string(),
-  /** HMAC-SHA256 proof per client name, present when the command carried a Nonce. */
-  hmacs: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
-});
-export type NpsSummary = z.infer<typeof NpsSummary>;
-
-/**
- * Reads the script's JSON summary from an invocation's StandardOutputContent (the last line that is
- * a radius-sync summary wins; other output is ignored).
- *
- * @throws NpsCommandFailed when no valid summary line is present.
- * @example
- * ```ts
- * const summary = parseNpsSummary(invocation.standardOutput);
- * summary.restarted; // true when clients or policies changed
- * ```
- */
-export function parseNpsSummary(stdout: string): NpsSummary {
-  const lines = stdout.split(/\r?\n/).map((line) => line.trim());
-  for (const line of lines.reverse()) {
-    if (!line.startsWith("{")) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (typeof json !== "object" || json === null || !("radiusSyncSummary" in json)) continue;
-    const parsed = NpsSummary.safeParse(json);
-    if (parsed.success) return parsed.data;
-    const fields = parsed.error.issues.map((issue) => issue.path.join(".") || "summary");
-    throw new NpsCommandFailed(`the NPS summary line is malformed at ${[...new Set(fields)].join(", ")}`);
-  }
-  throw new NpsCommandFailed(`the NPS command printed no summary line (${lines.length} lines of output)`);
 }

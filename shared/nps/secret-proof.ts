@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from "node:crypto";
 /**
  * Proof that an NPS server holds a given shared secret, without the secret leaving either side:
  * HMAC-SHA256 keyed with the nonce's ASCII text over the secret's UTF-8 bytes, as lowercase hex.
- * sync-nps.ps1 (Get-SecretProof) computes the same over each of our clients' configured secret.
+ * sync-nps.ps1 (Get-SecretProof) computes the same over each of our clients' configured secret, and
+ * {@link computeClientSetProof} combines those into the one proof its summary carries.
  *
  * @example
  * ```ts
@@ -16,6 +17,32 @@ export function computeSecretProof(options: { secret: string; nonce: string }): 
   return createHmac("sha256", Buffer.from(options.nonce, "ascii"))
     .update(options.secret, "utf8")
     .digest("hex");
+}
+
+/**
+ * The one proof an NPS server reports for our clients (sync-nps.ps1, Get-ClientSetReport): one line
+ * per client, `name=address=<secret proof of its configured secret>`, sorted by name (ordinal, as
+ * .NET's StringComparer.Ordinal and JavaScript's `<` agree for these ASCII names), joined with "\n",
+ * and proved like a secret with the same nonce. Computed from the desired clients and the expected
+ * secret, it equals the server's only when the server holds exactly those clients, at those
+ * addresses, each with that secret — while neither side ever shows the secret.
+ *
+ * @example
+ * ```ts
+ * const expected = computeClientSetProof({ secret, nonce, clients: [{ name: "radius-sync-d-…", ip: "10.0.1.5" }] });
+ * expected === summary.proof; // the server holds exactly what was wanted
+ * ```
+ */
+export function computeClientSetProof(options: {
+  secret: string;
+  nonce: string;
+  clients: ReadonlyArray<{ name: string; ip: string }>;
+}): string {
+  const clientProof = computeSecretProof({ secret: options.secret, nonce: options.nonce });
+  const lines = [...options.clients]
+    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0))
+    .map((client) => `${client.name}=${client.ip}=${clientProof}`);
+  return computeSecretProof({ secret: lines.join("\n"), nonce: options.nonce });
 }
 
 /**

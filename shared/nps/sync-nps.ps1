@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     radius-sync's NPS applier: makes this server's radius-sync RADIUS clients and policies match the
-    desired list, then prints ONE JSON summary line.
+    desired list, then prints ONE JSON summary line of bounded size (counts, a proof, at most 20 names).
 .DESCRIPTION
     TypeScript computes the desired state (shared/nps/render-parameters.ts); this script only compares it
     with what NPS has, applies the difference and reports. The shared secret is read HERE, on the host,
@@ -219,7 +219,7 @@ function Sync-NetworkPolicy {
 }
 
 function Get-SecretProof {
-    param([Parameter(Mandatory = $true)][string] $Nonce, [Parameter(Mandatory = $true)][string] $Value)
+    param([Parameter(Mandatory = $true)][string] $Nonce, [Parameter(Mandatory = $true)][AllowEmptyString()][string] $Value)
     # HMAC-SHA256 keyed with the nonce's ASCII text over the UTF-8 secret, as lowercase hex: the Lambda
     # computes the same from the expected secret version (shared/nps/secret-proof.ts) and compares, so the
     # secret is verified without ever leaving this host. The text (not hex-decoded) key keeps both sides
@@ -235,15 +235,49 @@ function Get-SecretProof {
     }
 }
 
-function Get-SecretProofSet {
-    param([Parameter(Mandatory = $true)][string] $Nonce, [Parameter(Mandatory = $true)][string] $NamePrefix)
-    # Read back what NPS now holds, so the proof covers the configured secret, not the one we meant to set.
-    $proofs = [ordered]@{}
-    $configured = @(Get-NpsRadiusClient | Where-Object { Test-OwnedName -Name $_.Name -NamePrefix $NamePrefix } | Sort-Object -Property Name)
+function Get-ClientSetReport {
+    param(
+        [Parameter(Mandatory = $true)] $Desired,
+        [Parameter(Mandatory = $true)][string] $NamePrefix,
+        [Parameter(Mandatory = $true)][string] $SharedSecret,
+        [Parameter(Mandatory = $true)][AllowEmptyString()][string] $Nonce
+    )
+    # Read back what NPS now holds, so the report covers the configured clients, not the ones we meant
+    # to set. Bounded output whatever the estate: SSM keeps only the first 24,000 characters of stdout.
+    $configured = @(Get-NpsRadiusClient | Where-Object { Test-OwnedName -Name $_.Name -NamePrefix $NamePrefix })
+    $held = New-Object 'System.Collections.Generic.SortedDictionary[string,object]' ([System.StringComparer]::Ordinal)
     foreach ($client in $configured) {
-        $proofs[$client.Name] = Get-SecretProof -Nonce $Nonce -Value ([string] $client.SharedSecret)
+        $held[$client.Name] = $client
     }
-    return $proofs
+    $disagreeing = New-Object 'System.Collections.Generic.SortedSet[string]' ([System.StringComparer]::Ordinal)
+    foreach ($name in $Desired.Keys) {
+        if (-not $held.ContainsKey($name)) {
+            $null = $disagreeing.Add($name)
+        }
+    }
+    # One line per client as NPS holds it: name, address and the proof of its configured secret. The
+    # Lambda builds the same lines from the desired list and the expected secret version
+    # (shared/nps/secret-proof.ts), so one proof over all lines binds what NPS holds to that version.
+    $lines = New-Object 'System.Collections.Generic.List[string]'
+    foreach ($name in $held.Keys) {
+        $client = $held[$name]
+        $sameSecret = [string]::Equals([string] $client.SharedSecret, $SharedSecret, [System.StringComparison]::Ordinal)
+        if (-not $Desired.ContainsKey($name) -or $Desired[$name] -ne $client.Address -or -not $sameSecret) {
+            $null = $disagreeing.Add($name)
+        }
+        if ($Nonce -ne '') {
+            $lines.Add(('{0}={1}={2}' -f $name, $client.Address, (Get-SecretProof -Nonce $Nonce -Value ([string] $client.SharedSecret))))
+        }
+    }
+    $report = [ordered]@{
+        held             = $held.Count
+        disagreeingCount = $disagreeing.Count
+        disagreeing      = @($disagreeing | Select-Object -First 20)
+    }
+    if ($Nonce -ne '') {
+        $report['proof'] = Get-SecretProof -Nonce $Nonce -Value ($lines -join "`n")
+    }
+    return $report
 }
 
 function Hide-SecretValue {
@@ -289,18 +323,20 @@ function Invoke-NpsSync {
             Restart-Service -Name IAS
         }
 
+        # Counts, not names: the line stays a few hundred characters for any number of clients.
         $summary = [ordered]@{
-            radiusSyncSummary = 1
-            created           = @($clientResult.created)
-            updated           = @($clientResult.updated)
-            removed           = @($clientResult.removed)
-            kept              = @($clientResult.kept)
+            radiusSyncSummary = 2
+            created           = $clientResult.created.Count
+            updated           = $clientResult.updated.Count
+            removed           = $clientResult.removed.Count
+            kept              = $clientResult.kept.Count
             policiesChanged   = @($policiesChanged)
             restarted         = $changed
             groupSid          = $groupSid
         }
-        if ($Nonce -ne '') {
-            $summary['hmacs'] = Get-SecretProofSet -Nonce $Nonce -NamePrefix $NamePrefix
+        $report = Get-ClientSetReport -Desired $desired -NamePrefix $NamePrefix -SharedSecret $sharedSecret -Nonce $Nonce
+        foreach ($key in @($report.Keys)) {
+            $summary[$key] = $report[$key]
         }
         [Console]::Out.WriteLine((ConvertTo-Json -InputObject $summary -Compress -Depth 4))
     }

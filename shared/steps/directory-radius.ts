@@ -60,7 +60,10 @@ export async function updateDirectoryRadius(options: {
   try {
     await enableOrUpdateRadius({ ...request, action });
   } catch (error) {
-    const alreadyEnabled = action === "enable" && awsErrorName(error) === "InvalidParameterException";
+    // EnableRadius on a directory that already has RADIUS answers EntityAlreadyExistsException
+    // (botocore ds/2015-04-16 service-2.json, EnableRadius errors): an earlier attempt got that far.
+    // Any other error, InvalidParameterException included, is a real refusal and must surface.
+    const alreadyEnabled = action === "enable" && awsErrorName(error) === "EntityAlreadyExistsException";
     if (!alreadyEnabled) throw error;
     action = "update";
     await enableOrUpdateRadius({ ...request, action });

@@ -3,9 +3,10 @@ import { describeUdpIngressRules } from "../aws/ec2.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { describeManagedNodes } from "../aws/ssm.js";
 import { readAppliedRecords } from "../aws/state-table.js";
-import { listRegisteredDirectoryIds } from "../aws/workspaces.js";
+import { listRegisteredDirectories } from "../aws/workspaces.js";
 import type { Config } from "../config.js";
 import type { DiscoveredDirectory, DiscoveredNpsServer, Discovery } from "../core/model.js";
+import { splitRegisteredDirectories } from "../core/registered-directories.js";
 
 /** Directory Service types whose RADIUS settings radius-sync manages. */
 const supportedTypes = new Set(["ADConnector", "MicrosoftAD"]);
@@ -25,13 +26,16 @@ export async function discoverEstate(options: {
   requestedDirectoryIds?: string[] | undefined;
 }): Promise<Discovery> {
   const { config } = options;
-  const registered = await listRegisteredDirectoryIds();
+  const registered = await listRegisteredDirectories();
   const allowList = config.directories.ids;
-  const candidates = allowList.length > 0 ? registered.filter((id) => allowList.includes(id)) : registered;
+  const listed =
+    allowList.length > 0 ? registered.filter((d) => allowList.includes(d.directoryId)) : registered;
+  // Only Directory Service directories go to Directory Service; WorkSpaces-only (wsd-…) ones are noted.
+  const { directoryServiceIds: candidates, skipped } = splitRegisteredDirectories(listed);
   const wanted = [...allowList, ...(options.requestedDirectoryIds ?? [])];
   const missingDirectoryIds = [...new Set(wanted.filter((id) => !candidates.includes(id)))].sort();
 
-  const skippedDirectories: Discovery["skippedDirectories"] = [];
+  const skippedDirectories: Discovery["skippedDirectories"] = [...skipped];
   const views = [];
   for (const view of await describeRadiusTargets(candidates)) {
     if (!supportedTypes.has(view.type)) {
@@ -58,7 +62,7 @@ export async function discoverEstate(options: {
   const groupIds = [
     ...new Set(views.flatMap((view) => (view.securityGroupId ? [view.securityGroupId] : []))),
   ];
-  const [rulesByGroup, nodes, secret] = await Promise.all([
+  const [rulesByGroup, { nodes }, secret] = await Promise.all([
     describeUdpIngressRules(groupIds),
     describeManagedNodes(config.nps),
     describeSharedSecret(config.secret.name),
@@ -84,6 +88,8 @@ export async function discoverEstate(options: {
     if (applied) server.applied = applied;
     return server;
   });
+  // Covers both ways SSM says "not a managed node": an id it refuses (InvalidInstanceId, which
+  // describeManagedNodes isolates) and an id it silently leaves out (a stopped instance).
   const found = new Set(nodes.map((node) => node.instanceId));
   return {
     directories,

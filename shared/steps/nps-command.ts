@@ -1,12 +1,13 @@
-import { getInvocation, sendDocumentCommand } from "../aws/ssm.js";
+import { findCommandsByComment, getInvocation, sendDocumentCommand } from "../aws/ssm.js";
 import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
+import { type NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../core/nps-push.js";
 import { npsFingerprint } from "../core/plan.js";
 import { NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
 import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
-import { verifySecretProofs } from "./rotation.js";
+import { verifyNpsSummary } from "./nps-proof.js";
 
 /** The region is the secret ARN's fourth field: the NPS host reads the secret from there. */
 function regionOf(secretArn: string): string {
@@ -16,22 +17,58 @@ function regionOf(secretArn: string): string {
 /** Longest script error quoted back into an execution's error cause. */
 const maxQuotedErrorLength = 600;
 
+/** One server's part of a command: checkNpsCommand polls it and checks its proof with the nonce. */
+export interface NpsTarget {
+  instanceId: string;
+  commandId: string;
+  nonce: string;
+}
+
+/**
+ * Commands this very push already sent (a retried Task whose earlier attempt lost SendCommand's
+ * response), by instance. Listing starts a little before the execution did: the services' clocks
+ * are not promised to agree to the second, and the Comment's token is what identifies the push.
+ */
+async function earlierTargets(options: {
+  documentName: string;
+  comment: string;
+  startedAt: string;
+  parameters: Record<string, string[]>;
+  instanceIds: string[];
+}): Promise<Map<string, NpsTarget>> {
+  const invokedAfter = new Date(Date.parse(options.startedAt) - 5 * 60_000).toISOString();
+  const wanted = new Set(options.instanceIds);
+  const targets = new Map<string, NpsTarget>();
+  for (const command of await findCommandsByComment({ ...options, invokedAfter })) {
+    if (!sameParametersApartFromNonce(command.parameters, options.parameters)) continue;
+    const nonce = command.parameters.Nonce?.[0] ?? "";
+    for (const instanceId of command.instanceIds) {
+      if (wanted.has(instanceId))
+        targets.set(instanceId, { instanceId, commandId: command.commandId, nonce });
+    }
+  }
+  return targets;
+}
+
 /**
  * Sends the NPS document to every server that needs it in one SendCommand (per 50 servers).
- * Its parameters carry the secret's ARN and version id, never the secret.
+ * Its parameters carry the secret's ARN and version id, never the secret. Idempotent: the Comment
+ * names this push (execution id + step + phase), and servers this push already reached — a
+ * retried Task after a lost response — get their earlier command back instead of a second one.
  *
  * @example
  * ```ts
- * const { targets } = await sendNpsCommand({ config, run, secret, instanceIds, clients });
+ * const { targets } = await sendNpsCommand({ config, run, push: { step: "reconcile", index: 0 }, secret, instanceIds, clients });
  * ```
  */
 export async function sendNpsCommand(options: {
   config: Readonly<Config>;
   run: Run;
+  push: NpsPush;
   secret: { arn: string; versionId: string };
   instanceIds: string[];
   clients: Array<{ name: string; ip: string }>;
-}): Promise<{ targets: Array<{ instanceId: string; commandId: string; nonce: string }> }> {
+}): Promise<{ targets: NpsTarget[] }> {
   const { config, run, secret } = options;
   // A fresh nonce per command: the hosts prove which secret they hold without revealing it.
   const nonce = createSecretProofNonce();
@@ -58,18 +95,35 @@ export async function sendNpsCommand(options: {
       },
     });
   }
-  const commands = await sendDocumentCommand({
-    documentName: config.nps.documentName,
-    instanceIds: options.instanceIds,
+  const comment = npsCommandComment({ executionId: run.executionId, mode: run.mode, push: options.push });
+  const documentName = config.nps.documentName;
+  const earlier = await earlierTargets({
+    documentName,
+    comment,
+    startedAt: run.startedAt,
     parameters,
-    comment: `radius-sync ${run.mode} ${run.executionId.split(":").pop() ?? ""}`,
-    timeoutSeconds: config.waits.maxNpsWaitSeconds,
+    instanceIds: options.instanceIds,
   });
-  const targets = commands.flatMap((command) =>
+  const remaining = options.instanceIds.filter((instanceId) => !earlier.has(instanceId));
+  const commands =
+    remaining.length === 0
+      ? []
+      : await sendDocumentCommand({
+          documentName,
+          instanceIds: remaining,
+          parameters,
+          comment,
+          timeoutSeconds: config.waits.maxNpsWaitSeconds,
+        });
+  const sent = commands.flatMap((command) =>
     command.instanceIds.map((instanceId) => ({ instanceId, commandId: command.commandId, nonce })),
+  );
+  const targets = [...earlier.values(), ...sent].sort((left, right) =>
+    left.instanceId.localeCompare(right.instanceId),
   );
   logger.info("NPS command sent", {
     commands: commands.map((command) => command.commandId),
+    alreadySent: [...new Set([...earlier.values()].map((target) => target.commandId))],
     servers: targets.length,
   });
   return { targets };
@@ -115,12 +169,12 @@ export async function checkNpsCommand(options: {
   if (invocation.status === "Success") {
     const summary = readSummary(invocation.standardOutput, target);
     try {
-      await verifySecretProofs({
+      await verifyNpsSummary({
         arn: options.secretArn,
         versionId: options.secretVersionId,
         nonce: target.nonce,
-        hmacs: summary.hmacs ?? {},
-        expectedClients: options.clients.map((client) => client.name),
+        summary,
+        expectedClients: options.clients,
       });
     } catch (error) {
       if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;

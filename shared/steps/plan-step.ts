@@ -32,14 +32,8 @@ export const Work = z.object({
     z.object({
       directoryId: z.string(),
       action: z.enum(["enable", "update"]),
-      settings: z.object({
-        servers: z.array(z.string()),
-        port: z.number(),
-        protocol: z.string(),
-        timeoutSeconds: z.number(),
-        retries: z.number(),
-        displayLabel: z.string(),
-      }),
+      // The last schema before EnableRadius/UpdateRadius: Directory Service's ranges hold here too.
+      settings: BaseRadiusSettings.extend({ servers: z.array(z.string()), protocol: z.string() }),
       settingsFingerprint: z.string(),
     }),
   ),

@@ -1,13 +1,19 @@
 import * as z from "zod";
 import { radiusSettingsFingerprint } from "../core/plan.js";
+import {
+  boundedInteger,
+  RADIUS_PORT_RANGE,
+  RADIUS_RETRIES_RANGE,
+  RADIUS_TIMEOUT_RANGE,
+} from "../core/radius-limits.js";
 import type { RotationPhase } from "../core/rotation.js";
 
 /** The RADIUS settings every directory gets, apart from the servers a phase chooses. */
 export const BaseRadiusSettings = z.object({
-  port: z.number(),
+  port: boundedInteger(RADIUS_PORT_RANGE),
   protocol: z.enum(["PAP", "MS-CHAPv2"]),
-  timeoutSeconds: z.number(),
-  retries: z.number(),
+  timeoutSeconds: boundedInteger(RADIUS_TIMEOUT_RANGE),
+  retries: boundedInteger(RADIUS_RETRIES_RANGE),
   displayLabel: z.string(),
 });
 export type BaseRadiusSettings = z.infer<typeof BaseRadiusSettings>;

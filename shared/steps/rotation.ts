@@ -1,17 +1,14 @@
-import { timingSafeEqual } from "node:crypto";
 import {
   holderOf,
   promotePendingVersion,
   putPendingVersion,
-  readSharedSecret,
   readStagingLabels,
   removePendingLabel,
 } from "../aws/secrets.js";
 import type { Config } from "../config.js";
 import type { SecretState } from "../core/model.js";
 import { SECRET_EXCLUDED_CHARACTERS } from "../core/secret-policy.js";
-import { InvalidInput, NpsSecretMismatch } from "../errors.js";
-import { computeSecretProof } from "../nps/secret-proof.js";
+import { InvalidInput } from "../errors.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
 import { requestTokenFor } from "./ensure-secret.js";
@@ -109,49 +106,4 @@ export async function cancelRotation(options: {
     ...result,
   });
   return result;
-}
-
-function sameProof(reported: string | undefined, expected: string): boolean {
-  if (reported === undefined || !/^[0-9a-fA-F]{64}$/.test(reported)) return false;
-  // Constant-time, out of habit: the proofs are not secret, but they are derived from one.
-  return timingSafeEqual(Buffer.from(reported.toLowerCase(), "hex"), Buffer.from(expected, "hex"));
-}
-
-/**
- * Checks the proofs an NPS server reported (HMAC-SHA256 of each client's configured secret, keyed
- * with the nonce) against the given secret version, which this step reads itself.
- *
- * @throws {NpsSecretMismatch} naming every expected client whose proof differs or is missing.
- * @throws {InvalidInput} for an empty nonce.
- *
- * @example
- * ```ts
- * await verifySecretProofs({ arn, versionId, nonce, hmacs: summary.secretProofs, expectedClients: ["radius-sync-…"] });
- * ```
- */
-export async function verifySecretProofs(options: {
-  arn: string;
-  versionId: string;
-  nonce: string;
-  hmacs: Readonly<Record<string, string>>;
-  expectedClients: readonly string[];
-}): Promise<{ verifiedClients: string[] }> {
-  const { arn, versionId, nonce, hmacs, expectedClients } = options;
-  if (nonce.length === 0) throw new InvalidInput("a secret proof needs a nonce; got an empty one");
-  const secret = await readSharedSecret({ secretArn: arn, versionId });
-  const expected = computeSecretProof({ secret, nonce });
-  const missing = expectedClients.filter((name) => hmacs[name] === undefined);
-  const differing = expectedClients.filter(
-    (name) => hmacs[name] !== undefined && !sameProof(hmacs[name], expected),
-  );
-  if (missing.length > 0 || differing.length > 0) {
-    const problems = [
-      ...(differing.length > 0 ? [`proof differs for ${differing.join(", ")}`] : []),
-      ...(missing.length > 0 ? [`no proof reported for ${missing.join(", ")}`] : []),
-    ];
-    throw new NpsSecretMismatch(
-      `NPS clients do not hold secret ${arn} version ${versionId}: ${problems.join("; ")}`,
-    );
-  }
-  return { verifiedClients: [...expectedClients] };
 }

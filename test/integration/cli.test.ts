@@ -234,6 +234,30 @@ describe("radius-sync status", () => {
     expect(sfnOperations).toContain("ListExecutions");
   });
 
+  it("lists WorkSpaces-only (wsd-) directories as not managed and never sends them to Directory Service", async () => {
+    // Prepare: the seeded estate lists three wsd- directories beside the AD Connector.
+    const foreign = world.estate.workspacesOnlyDirectoryIds;
+    expect(foreign).toHaveLength(3);
+
+    // Act
+    const result = await cli("status");
+
+    // Assess
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Directory ${world.estate.directory.directoryId}`);
+    for (const directoryId of foreign) {
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `Directory ${directoryId}\n +Not managed +a WorkSpaces directory .*not an AWS Directory Service directory`,
+        ),
+      );
+    }
+    const described = world.calls
+      .callsTo("DescribeDirectories")
+      .flatMap((call) => call.input.DirectoryIds as string[]);
+    expect(described).toEqual([world.estate.directory.directoryId]);
+  });
+
   it("reports RADIUS not enabled and no execution on an untouched estate", async () => {
     const result = await cli("status");
 

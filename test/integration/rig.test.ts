@@ -104,7 +104,8 @@ describe("seedEnvironment", () => {
   });
 
   it("registers the directory with WorkSpaces", async () => {
-    const estate = await seedEnvironment();
+    // Only the Directory Service directory here; the wsd- ones are rig-workspaces.test.ts's.
+    const estate = await seedEnvironment({ workspacesOnlyDirectories: false });
     const { Directories } = await clients.workspaces.send(new DescribeWorkspaceDirectoriesCommand({}));
     expect(Directories?.map((directory) => [directory.DirectoryId, directory.State])).toEqual([
       [estate.directory.directoryId, "REGISTERED"],
@@ -140,7 +141,7 @@ describe("seedEnvironment", () => {
   });
 
   it("adds a second registered AD Connector in the same VPC", async () => {
-    const estate = await seedEnvironment();
+    const estate = await seedEnvironment({ workspacesOnlyDirectories: false });
     const branch = await addSecondDirectory(estate);
     expect(branch.directoryId).not.toBe(estate.directory.directoryId);
     expect(branch.securityGroupId).not.toBe(estate.directory.securityGroupId);

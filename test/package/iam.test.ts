@@ -46,6 +46,7 @@ const wildcardReasons: Readonly<Record<string, string>> = {
   "ec2:DescribeSecurityGroups": "EC2 Describe* calls support no resource-level permissions",
   "ssm:DescribeInstanceInformation": "a list call; no resource type",
   "ssm:GetCommandInvocation": "no resource type",
+  "ssm:ListCommands": "a list call; no resource type",
   "secretsmanager:GetRandomPassword": "generates a string; touches no resource",
   "xray:PutTraceSegments": "X-Ray has no resource-level permissions",
   "xray:PutTelemetryRecords": "X-Ray has no resource-level permissions",
@@ -107,6 +108,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
       arn("ssm", "managed-instance/*"),
     ],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
+    "ssm:ListCommands": [ANY],
   },
   checkNpsCommand: {
     "ssm:GetCommandInvocation": [ANY],

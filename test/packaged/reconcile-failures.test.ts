@@ -55,17 +55,17 @@ describe("the packaged reconcile path refuses, before any change, under each err
   });
 
   it("fails with NpsServerNotManaged when a configured server has no SSM agent", async () => {
+    // SSM answers InvalidInstanceId for the whole call, as AWS does; discovery narrows it down.
     const unmanaged = world.estate.npsServers[0].instanceId;
+    const managed = world.estate.npsServers[1].instanceId;
     world.nodes.markNotRegistered(unmanaged);
-    // Kinder than AWS, which answers InvalidInstanceId for such an id: radius-sync does not map that
-    // error to NpsServerNotManaged yet (issue 8, branch fixes), so this test keeps the old answer.
-    world.nodes.omitUnknownInstanceIds();
-    await currentLambdas().setEnvironmentOfAll({ RADIUS_SYNC_NPS_INSTANCE_IDS: unmanaged });
+    await currentLambdas().setEnvironmentOfAll({ RADIUS_SYNC_NPS_INSTANCE_IDS: `${managed},${unmanaged}` });
     try {
       const result = await run({ mode: "reconcile" });
 
       expect(result.error).toBe("NpsServerNotManaged");
-      expect(messageOf(result)).toContain(unmanaged);
+      expect(messageOf(result)).toContain(`NPS server ${unmanaged} is not an SSM managed node`);
+      expect(messageOf(result)).not.toContain(`NPS server ${managed} is not an SSM managed node`);
       expect(mutatingOperations(world)).toEqual([]);
     } finally {
       await currentLambdas().setEnvironmentOfAll({});

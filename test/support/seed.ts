@@ -68,10 +68,11 @@ export interface SeedOptions {
 }
 
 /**
- * The options every seeded estate gets unless a caller says otherwise. `wsd-…` directories are off
- * for now: discovery that skips them is being written (issue 8, branch fixes), which switches this on.
+ * The options every seeded estate gets unless a caller says otherwise. `wsd-…` directories are on:
+ * an account that uses WorkSpaces Pools, IAM Identity Center or Entra lists them beside ours, and
+ * discovery and `status` must skip them (shared/core/registered-directories.ts).
  */
-export const seedDefaults: Required<SeedOptions> = { workspacesOnlyDirectories: false };
+export const seedDefaults: Required<SeedOptions> = { workspacesOnlyDirectories: true };
 
 /** The first image in moto's built-in catalogue that matches (instances inherit its Platform). */
 async function findImage(filter: { Name: string; Values: string[] }): Promise<string> {

@@ -1,15 +1,13 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidInput, NpsCommandFailed } from "../../shared/errors.js";
+import { InvalidInput } from "../../shared/errors.js";
 import {
-  computeSecretProof,
   createSecretProofNonce,
   maxClients,
   type NpsCommandOptions,
   type NpsParameterName,
   npsDocumentParameters,
-  parseNpsSummary,
   patterns,
   renderNpsCommandParameters,
 } from "../../shared/nps/index.js";
@@ -208,47 +206,5 @@ describe("renderNpsCommandParameters", () => {
       expect(source).not.toMatch(/\\[dDwWsSzZA]|\(\?[a-z]/);
       expect(source.startsWith("^") && source.endsWith("$")).toBe(true);
     }
-  });
-});
-
-describe("parseNpsSummary", () => {
-  it("reads the summary line among other output", () => {
-    const summary = parseNpsSummary(fixture("summary-success.txt"));
-    expect(summary.created).toEqual(["radius-sync-d-0123456789-10-0-2-7"]);
-    expect(summary.removed).toEqual(["radius-sync-d-0123456789-10-0-9-9"]);
-    expect(summary.kept).toEqual(["radius-sync-d-0123456789-10-0-1-5"]);
-    expect(summary.policiesChanged).toEqual(["radius-sync-crp"]);
-    expect(summary.restarted).toBe(true);
-    expect(Object.keys(summary.hmacs ?? {})).toHaveLength(2);
-  });
-
-  it("accepts Windows PowerShell 5.1's { value, Count } array shape", () => {
-    const summary = parseNpsSummary(fixture("summary-ps51-array-shape.txt"));
-    expect(summary.created).toEqual(["radius-sync-a"]);
-    expect(summary.hmacs).toBeUndefined();
-  });
-
-  it("throws NpsCommandFailed when there is no summary line", () => {
-    expect(() => parseNpsSummary("WARNING: something\n{not json}\n")).toThrow(NpsCommandFailed);
-  });
-
-  it("throws NpsCommandFailed naming the malformed field", () => {
-    const line =
-      fixture("summary-success.txt").split("\n")[1]?.replace('"restarted":true', '"restarted":"yes"') ?? "";
-    expect(() => parseNpsSummary(line)).toThrow(/malformed at restarted/);
-  });
-});
-
-describe("secret proof", () => {
-  it("is HMAC-SHA256 keyed with the nonce text over the secret (RFC 4231 test case 2)", () => {
-    expect(computeSecretProof({ nonce: "Jefe", secret: "what do ya want for nothing?" })).toBe(
-      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
-    );
-  });
-
-  it("makes nonces the document's Nonce pattern accepts, different each time", () => {
-    const nonces = [createSecretProofNonce(), createSecretProofNonce()];
-    for (const nonce of nonces) expect(new RegExp(patterns.nonce).test(nonce)).toBe(true);
-    expect(nonces[0]).not.toBe(nonces[1]);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Node } from "web-tree-sitter";
 import { npsDocumentParameters, npsParameterNames } from "../../shared/nps/document-parameters.cjs";
+import { maxReportedNames, NpsSummary, summaryFormat } from "../../shared/nps/summary.js";
 import {
   ancestorOfType,
   commandName,
@@ -52,6 +53,7 @@ const secretVariables = new Set([
   "current",
   "configured",
   "client",
+  "held",
 ]);
 /** Members of NPS client objects that are safe to report. */
 const safeMembers = new Set(["name", "address", "count"]);
@@ -195,6 +197,47 @@ describe("sync-nps.ps1", () => {
     ]);
     expect(scriptSource).toMatch(/\$ours = @\(\$existing \| Where-Object \{ Test-OwnedName /);
     expect(scriptSource).toMatch(/foreach \(\$client in \$ours\)/);
+  });
+});
+
+/** The keys and values of the `[ordered]@{ … }` literal that contains `key`, from the syntax tree. */
+function hashLiteralWith(key: string): Map<string, string> {
+  const literal = descendants(root).find(
+    (node) =>
+      node.type === "hash_literal_expression" &&
+      descendants(node).some((entry) => entry.type === "key_expression" && entry.text === key),
+  );
+  const entries = descendants(literal as Node).filter((node) => node.type === "hash_entry");
+  return new Map(entries.map((entry) => [entry.child(0)?.text ?? "", entry.child(2)?.text ?? ""]));
+}
+
+describe("sync-nps.ps1's summary (the contract with shared/nps/summary.ts)", () => {
+  it("prints exactly the fields the parser reads, in the format it reads", () => {
+    // Prepare: the summary literal, the client-set report merged into it, and the proof added to that.
+    const summary = hashLiteralWith("radiusSyncSummary");
+    const report = hashLiteralWith("disagreeingCount");
+    // Act
+    const printed = [
+      ...summary.keys(),
+      ...report.keys(),
+      ...(/\$report\['proof'\] = /.test(scriptSource) ? ["proof"] : []),
+    ];
+    // Assess
+    expect(printed.sort()).toEqual(Object.keys(NpsSummary.shape).sort());
+    expect(summary.get("radiusSyncSummary")).toBe(String(summaryFormat));
+    expect(scriptSource).toMatch(
+      /foreach \(\$key in @\(\$report\.Keys\)\) \{\s+\$summary\[\$key\] = \$report\[\$key\]/,
+    );
+  });
+
+  it("reports counts, not name lists, and names at most as many disagreeing clients as the parser accepts", () => {
+    const summary = hashLiteralWith("radiusSyncSummary");
+    const report = hashLiteralWith("disagreeingCount");
+
+    for (const key of ["created", "updated", "removed", "kept"]) {
+      expect(summary.get(key)).toBe(`$clientResult.${key}.Count`);
+    }
+    expect(report.get("disagreeing")).toBe(`@($disagreeing | Select-Object -First ${maxReportedNames})`);
   });
 });
 

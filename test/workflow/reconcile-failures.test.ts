@@ -41,19 +41,26 @@ describe("reconcile refuses, before any change, when the estate cannot be conver
     expect(mutatingOperations(world)).toEqual([]);
   });
 
-  it("fails with NpsServerNotManaged when a configured server has no SSM agent", async () => {
+  it("fails with NpsServerNotManaged naming exactly the configured server that has no SSM agent", async () => {
+    // Prepare: both servers configured by id; SSM answers InvalidInstanceId for the whole call.
     const unmanaged = world.estate.npsServers[0].instanceId;
+    const managed = world.estate.npsServers[1].instanceId;
     world.nodes.markNotRegistered(unmanaged);
-    // Kinder than AWS, which answers InvalidInstanceId for such an id: radius-sync does not map that
-    // error to NpsServerNotManaged yet (issue 8, branch fixes), so this test keeps the old answer.
-    world.nodes.omitUnknownInstanceIds();
-    process.env.RADIUS_SYNC_NPS_INSTANCE_IDS = unmanaged;
+    process.env.RADIUS_SYNC_NPS_INSTANCE_IDS = `${managed},${unmanaged}`;
     try {
+      // Act
       const result = await runWorkflow({ mode: "reconcile" });
 
+      // Assess: the refused batch was narrowed down to the one unknown id.
       expect(result.status).toBe("FAILED");
       expect(result.error).toBe("NpsServerNotManaged");
-      expect(result.cause).toContain(unmanaged);
+      expect(result.cause).toContain(`NPS server ${unmanaged} is not an SSM managed node`);
+      expect(result.cause).not.toContain(`NPS server ${managed} is not an SSM managed node`);
+      expect(
+        world.calls
+          .callsTo("DescribeInstanceInformation")
+          .some((call) => call.errorCode === "InvalidInstanceId"),
+      ).toBe(true);
       expect(mutatingOperations(world)).toEqual([]);
     } finally {
       delete process.env.RADIUS_SYNC_NPS_INSTANCE_IDS;

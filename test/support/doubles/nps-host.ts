@@ -16,7 +16,7 @@ export interface SimulatedClient {
  * On each `SendCommand` (which still goes to moto) it applies the command's `Clients` list to a
  * simulated NPS per instance the way the script does (create / update / remove only clients whose
  * name starts with the prefix, keep the rest), and remembers the JSON summary line the script would
- * print, with HMAC proofs when the command carried a `Nonce`. `GetCommandInvocation` answers from
+ * print (format 2: counts, the clients that disagree, one proof when the command carried a `Nonce`). `GetCommandInvocation` answers from
  * moto with that summary as `StandardOutputContent` (which the proxy's SSM rules cut to AWS's
  * 24,000 characters, as for any output). The host reads the secret as the rig (straight from moto,
  * with the rig's credentials), never through the proxy, as the real host reads it with its own role.
@@ -32,12 +32,15 @@ export interface NpsHostDouble extends Removable {
   clientsOf(instanceId: string): Map<string, SimulatedClient>;
   /** A client somebody else configured on the server, which radius-sync must keep. */
   addForeignClient(instanceId: string, name: string, client: SimulatedClient): void;
+  /** From now on this client keeps the secret it holds when a command sets another (a broken NPS). */
+  keepSecretOf(instanceId: string, name: string): void;
 }
 
 /** Installs the {@link NpsHostDouble} on the AWS proxy. */
 export function installNpsHostDouble(): NpsHostDouble {
   const servers = new Map<string, Map<string, SimulatedClient>>();
   const summaries = new Map<string, string>();
+  const stuck = new Set<string>();
   const serverOf = (instanceId: string) => {
     const server = servers.get(instanceId) ?? new Map<string, SimulatedClient>();
     servers.set(instanceId, server);
@@ -56,6 +59,53 @@ export function installNpsHostDouble(): NpsHostDouble {
     return { value: answer.SecretString ?? "", versionId: answer.VersionId ?? version };
   };
 
+  /** A secret version's value, to prove what a simulated client holds; unknown versions differ from all. */
+  const secretValueOf = async (secretArn: string, versionId: string) => {
+    try {
+      return (await readSecret(secretArn, versionId)).value;
+    } catch {
+      return `unknown version ${versionId}`;
+    }
+  };
+
+  /**
+   * What sync-nps.ps1's Get-ClientSetReport reports, computed the way the script does (written out
+   * here, not borrowed from the product's verifier): the held clients' count, the disagreeing ones
+   * (at most 20 named, ordinal order) and one proof over `name=address=<proof of its secret>` lines.
+   */
+  const report = async (
+    server: Map<string, SimulatedClient>,
+    options: {
+      prefix: string;
+      wanted: Map<string, string>;
+      applied: string;
+      secretArn: string;
+      nonce: string;
+    },
+  ) => {
+    const held = [...server.entries()]
+      .filter(([name]) => name.startsWith(options.prefix))
+      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+    const heldNames = new Set(held.map(([name]) => name));
+    const disagreeing = new Set([...options.wanted.keys()].filter((name) => !heldNames.has(name)));
+    const lines: string[] = [];
+    for (const [name, client] of held) {
+      if (options.wanted.get(name) !== client.ip || client.secretVersionId !== options.applied)
+        disagreeing.add(name);
+      const value = await secretValueOf(options.secretArn, client.secretVersionId);
+      lines.push(`${name}=${client.ip}=${computeSecretProof({ secret: value, nonce: options.nonce })}`);
+    }
+    const named = [...disagreeing].sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
+    return {
+      held: held.length,
+      disagreeingCount: named.length,
+      disagreeing: named.slice(0, 20),
+      ...(options.nonce
+        ? { proof: computeSecretProof({ secret: lines.join("\n"), nonce: options.nonce }) }
+        : {}),
+    };
+  };
+
   const applyCommand = async (
     commandId: string,
     instanceIds: string[],
@@ -63,7 +113,8 @@ export function installNpsHostDouble(): NpsHostDouble {
   ) => {
     const prefix = `${parameters.NamePrefix?.[0] ?? ""}-`;
     const nonce = parameters.Nonce?.[0] ?? "";
-    const secret = await readSecret(parameters.SecretArn?.[0] ?? "", parameters.SecretVersion?.[0] ?? "");
+    const secretArn = parameters.SecretArn?.[0] ?? "";
+    const secret = await readSecret(secretArn, parameters.SecretVersion?.[0] ?? "");
     const wanted = new Map(
       (parameters.Clients?.[0] ?? "")
         .split(",")
@@ -72,39 +123,30 @@ export function installNpsHostDouble(): NpsHostDouble {
     );
     for (const instanceId of instanceIds) {
       const server = serverOf(instanceId);
-      const summary = {
-        created: [] as string[],
-        updated: [] as string[],
-        removed: [] as string[],
-        kept: [] as string[],
-      };
+      const counts = { created: 0, updated: 0, removed: 0, kept: 0 };
       for (const [name, ip] of wanted) {
         const existing = server.get(name);
-        if (!existing) summary.created.push(name);
-        else if (existing.ip !== ip || existing.secretVersionId !== secret.versionId)
-          summary.updated.push(name);
-        else summary.kept.push(name);
-        server.set(name, { ip, secretVersionId: secret.versionId });
+        if (!existing) counts.created += 1;
+        else if (existing.ip !== ip || existing.secretVersionId !== secret.versionId) counts.updated += 1;
+        else counts.kept += 1;
+        // A stuck client keeps its old secret, as a Set-NpsRadiusClient that did not take would.
+        const keep = stuck.has(`${instanceId}/${name}`) && existing ? existing.secretVersionId : undefined;
+        server.set(name, { ip, secretVersionId: keep ?? secret.versionId });
       }
       for (const name of [...server.keys()]) {
         if (name.startsWith(prefix) && !wanted.has(name)) {
           server.delete(name);
-          summary.removed.push(name);
+          counts.removed += 1;
         }
       }
-      const changed = summary.created.length + summary.updated.length + summary.removed.length > 0;
-      const hmacs = nonce
-        ? Object.fromEntries(
-            [...wanted.keys()].map((name) => [name, computeSecretProof({ secret: secret.value, nonce })]),
-          )
-        : undefined;
+      const changed = counts.created + counts.updated + counts.removed > 0;
       const line = {
-        radiusSyncSummary: 1,
-        ...summary,
+        radiusSyncSummary: 2,
+        ...counts,
         policiesChanged: changed ? [`${prefix}crp`] : [],
         restarted: changed,
         groupSid: "S-1-5-21-1004336348-1177238915-682003330-1105",
-        ...(hmacs ? { hmacs } : {}),
+        ...(await report(server, { prefix, wanted, applied: secret.versionId, secretArn, nonce })),
       };
       summaries.set(`${commandId}/${instanceId}`, JSON.stringify(line));
     }
@@ -142,6 +184,7 @@ export function installNpsHostDouble(): NpsHostDouble {
   return {
     clientsOf: (instanceId) => new Map(serverOf(instanceId)),
     addForeignClient: (instanceId, name, client) => void serverOf(instanceId).set(name, client),
+    keepSecretOf: (instanceId, name) => void stuck.add(`${instanceId}/${name}`),
     remove: () => both.remove(),
   };
 }

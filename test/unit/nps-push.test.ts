@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../../shared/core/nps-push.js";
+
+// Step Functions execution names take up to 80 characters; state machine names up to 80.
+const longExecutionId = `arn:aws:states:eu-west-1:123456789012:execution:${"m".repeat(80)}:${"e".repeat(80)}`;
+const executionId = "arn:aws:states:eu-west-1:123456789012:execution:radius-sync-prod:run-1";
+
+describe("npsCommandComment", () => {
+  it("is the same for every retry of one push, so a retried send can find its command", () => {
+    const push = { step: "rotate", index: 3 } as const;
+
+    expect(npsCommandComment({ executionId, mode: "rotate", push })).toBe(
+      npsCommandComment({ executionId, mode: "rotate", push: { ...push } }),
+    );
+  });
+
+  it("differs for every other push, even one that sends the same parameters", () => {
+    const comments = [
+      npsCommandComment({ executionId, mode: "rotate", push: { step: "reconcile", index: 0 } }),
+      npsCommandComment({ executionId, mode: "rotate", push: { step: "rotate", index: 0 } }),
+      npsCommandComment({ executionId, mode: "rotate", push: { step: "rotate", index: 1 } }),
+      npsCommandComment({ executionId, mode: "rotate", push: { step: "rollback", index: 0 } }),
+      npsCommandComment({
+        executionId: `${executionId}x`,
+        mode: "rotate",
+        push: { step: "rollback", index: 0 },
+      }),
+    ];
+
+    expect(new Set(comments).size).toBe(comments.length);
+  });
+
+  it("stays within SSM's 100-character Comment for the longest execution ARN and says what it is", () => {
+    const comment = npsCommandComment({
+      executionId: longExecutionId,
+      mode: "reconcile",
+      push: { step: "rollback", index: 999 },
+    });
+
+    expect(comment.length).toBeLessThanOrEqual(100);
+    expect(comment).toMatch(/^radius-sync reconcile rollback 999 [0-9a-f]{32}$/);
+  });
+
+  it("accepts only the steps and phase indexes the state machine passes", () => {
+    expect(NpsPush.safeParse({ step: "rotate", index: 2 }).success).toBe(true);
+    expect(NpsPush.safeParse({ step: "other", index: 2 }).success).toBe(false);
+    expect(NpsPush.safeParse({ step: "rotate", index: -1 }).success).toBe(false);
+    expect(NpsPush.safeParse({ step: "rotate" }).success).toBe(false);
+  });
+});
+
+describe("sameParametersApartFromNonce", () => {
+  const parameters = { SecretVersion: ["AWSPENDING"], Clients: ["radius-sync-a=10.0.1.5"], Nonce: ["aa"] };
+
+  it("ignores only the nonce", () => {
+    expect(sameParametersApartFromNonce(parameters, { ...parameters, Nonce: ["bb"] })).toBe(true);
+    expect(sameParametersApartFromNonce(parameters, { ...parameters, SecretVersion: ["AWSCURRENT"] })).toBe(
+      false,
+    );
+    expect(
+      sameParametersApartFromNonce(parameters, { ...parameters, Clients: ["radius-sync-a=10.0.1.6"] }),
+    ).toBe(false);
+    const { Clients: _clients, ...withoutClients } = parameters;
+    expect(sameParametersApartFromNonce(parameters, withoutClients)).toBe(false);
+  });
+});
