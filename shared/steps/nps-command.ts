@@ -1,9 +1,10 @@
-import { findCommandsByComment, getInvocation, sendDocumentCommand } from "../aws/ssm.js";
+import { findCommandsByComment, type InvocationView, sendDocumentCommand } from "../aws/ssm.js";
 import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import { type NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../core/nps-push.js";
+import type { NpsTarget } from "../core/phases.js";
 import { npsFingerprint } from "../core/plan.js";
-import { NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
+import { NpsCommandFailed } from "../errors.js";
 import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
@@ -16,13 +17,6 @@ function regionOf(secretArn: string): string {
 
 /** Longest script error quoted back into an execution's error cause. */
 const maxQuotedErrorLength = 600;
-
-/** One server's part of a command: checkNpsCommand polls it and checks its proof with the nonce. */
-export interface NpsTarget {
-  instanceId: string;
-  commandId: string;
-  nonce: string;
-}
 
 /**
  * Commands this very push already sent (a retried Task whose earlier attempt lost SendCommand's
@@ -141,83 +135,71 @@ function readSummary(standardOutput: string, target: { instanceId: string; comma
   }
 }
 
-const pendingStatuses = new Set(["Pending", "InProgress", "Delayed"]);
+/** Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`). */
+export const pendingInvocationStatuses: ReadonlySet<string> = new Set(["Pending", "InProgress", "Delayed"]);
 
 /**
- * Checks one server's invocation. Success records what the server now holds; a failure or an
- * exhausted wait throws a named error that names the server and quotes the script's error.
+ * Confirms one server whose invocation finished: Success with a summary whose secret proof verifies
+ * records what the server now holds; any other final status is NpsCommandFailed naming the server and
+ * quoting the script's error; a proof that differs is NpsSecretMismatch.
  *
  * @example
  * ```ts
- * const check = await checkNpsCommand({ config, run, target, secretVersionId, clients, attempt: 0, maxPolls: 40 });
- * check.status; // "pending" | "succeeded"
+ * await confirmNpsServer({ config, run, target, invocation, secretArn, secretVersionId, clients });
  * ```
  */
-export async function checkNpsCommand(options: {
+export async function confirmNpsServer(options: {
   config: Readonly<Config>;
   run: Run;
-  target: { instanceId: string; commandId: string; nonce: string };
+  target: NpsTarget;
+  invocation: InvocationView;
   secretArn: string;
   secretVersionId: string;
   clients: Array<{ name: string; ip: string }>;
-  attempt: number;
-  maxPolls: number;
-}): Promise<{ status: "pending" | "succeeded"; attempt: number }> {
-  const { config, run, target } = options;
-  const attempt = options.attempt + 1;
-  const invocation = await getInvocation(target);
-  if (invocation.status === "Success") {
-    const summary = readSummary(invocation.standardOutput, target);
-    try {
-      await verifyNpsSummary({
-        arn: options.secretArn,
-        versionId: options.secretVersionId,
-        nonce: target.nonce,
-        summary,
-        expectedClients: options.clients,
-      });
-    } catch (error) {
-      if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;
-      throw error;
-    }
-    await writeNpsRecord({
-      tableName: config.stateTable,
-      instanceId: target.instanceId,
-      record: {
-        fingerprint: npsFingerprint({
-          clients: options.clients,
-          secretVersionId: options.secretVersionId,
-          adGroup: config.nps.adGroup,
-          namePrefix: config.namePrefix,
-        }),
-        secretVersionId: options.secretVersionId,
-        clients: options.clients,
-        appliedAt: run.startedAt,
-      },
-    });
-    logger.info("NPS server configured", {
-      instanceId: target.instanceId,
-      commandId: target.commandId,
+}): Promise<void> {
+  const { config, run, target, invocation } = options;
+  if (invocation.status !== "Success") {
+    const scriptError = (
+      invocation.standardError.trim() ||
+      invocation.statusDetails ||
+      "no error output"
+    ).slice(0, maxQuotedErrorLength);
+    throw new NpsCommandFailed(
+      `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
+        `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}: ${scriptError}`,
+    );
+  }
+  const summary = readSummary(invocation.standardOutput, target);
+  try {
+    await verifyNpsSummary({
+      arn: options.secretArn,
+      versionId: options.secretVersionId,
+      nonce: target.nonce,
       summary,
+      expectedClients: options.clients,
     });
-    return { status: "succeeded", attempt };
+  } catch (error) {
+    if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;
+    throw error;
   }
-  if (pendingStatuses.has(invocation.status)) {
-    if (attempt >= options.maxPolls) {
-      throw new NpsCommandTimedOut(
-        `NPS server ${target.instanceId} did not finish command ${target.commandId} after ${attempt} checks ` +
-          `(status ${invocation.status}); is the SSM agent running and the instance reachable?`,
-      );
-    }
-    return { status: "pending", attempt };
-  }
-  const scriptError = (
-    invocation.standardError.trim() ||
-    invocation.statusDetails ||
-    "no error output"
-  ).slice(0, maxQuotedErrorLength);
-  throw new NpsCommandFailed(
-    `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
-      `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}: ${scriptError}`,
-  );
+  await writeNpsRecord({
+    tableName: config.stateTable,
+    instanceId: target.instanceId,
+    record: {
+      fingerprint: npsFingerprint({
+        clients: options.clients,
+        secretVersionId: options.secretVersionId,
+        adGroup: config.nps.adGroup,
+        namePrefix: config.namePrefix,
+      }),
+      secretVersionId: options.secretVersionId,
+      clients: options.clients,
+      appliedAt: run.startedAt,
+    },
+  });
+  logger.info("NPS server configured", {
+    instanceId: target.instanceId,
+    commandId: target.commandId,
+    summary,
+  });
 }
