@@ -3,14 +3,21 @@
  * brings it to the scenario's starting point, then runs ONE measured execution of the real
  * definition with the real handlers and measures it.
  */
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand } from "@aws-sdk/client-secrets-manager";
 import { clients } from "../shared/aws/clients.js";
 import { removeAllTestDoubles } from "../test/support/doubles/index.js";
 import { secretName } from "../test/support/inspect.js";
 import { freeAddress } from "../test/support/seed.js";
-import { runWorkflow } from "../test/support/workflow.js";
+import { collectStates, definitionPath, type Json, runWorkflow } from "../test/support/workflow.js";
 import { type EstateSize, prepareBenchWorld } from "./estate.js";
+import {
+  countHistoryEvents,
+  type HistoryEventFigures,
+  type SimulatedDuration,
+  simulatedDuration,
+} from "./history.js";
 import {
   type ApiCallFigures,
   countApiCalls,
@@ -32,14 +39,31 @@ export const scenarioNames = [
 /** One of {@link scenarioNames}. */
 export type ScenarioName = (typeof scenarioNames)[number];
 
+/**
+ * AWS latency as the rig models it: `RadiusStatus` stays Creating for `creatingPolls` looks after each
+ * change (k), SSM invocations stay InProgress for `pendingPolls` looks (j).
+ */
+export interface Latency {
+  creatingPolls: number;
+  pendingPolls: number;
+}
+
+/** The emulator's own latency: everything done at the first look. */
+export const noLatency: Latency = { creatingPolls: 0, pendingPolls: 0 };
+
 /** Everything measured for one scenario at one estate size. */
 export interface ScenarioFigures extends EstateSize {
   scenario: ScenarioName;
+  latency: Latency;
   status: "SUCCEEDED" | "FAILED";
   /** A failed execution's error name and cause (names and counts only: never a secret). */
   error?: string;
   apiCalls: ApiCallFigures;
   stateTransitions: number;
+  /** History events as Step Functions records them (bench/history.ts). */
+  historyEvents: HistoryEventFigures;
+  /** The execution's duration on the simulated clock, and the definition's TimeoutSeconds. */
+  duration: SimulatedDuration & { timeoutSeconds: number };
   largestPayload: LargestPayload;
   /** Rotations only: the workflow's own figure and the replay of the recorded calls. */
   mismatchWindow?: { reported: { phases: number; seconds: number }; replayed: ReplayedWindow };
@@ -50,6 +74,7 @@ export interface ScenarioFigures extends EstateSize {
 /** A scenario without figures: not applicable at the size, or its starting point could not be reached. */
 export interface ScenarioGap extends EstateSize {
   scenario: ScenarioName;
+  latency: Latency;
   status: "n/a" | "BLOCKED";
   reason: string;
 }
@@ -99,10 +124,11 @@ async function currentVersionId(): Promise<string> {
 export async function measureScenario(
   scenario: ScenarioName,
   size: EstateSize,
-  options: { reset: () => Promise<void> },
+  options: { reset: () => Promise<void>; latency?: Latency },
 ): Promise<ScenarioFigures | ScenarioGap> {
+  const latency = options.latency ?? noLatency;
   const reason = notApplicable(scenario, size);
-  if (reason) return { scenario, ...size, status: "n/a", reason };
+  if (reason) return { scenario, ...size, latency, status: "n/a", reason };
   removeAllTestDoubles();
   await options.reset();
   const { world, directories, npsServers } = await prepareBenchWorld(size);
@@ -111,7 +137,7 @@ export async function measureScenario(
       const first = await runWorkflow({ mode: "reconcile" });
       if (first.status !== "SUCCEEDED") {
         const why = `the first reconcile it starts from fails: ${first.error}: ${first.cause}`;
-        return { scenario, ...size, status: "BLOCKED", reason: why };
+        return { scenario, ...size, latency, status: "BLOCKED", reason: why };
       }
     }
     const [drifted] = directories;
@@ -124,6 +150,9 @@ export async function measureScenario(
     const versionBefore = rotating ? await currentVersionId() : "";
     const strategy = strategyOf[scenario];
     if (strategy) process.env.RADIUS_SYNC_ROTATION_STRATEGY = strategy;
+    // Latency applies to the measured execution only: its starting point is reached as fast as the emulator allows.
+    world.radiusStatus.setLatency({ creatingPolls: latency.creatingPolls });
+    world.invocations.setLatency({ pendingPolls: latency.pendingPolls });
     world.calls.reset();
 
     const started = performance.now();
@@ -131,12 +160,19 @@ export async function measureScenario(
     const wallMs = Math.round(performance.now() - started);
     const calls = [...world.calls.calls];
 
+    const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
     const figures: ScenarioFigures = {
       scenario,
       ...size,
+      latency,
       status: result.status,
       apiCalls: countApiCalls(calls),
       stateTransitions: countStateTransitions(result.events),
+      historyEvents: countHistoryEvents(result.events),
+      duration: {
+        ...simulatedDuration(result.events, collectStates(definition)),
+        timeoutSeconds: Number(definition.TimeoutSeconds),
+      },
       largestPayload: largestPayload(result.events),
       wallMs,
     };

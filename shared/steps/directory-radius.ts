@@ -95,13 +95,15 @@ export async function updateDirectories(options: {
   phase: DirectoryUpdatePhase;
   secret: PhaseSecret;
   progress: PhaseProgress;
+  /** Directories this step may change (default {@link directoriesPerStep}). */
+  chunkSize?: number;
 }): Promise<PhaseProgress> {
   const { config, run, phase, secret } = options;
   const versionId = secretVersionFor(secret, phase.secret);
   const { chunk, after } = nextChunk({
     items: phase.directoryIds,
     progress: options.progress,
-    size: directoriesPerStep,
+    size: options.chunkSize ?? directoriesPerStep,
     waitFor: phase.directoryIds,
   });
   const sharedSecret = await readSharedSecret({ secretArn: secret.arn, versionId });
