@@ -7,7 +7,7 @@
  * look, SSM invocations InProgress for j = 1); then, at the latency sizes, every scenario again at
  * each k ∈ {1, 8, 20} × j ∈ {1, 4}; then builds every function and times cold imports.
  *
- *   npm run bench                                   everything (about 30 minutes on 2 quiet cores)
+ *   npm run bench                                   everything (26 minutes on 2 cores shared with other work)
  *   npm run bench -- --sizes 1x2,10x4               only these D×M cells
  *   npm run bench -- --latency-sizes 10x2            the latency grid at these cells only ("" for none)
  *   npm run bench -- --latencies 1x1,20x4           only these k×j latencies
