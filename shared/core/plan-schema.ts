@@ -26,8 +26,13 @@ export const DesiredSettings = z.object({
     displayLabel: z.string().min(1).max(64),
   }),
   nps: z.object({
-    /** DOMAIN\Group allowed by the NPS network policy. */
-    adGroup: z.string().min(1),
+    /** push: the MFA extension alone decides; group: NPS admits only the AD group's members. */
+    accessMode: z.enum(["push", "group"]),
+    /** The AD group (SID or DOMAIN\Name) the group mode's network policy admits; empty in push mode. */
+    adGroup: z.string(),
+    requireMessageAuthenticator: z.boolean(),
+    /** Add the missing RADIUS rules to the NPS servers' security groups instead of reporting them. */
+    manageSecurityGroup: z.boolean(),
     /** Re-push an unchanged NPS configuration after this many hours (repairs hand edits); 0 = never. */
     refreshHours: z.number().min(0),
   }),

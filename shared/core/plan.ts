@@ -1,13 +1,14 @@
 import { InvalidInput } from "../errors.js";
 import { assessEligibility } from "./eligibility.js";
 import type { Discovery } from "./model.js";
+import { npsSettingsOf } from "./fingerprint.js";
 import { planDirectories } from "./plan-directories.js";
 import { planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 import type { DesiredSettings, Plan, SecretAction } from "./plan-schema.js";
 import { planSecurityGroupRules } from "./plan-security-groups.js";
 import { summarisePlan } from "./summary.js";
 
-export { npsFingerprint, radiusSettingsFingerprint } from "./fingerprint.js";
+export { npsFingerprint, npsSettingsOf, radiusSettingsFingerprint } from "./fingerprint.js";
 export {
   DesiredSettings,
   DirectoryAction,
@@ -80,7 +81,7 @@ export function planChanges(options: { desired: DesiredSettings; discovery: Disc
     npsServers: eligible.npsServers,
     clients: clientPlan.clients,
     secret: secret.target,
-    adGroup: desired.nps.adGroup,
+    settings: npsSettingsOf(desired),
     namePrefix,
     refreshHours: desired.nps.refreshHours,
     nowMs,
