@@ -397,7 +397,8 @@ function Get-ClientSetReport {
     # Read back what NPS now holds, so the report covers the configured clients, not the ones we meant
     # to set. Bounded output whatever the estate: SSM keeps only the first 24,000 characters of stdout.
     $held = New-Object 'System.Collections.Generic.SortedDictionary[string,object]' ([System.StringComparer]::Ordinal)
-    foreach ($client in @(Get-NpsRadiusClient | Where-Object { Test-OwnedClientName -Name $_.Name -NamePrefix $NamePrefix })) {
+    $configured = @(Get-NpsRadiusClient | Where-Object { Test-OwnedClientName -Name $_.Name -NamePrefix $NamePrefix })
+    foreach ($client in $configured) {
         $held[$client.Name] = $client
     }
     $disagreeing = New-Object 'System.Collections.Generic.SortedSet[string]' ([System.StringComparer]::Ordinal)
