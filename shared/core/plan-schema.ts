@@ -51,11 +51,16 @@ export const SecretAction = z.discriminatedUnion("action", [
 ]);
 export type SecretAction = z.infer<typeof SecretAction>;
 
-/** One ingress rule to add to or remove from a directory's security group. */
+/**
+ * One ingress rule to add to or remove from a directory's security group, or (with `instanceId`) an
+ * NPS server's security group, for the RADIUS sources of `directoryId`.
+ */
 export const SecurityGroupRuleAction = z.object({
   action: z.enum(["authorize", "revoke"]),
   directoryId: DirectoryId,
   groupId: z.string().min(1),
+  /** Set when the group is an NPS server's (manageNpsSecurityGroup). */
+  instanceId: InstanceId.optional(),
   protocol: z.literal("udp"),
   port: z.number().int().min(0).max(65535),
   cidr: HostCidr,
