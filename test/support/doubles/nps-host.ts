@@ -49,6 +49,8 @@ export interface NpsHostDouble extends Removable {
   modelOf(instanceId: string): NpsModel;
   /** How the server answers an Access-Request now. */
   evaluate(instanceId: string, request: AccessRequest): AccessDecision;
+  /** What the script printed for this server's last command: its summary (parsed) or its stderr. */
+  lastOutputOf(instanceId: string): { summary?: Record<string, unknown>; stderr?: string } | undefined;
 }
 
 /** What the script printed for one invocation: its summary line, or its named failure. */
@@ -59,6 +61,7 @@ export function installNpsHostDouble(): NpsHostDouble {
   const servers = new Map<string, NpsModel>();
   const outcomes = new Map<string, ScriptOutcome>();
   const stuck = new Map<string, Set<string>>();
+  const latest = new Map<string, ScriptOutcome>();
   const serverOf = (instanceId: string) => {
     const server = servers.get(instanceId) ?? createNpsModel();
     servers.set(instanceId, server);
@@ -139,10 +142,9 @@ export function installNpsHostDouble(): NpsHostDouble {
         keepSecretOf: stuck.get(instanceId) ?? new Set(),
       });
       if (!outcome.ok) {
-        outcomes.set(`${commandId}/${instanceId}`, {
-          ok: false,
-          stderr: `radius-sync NPS sync failed [${outcome.name}]: ${outcome.message}\n`,
-        });
+        const failed = { ok: false as const, stderr: `radius-sync NPS sync failed [${outcome.name}]: ${outcome.message}\n` };
+        outcomes.set(`${commandId}/${instanceId}`, failed);
+        latest.set(instanceId, failed);
         continue;
       }
       const { ok: _ok, ...counts } = outcome;
@@ -158,7 +160,9 @@ export function installNpsHostDouble(): NpsHostDouble {
         ...counts,
         ...(await report(server, { owned, wanted, applied, secretArn, nonce: value("Nonce") })),
       };
-      outcomes.set(`${commandId}/${instanceId}`, { ok: true, stdout: `${JSON.stringify(line)}\n` });
+      const printed = { ok: true as const, stdout: `${JSON.stringify(line)}\n` };
+      outcomes.set(`${commandId}/${instanceId}`, printed);
+      latest.set(instanceId, printed);
     }
   };
 
@@ -218,6 +222,11 @@ export function installNpsHostDouble(): NpsHostDouble {
     },
     modelOf: (instanceId) => serverOf(instanceId),
     evaluate: (instanceId, request) => evaluateAccessRequest(serverOf(instanceId), request),
+    lastOutputOf: (instanceId) => {
+      const outcome = latest.get(instanceId);
+      if (outcome === undefined) return undefined;
+      return outcome.ok ? { summary: JSON.parse(outcome.stdout) as Record<string, unknown> } : { stderr: outcome.stderr };
+    },
     remove: () => both.remove(),
   };
 }
