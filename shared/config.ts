@@ -117,20 +117,18 @@ export const ConfigSchema = z
     path: ["RADIUS_SYNC_NPS_INSTANCE_IDS"],
   })
   .refine((env) => env.RADIUS_SYNC_NPS_ACCESS_MODE !== "group" || env.RADIUS_SYNC_NPS_AD_GROUP !== "", {
-    message: "is required in group access mode: the AD group (SID or DOMAIN\\Group) the network policy admits",
+    message:
+      "is required in group access mode: the AD group (SID or DOMAIN\\Group) the network policy admits",
     path: ["RADIUS_SYNC_NPS_AD_GROUP"],
   })
-  .refine(
-    (env) => env.RADIUS_SYNC_NPS_ACCESS_MODE !== "push" || env.RADIUS_SYNC_RADIUS_PROTOCOL === "PAP",
-    {
-      // learn.microsoft.com/windows-server/networking/technologies/nps/nps-crp-crpolicies: accepting
-      // without validating credentials "cannot be used when the authentication protocol of the access
-      // client is MS-CHAP v2": NPS cannot answer an MS-CHAPv2 challenge without the password.
-      message:
-        "MS-CHAPv2 cannot work in push access mode (NPS cannot answer an MS-CHAPv2 request it accepts without validating credentials): use PAP, or RADIUS_SYNC_NPS_ACCESS_MODE=group",
-      path: ["RADIUS_SYNC_RADIUS_PROTOCOL"],
-    },
-  )
+  .refine((env) => env.RADIUS_SYNC_NPS_ACCESS_MODE !== "push" || env.RADIUS_SYNC_RADIUS_PROTOCOL === "PAP", {
+    // learn.microsoft.com/windows-server/networking/technologies/nps/nps-crp-crpolicies: accepting
+    // without validating credentials "cannot be used when the authentication protocol of the access
+    // client is MS-CHAP v2": NPS cannot answer an MS-CHAPv2 challenge without the password.
+    message:
+      "MS-CHAPv2 cannot work in push access mode (NPS cannot answer an MS-CHAPv2 request it accepts without validating credentials): use PAP, or RADIUS_SYNC_NPS_ACCESS_MODE=group",
+    path: ["RADIUS_SYNC_RADIUS_PROTOCOL"],
+  })
   .transform((env) => ({
     directories: { ids: env.RADIUS_SYNC_DIRECTORY_IDS, tag: env.RADIUS_SYNC_DIRECTORY_TAG },
     nps: {

@@ -83,11 +83,19 @@ export async function describeIngressPermissions(
           if (permission.ToPort !== undefined) base.toPort = permission.ToPort;
           for (const range of permission.IpRanges ?? []) {
             if (range.CidrIp)
-              entries.push({ ...base, cidr: range.CidrIp, ...(range.Description ? { description: range.Description } : {}) });
+              entries.push({
+                ...base,
+                cidr: range.CidrIp,
+                ...(range.Description ? { description: range.Description } : {}),
+              });
           }
           for (const pair of permission.UserIdGroupPairs ?? []) {
             if (pair.GroupId)
-              entries.push({ ...base, sourceGroupId: pair.GroupId, ...(pair.Description ? { description: pair.Description } : {}) });
+              entries.push({
+                ...base,
+                sourceGroupId: pair.GroupId,
+                ...(pair.Description ? { description: pair.Description } : {}),
+              });
           }
         }
         permissions.set(group.GroupId ?? "", entries);
@@ -118,7 +126,9 @@ export async function describeInstanceSecurityGroups(
   if (ids.length === 0) return groups;
   try {
     for await (const page of paginateDescribeInstances({ client }, { InstanceIds: ids })) {
-      for (const instance of (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? [])) {
+      for (const instance of (page.Reservations ?? []).flatMap(
+        (reservation) => reservation.Instances ?? [],
+      )) {
         if (!instance.InstanceId) continue;
         const fromInterfaces = (instance.NetworkInterfaces ?? []).flatMap((networkInterface) =>
           (networkInterface.Groups ?? []).map((group) => group.GroupId ?? ""),

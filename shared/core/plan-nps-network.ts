@@ -13,7 +13,8 @@ export interface NpsNetworkPlan {
 /** A 32-bit unsigned IPv4 address, or undefined when the text is no dotted quad. */
 function toNumber(ip: string): number | undefined {
   const parts = ip.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) return undefined;
+  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255))
+    return undefined;
   return parts.reduce((total, part) => total * 256 + part, 0);
 }
 
@@ -30,7 +31,8 @@ export function cidrContains(cidr: string, ip: string): boolean {
   const length = Number(bits);
   const start = toNumber(base);
   const address = toNumber(ip);
-  if (start === undefined || address === undefined || !Number.isInteger(length) || length < 0 || length > 32) return false;
+  if (start === undefined || address === undefined || !Number.isInteger(length) || length < 0 || length > 32)
+    return false;
   const size = 2 ** (32 - length);
   return Math.floor(address / size) === Math.floor(start / size);
 }
@@ -77,7 +79,9 @@ export function planNpsNetworkPaths(options: {
   for (const server of options.npsServers) {
     const { instanceId } = server;
     if (server.securityGroups === undefined) {
-      plan.notes.push(`NPS server ${instanceId} is no EC2 instance: its network path for RADIUS is not checked`);
+      plan.notes.push(
+        `NPS server ${instanceId} is no EC2 instance: its network path for RADIUS is not checked`,
+      );
       continue;
     }
     const groups = [...server.securityGroups].sort((left, right) => compareText(left.groupId, right.groupId));
@@ -102,7 +106,9 @@ export function planNpsNetworkPaths(options: {
       }
     } else if (missing.length > 0) {
       const names = groups.map((group) => group.groupId).join(", ") || "none";
-      const rules = missing.map(({ directory, ip }) => `UDP ${port} from ${ip}/32 (directory ${directory.directoryId})`);
+      const rules = missing.map(
+        ({ directory, ip }) => `UDP ${port} from ${ip}/32 (directory ${directory.directoryId})`,
+      );
       plan.problems.push({
         error: "NpsNetworkPathBlocked",
         subject: instanceId,

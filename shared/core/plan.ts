@@ -1,7 +1,7 @@
 import { InvalidInput } from "../errors.js";
 import { assessEligibility } from "./eligibility.js";
-import type { Discovery } from "./model.js";
 import { npsSettingsOf } from "./fingerprint.js";
+import type { Discovery } from "./model.js";
 import { planDirectories } from "./plan-directories.js";
 import { planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 import { planNpsNetworkPaths } from "./plan-nps-network.js";

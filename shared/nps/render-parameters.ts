@@ -46,7 +46,10 @@ const rules = {
   region: [compiled.region, "must be an AWS Region such as eu-west-1"],
   namePrefix: [compiled.namePrefix, "must start with a letter; letters, digits and '-', at most 24"],
   adGroup: [compiled.adGroup, "must be a SID or DOMAIN\\Group without the characters AD forbids"],
-  policies: [compiled.policies, "must be JSON of printable ASCII without ' or backtick, at most 4000 characters"],
+  policies: [
+    compiled.policies,
+    "must be JSON of printable ASCII without ' or backtick, at most 4000 characters",
+  ],
   nonce: [compiled.nonce, "must be 32-64 lowercase hex characters"],
 } as const;
 
@@ -133,10 +136,17 @@ export function renderNpsCommandParameters(options: NpsCommandOptions): NpsComma
     throw new InvalidInput("NPS command parameter adGroup is required in group access mode");
   }
   if (input.accessMode === "push" && input.protocol !== "PAP") {
-    throw new InvalidInput("NPS command parameter protocol must be PAP in push access mode (MS-CHAPv2 cannot work)");
+    throw new InvalidInput(
+      "NPS command parameter protocol must be PAP in push access mode (MS-CHAPv2 cannot work)",
+    );
   }
   const adGroup = check("adGroup", input.adGroup);
-  const policies = planNpsPolicies({ namePrefix, accessMode: input.accessMode, protocol: input.protocol, adGroup });
+  const policies = planNpsPolicies({
+    namePrefix,
+    accessMode: input.accessMode,
+    protocol: input.protocol,
+    adGroup,
+  });
   const values: Record<NpsParameterName, string> = {
     SecretArn: check("secretArn", input.secretArn),
     SecretVersion: check("secretVersion", input.secretVersion),

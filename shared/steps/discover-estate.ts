@@ -1,5 +1,9 @@
 import { describeRadiusTargets, listDirectoryTags } from "../aws/directory-service.js";
-import { describeInstanceSecurityGroups, describeIngressPermissions, type IngressPermission } from "../aws/ec2.js";
+import {
+  describeIngressPermissions,
+  describeInstanceSecurityGroups,
+  type IngressPermission,
+} from "../aws/ec2.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { describeManagedNodes } from "../aws/ssm.js";
 import { readAppliedRecords } from "../aws/state-table.js";
@@ -21,7 +25,8 @@ function radiusRules(permissions: IngressPermission[], port: number, namePrefix:
   return permissions
     .filter(
       (rule) =>
-        rule.protocol === "-1" || (isUdp(rule.protocol) && (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535)),
+        rule.protocol === "-1" ||
+        (isUdp(rule.protocol) && (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535)),
     )
     .map((rule) => ({
       ...(rule.cidr === undefined ? {} : { cidr: rule.cidr }),

@@ -44,7 +44,11 @@ function splatKeys(root: Node, variable: string): string[] | undefined {
       const literal = descendants(node).find((entry) => entry.type === "hash_literal_expression");
       if (literal === undefined) continue;
       found = true;
-      keys.push(...descendants(literal).filter((entry) => entry.type === "key_expression").map((entry) => entry.text));
+      keys.push(
+        ...descendants(literal)
+          .filter((entry) => entry.type === "key_expression")
+          .map((entry) => entry.text),
+      );
     }
     const indexed = new RegExp(`^\\$${variable}\\['([A-Za-z]+)'\\]$`, "i").exec(target);
     if (indexed?.[1]) keys.push(indexed[1]);
@@ -118,7 +122,8 @@ export function powerShell7Syntax(root: Node): string[] {
   const leaves = descendants(root).filter((node) => node.childCount === 0);
   for (const node of descendants(root)) {
     const line = node.startPosition.row + 1;
-    if (node.type === "pipeline_chain_tail") found.push(`${node.text.trim() || "&&/||"} (pipeline chain) at line ${line}`);
+    if (node.type === "pipeline_chain_tail")
+      found.push(`${node.text.trim() || "&&/||"} (pipeline chain) at line ${line}`);
   }
   leaves.forEach((leaf, index) => {
     if (!leaf.isError && leaf.type !== "ERROR") return;
@@ -126,7 +131,8 @@ export function powerShell7Syntax(root: Node): string[] {
     const line = leaf.startPosition.row + 1;
     const next = leaves[index + 1]?.text.trim();
     if (text.startsWith("??")) found.push(`${text} (null-coalescing) at line ${line}`);
-    else if (text === "?" && (next === "." || next === "[")) found.push(`?${next} (null-conditional) at line ${line}`);
+    else if (text === "?" && (next === "." || next === "["))
+      found.push(`?${next} (null-conditional) at line ${line}`);
     else if (text === "?") found.push(`? : (ternary) at line ${line}`);
   });
   return found;

@@ -105,14 +105,23 @@ async function npsSecurityGroup(subnet: SeededSubnet): Promise<string> {
   const existing = SecurityGroups?.[0]?.GroupId;
   if (existing) return existing;
   const { GroupId } = await clients.ec2.send(
-    new CreateSecurityGroupCommand({ GroupName: npsSecurityGroupName, Description: "NPS servers", VpcId: vpcId }),
+    new CreateSecurityGroupCommand({
+      GroupName: npsSecurityGroupName,
+      Description: "NPS servers",
+      VpcId: vpcId,
+    }),
   );
   if (!GroupId) throw new Error("moto created no security group");
   await clients.ec2.send(
     new AuthorizeSecurityGroupIngressCommand({
       GroupId,
       IpPermissions: [
-        { IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.0.0/16", Description: "RADIUS from the VPC" }] },
+        {
+          IpProtocol: "udp",
+          FromPort: 1812,
+          ToPort: 1812,
+          IpRanges: [{ CidrIp: "10.0.0.0/16", Description: "RADIUS from the VPC" }],
+        },
       ],
     }),
   );

@@ -25,21 +25,45 @@ describe("the NPS settings of the configuration", () => {
     ["characters AD allows in a group name", "CORP\\O'Brien & Partner (EU) $ops"],
     ["a DNS domain name", "corp.example.com\\Domain Users"],
   ])("accepts group mode with %s", (_label, group) => {
-    const { nps } = parseConfig({ ...base, RADIUS_SYNC_NPS_ACCESS_MODE: "group", RADIUS_SYNC_NPS_AD_GROUP: group });
+    const { nps } = parseConfig({
+      ...base,
+      RADIUS_SYNC_NPS_ACCESS_MODE: "group",
+      RADIUS_SYNC_NPS_AD_GROUP: group,
+    });
     expect(nps).toMatchObject({ accessMode: "group", adGroup: group });
   });
 
   it.each([
-    ["group mode without an AD group", { RADIUS_SYNC_NPS_ACCESS_MODE: "group" }, /RADIUS_SYNC_NPS_AD_GROUP is required in group access mode/],
+    [
+      "group mode without an AD group",
+      { RADIUS_SYNC_NPS_ACCESS_MODE: "group" },
+      /RADIUS_SYNC_NPS_AD_GROUP is required in group access mode/,
+    ],
     [
       "push mode with MS-CHAPv2, which cannot work",
       { RADIUS_SYNC_RADIUS_PROTOCOL: "MS-CHAPv2" },
       /RADIUS_SYNC_RADIUS_PROTOCOL MS-CHAPv2 cannot work in push access mode/,
     ],
-    ["an unknown access mode", { RADIUS_SYNC_NPS_ACCESS_MODE: "pull" }, /RADIUS_SYNC_NPS_ACCESS_MODE must be "push" or "group"/],
-    ["a group name with a character AD forbids", { RADIUS_SYNC_NPS_AD_GROUP: "CORP\\a|b" }, /RADIUS_SYNC_NPS_AD_GROUP must be a SID/],
-    ["a group without its domain", { RADIUS_SYNC_NPS_AD_GROUP: "WorkSpaces MFA" }, /RADIUS_SYNC_NPS_AD_GROUP must be a SID/],
-    ["a flag that is no boolean", { RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: "yes" }, /RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP must be "true" or "false"/],
+    [
+      "an unknown access mode",
+      { RADIUS_SYNC_NPS_ACCESS_MODE: "pull" },
+      /RADIUS_SYNC_NPS_ACCESS_MODE must be "push" or "group"/,
+    ],
+    [
+      "a group name with a character AD forbids",
+      { RADIUS_SYNC_NPS_AD_GROUP: "CORP\\a|b" },
+      /RADIUS_SYNC_NPS_AD_GROUP must be a SID/,
+    ],
+    [
+      "a group without its domain",
+      { RADIUS_SYNC_NPS_AD_GROUP: "WorkSpaces MFA" },
+      /RADIUS_SYNC_NPS_AD_GROUP must be a SID/,
+    ],
+    [
+      "a flag that is no boolean",
+      { RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: "yes" },
+      /RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP must be "true" or "false"/,
+    ],
   ])("refuses %s at start, naming why", (_label, environment, message) => {
     const act = () => parseConfig({ ...base, ...environment });
     expect(act).toThrow(InvalidConfiguration);

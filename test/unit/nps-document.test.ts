@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ownedClientSuffix, ownedPolicySuffixes } from "../../shared/core/naming-patterns.cjs";
 import {
   maxClients,
   maxParameterCharacters,
@@ -10,7 +11,6 @@ import {
   npsDocumentParameters,
   npsParameterNames,
 } from "../../shared/nps/document-parameters.cjs";
-import { ownedClientSuffix, ownedPolicySuffixes } from "../../shared/core/naming-patterns.cjs";
 import {
   content,
   contentHash,
@@ -52,7 +52,8 @@ describe("the NPS SSM document", () => {
   });
 
   it("pastes no parameter into the script: every one is an environment variable (ENV_VAR) and no line has {{ }}", () => {
-    for (const name of npsParameterNames) expect(npsDocumentParameters[name].interpolationType, name).toBe("ENV_VAR");
+    for (const name of npsParameterNames)
+      expect(npsDocumentParameters[name].interpolationType, name).toBe("ENV_VAR");
     expect(runCommand.filter((line) => line.includes("{{"))).toEqual([]);
     expect(invocationLine).toBe("Invoke-NpsSync");
   });
@@ -63,14 +64,22 @@ describe("the NPS SSM document", () => {
       "$script:OwnedPolicySuffixes = @(@('crp', '-crp'), @('np', '-np'), @('np', '-np-deny'))",
       `$script:DocumentParameterNames = @(${npsParameterNames.map((name) => `'${name}'`).join(", ")})`,
     ]);
-    expect(Object.values(ownedPolicySuffixes).map(({ suffix }) => suffix)).toEqual(["-crp", "-np", "-np-deny"]);
+    expect(Object.values(ownedPolicySuffixes).map(({ suffix }) => suffix)).toEqual([
+      "-crp",
+      "-np",
+      "-np-deny",
+    ]);
   });
 
   it("makes AdGroup and Nonce optional and every other parameter required", () => {
     const optional = npsParameterNames.filter((name) => npsDocumentParameters[name].default !== undefined);
     expect(optional).toEqual(["AdGroup", "Nonce"]);
     for (const name of optional) {
-      expect(new RegExp(npsDocumentParameters[name].allowedPattern).test(npsDocumentParameters[name].default ?? "x")).toBe(true);
+      expect(
+        new RegExp(npsDocumentParameters[name].allowedPattern).test(
+          npsDocumentParameters[name].default ?? "x",
+        ),
+      ).toBe(true);
     }
   });
 

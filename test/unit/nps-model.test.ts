@@ -29,8 +29,18 @@ const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "
 /** A server that also serves a VPN concentrator, with its own client and policies (and a hand-made radius-sync-vpn). */
 function sharedServer(): NpsModel {
   const model = createNpsModel();
-  model.clients.set("vpn-gateway", { ip: "10.9.0.1", secretVersionId: "vpn", enabled: true, authAttributeRequired: false });
-  model.clients.set("radius-sync-vpn", { ip: "10.9.0.2", secretVersionId: "vpn", enabled: true, authAttributeRequired: false });
+  model.clients.set("vpn-gateway", {
+    ip: "10.9.0.1",
+    secretVersionId: "vpn",
+    enabled: true,
+    authAttributeRequired: false,
+  });
+  model.clients.set("radius-sync-vpn", {
+    ip: "10.9.0.2",
+    secretVersionId: "vpn",
+    enabled: true,
+    authAttributeRequired: false,
+  });
   model.connectionRequestPolicies.unshift({
     name: "VPN",
     enabled: true,
@@ -77,9 +87,15 @@ describe("push access mode", () => {
     const approved = evaluateAccessRequest(model, request({ passwordValid: false }));
     const denied = evaluateAccessRequest(model, request({ mfaApproved: false }));
 
-    expect(approved).toEqual({ answer: "Access-Accept", connectionRequestPolicy: "radius-sync-crp", reason: "MFA approved" });
+    expect(approved).toEqual({
+      answer: "Access-Accept",
+      connectionRequestPolicy: "radius-sync-crp",
+      reason: "MFA approved",
+    });
     expect(denied).toMatchObject({ answer: "Access-Reject", reason: "MFA denied" });
-    expect(model.networkPolicies.map((policy) => policy.name)).toEqual(["Connections to other access servers"]);
+    expect(model.networkPolicies.map((policy) => policy.name)).toEqual([
+      "Connections to other access servers",
+    ]);
   });
 
   it("changes nothing without the MFA extension, so our client's requests are never accepted", () => {
@@ -105,8 +121,18 @@ describe("push access mode", () => {
   });
 
   it.each([
-    ["REQUIRE_USER_MATCH is FALSE", (model: NpsModel) => void (model.extension.requireUserMatch = "false")],
-    ["IP_WHITELIST lists a connector IP", (model: NpsModel) => void (model.extension.ipWhitelist = ["10.0.2.7"])],
+    [
+      "REQUIRE_USER_MATCH is FALSE",
+      (model: NpsModel) => {
+        model.extension.requireUserMatch = "false";
+      },
+    ],
+    [
+      "IP_WHITELIST lists a connector IP",
+      (model: NpsModel) => {
+        model.extension.ipWhitelist = ["10.0.2.7"];
+      },
+    ],
   ])("refuses to change anything when %s", (_label, bypass) => {
     const model = createNpsModel();
     bypass(model);
@@ -129,8 +155,14 @@ describe("group access mode", () => {
 
     const member = evaluateAccessRequest(model, request({ userGroups: [mfaGroup] }));
     const nonMember = evaluateAccessRequest(model, request({ userGroups: [vpnGroup] }));
-    const otherProtocol = evaluateAccessRequest(model, request({ userGroups: [mfaGroup], authType: "MS-CHAPv2" }));
-    const badPassword = evaluateAccessRequest(model, request({ userGroups: [mfaGroup], passwordValid: false }));
+    const otherProtocol = evaluateAccessRequest(
+      model,
+      request({ userGroups: [mfaGroup], authType: "MS-CHAPv2" }),
+    );
+    const badPassword = evaluateAccessRequest(
+      model,
+      request({ userGroups: [mfaGroup], passwordValid: false }),
+    );
 
     expect(member).toMatchObject({ answer: "Access-Accept", networkPolicy: "radius-sync-np" });
     expect(nonMember).toMatchObject({ answer: "Access-Reject", networkPolicy: "radius-sync-np-deny" });
@@ -144,7 +176,10 @@ describe("group access mode", () => {
       name: "Everyone (hand-made)",
       enabled: true,
       conditions: [["0x1006", "all"]],
-      profile: [["0x100f", "TRUE"], ["0x1005", "TRUE"]],
+      profile: [
+        ["0x100f", "TRUE"],
+        ["0x1005", "TRUE"],
+      ],
     });
     push(model, "group");
     expect(evaluateAccessRequest(model, request({ userGroups: [] }))).toMatchObject({
@@ -157,8 +192,13 @@ describe("group access mode", () => {
     const model = createNpsModel();
     push(model, "group");
     const outcome = push(model, "push");
-    expect(outcome).toMatchObject({ ok: true, policiesChanged: ["radius-sync-np", "radius-sync-np-deny", "radius-sync-crp"] });
-    expect(model.networkPolicies.map((policy) => policy.name)).toEqual(["Connections to other access servers"]);
+    expect(outcome).toMatchObject({
+      ok: true,
+      policiesChanged: ["radius-sync-np", "radius-sync-np-deny", "radius-sync-crp"],
+    });
+    expect(model.networkPolicies.map((policy) => policy.name)).toEqual([
+      "Connections to other access servers",
+    ]);
   });
 });
 
@@ -183,7 +223,14 @@ describe.each(["push", "group"] as const)("in %s mode, what is not ours", (mode)
     const model = sharedServer();
     push(model, mode);
     const after = structuredClone(model);
-    expect(push(model, mode)).toMatchObject({ ok: true, created: 0, updated: 0, removed: 0, policiesChanged: [], restarted: false });
+    expect(push(model, mode)).toMatchObject({
+      ok: true,
+      created: 0,
+      updated: 0,
+      removed: 0,
+      policiesChanged: [],
+      restarted: false,
+    });
     expect(model).toEqual(after);
   });
 });
@@ -196,7 +243,12 @@ describe("the check itself", () => {
       name: "radius-sync-np",
       enabled: true,
       conditions: [["0x1fb5", mfaGroup]],
-      profile: [["0x100f", "TRUE"], ["0x1005", "TRUE"], ["0x1009", "0x1"], ["0x1009", "0x4"]],
+      profile: [
+        ["0x100f", "TRUE"],
+        ["0x1005", "TRUE"],
+        ["0x1009", "0x1"],
+        ["0x1009", "0x4"],
+      ],
     });
     expect(answers(model)).not.toEqual(before);
   });
@@ -204,19 +256,35 @@ describe("the check itself", () => {
 
 describe("hand edits to what we own", () => {
   it.each([
-    ["a disabled client", (model: NpsModel) => {
-      const client = model.clients.get(ours.name);
-      if (client) client.enabled = false;
-    }, { updated: 1, policiesChanged: [] }],
-    ["a changed processing order", (model: NpsModel) => {
-      const [crp] = model.connectionRequestPolicies.splice(0, 1);
-      if (crp) model.connectionRequestPolicies.splice(1, 0, crp);
-    }, { updated: 0, policiesChanged: ["radius-sync-crp"] }],
-    ["a changed profile", (model: NpsModel) => {
-      const crp = model.connectionRequestPolicies[0];
-      if (crp) crp.profile = [["0x1025", "0x1"]];
-    }, { updated: 0, policiesChanged: ["radius-sync-crp"] }],
-    ["a deleted policy", (model: NpsModel) => void model.connectionRequestPolicies.shift(), { policiesChanged: ["radius-sync-crp"] }],
+    [
+      "a disabled client",
+      (model: NpsModel) => {
+        const client = model.clients.get(ours.name);
+        if (client) client.enabled = false;
+      },
+      { updated: 1, policiesChanged: [] },
+    ],
+    [
+      "a changed processing order",
+      (model: NpsModel) => {
+        const [crp] = model.connectionRequestPolicies.splice(0, 1);
+        if (crp) model.connectionRequestPolicies.splice(1, 0, crp);
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+    [
+      "a changed profile",
+      (model: NpsModel) => {
+        const crp = model.connectionRequestPolicies[0];
+        if (crp) crp.profile = [["0x1025", "0x1"]];
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+    [
+      "a deleted policy",
+      (model: NpsModel) => void model.connectionRequestPolicies.shift(),
+      { policiesChanged: ["radius-sync-crp"] },
+    ],
   ])("repairs %s, reports it, and then changes nothing", (_label, edit, reported) => {
     const model = sharedServer();
     push(model, "push");

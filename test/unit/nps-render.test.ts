@@ -93,12 +93,15 @@ describe("renderNpsCommandParameters", () => {
     ["parentheses and an ampersand", "CORP\\R&D (EU)"],
     ["a typographic quote", "CORP\\Group\u2019s"],
     ["non-ASCII letters", "KONZERN\\Mitarbeiter Größe"],
-  ])("accepts an AD group name with %s, which AD allows and which reaches PowerShell only as data", (_label, adGroup) => {
-    // The document never pastes a value into the script (interpolationType ENV_VAR, no {{ }}).
-    const parameters = renderNpsCommandParameters({ ...valid, adGroup });
-    expect(parameters.AdGroup).toEqual([adGroup]);
-    expect(new RegExp(npsDocumentParameters.AdGroup.allowedPattern).test(adGroup)).toBe(true);
-  });
+  ])(
+    "accepts an AD group name with %s, which AD allows and which reaches PowerShell only as data",
+    (_label, adGroup) => {
+      // The document never pastes a value into the script (interpolationType ENV_VAR, no {{ }}).
+      const parameters = renderNpsCommandParameters({ ...valid, adGroup });
+      expect(parameters.AdGroup).toEqual([adGroup]);
+      expect(new RegExp(npsDocumentParameters.AdGroup.allowedPattern).test(adGroup)).toBe(true);
+    },
+  );
 
   it("puts a SID into the policies itself and sends no AdGroup, and none in push mode", () => {
     const sid = "S-1-5-21-1004336348-1177238915-682003330-1105";
@@ -112,7 +115,11 @@ describe("renderNpsCommandParameters", () => {
 
   it.each([
     ["group mode without a group", { adGroup: "" }, /adGroup is required in group access mode/],
-    ["push mode with MS-CHAPv2", { accessMode: "push", protocol: "MS-CHAPv2" }, /must be PAP in push access mode/],
+    [
+      "push mode with MS-CHAPv2",
+      { accessMode: "push", protocol: "MS-CHAPv2" },
+      /must be PAP in push access mode/,
+    ],
   ] as const)("throws InvalidInput for %s", (_label, override, message) => {
     const act = () => renderNpsCommandParameters({ ...valid, ...override });
     expect(act).toThrow(InvalidInput);
@@ -152,7 +159,10 @@ describe("renderNpsCommandParameters", () => {
   ] as const)("accepts %s %s", (field, value) => {
     const options =
       field === "namePrefix"
-        ? { ...withField(field, value).options, clients: [{ name: `${value}-d-0123456789-10-0-0-1`, ip: "10.0.0.1" }] }
+        ? {
+            ...withField(field, value).options,
+            clients: [{ name: `${value}-d-0123456789-10-0-0-1`, ip: "10.0.0.1" }],
+          }
         : withField(field, value).options;
     const { parameter, documentValue } = withField(field, value);
     expect(() => renderNpsCommandParameters(options)).not.toThrow();
@@ -224,7 +234,10 @@ describe("renderNpsCommandParameters", () => {
     fc.assert(
       fc.property(anyText, anyText, (nameTail, ip) => {
         const attempts = [
-          { clients: [{ name: `radius-sync-d-0123456789-10-0-0-${nameTail}`, ip: "10.0.0.1" }], text: nameTail },
+          {
+            clients: [{ name: `radius-sync-d-0123456789-10-0-0-${nameTail}`, ip: "10.0.0.1" }],
+            text: nameTail,
+          },
           { clients: [{ name: ownedName, ip }], text: ip },
         ];
         for (const { text, ...override } of attempts) {

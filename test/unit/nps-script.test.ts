@@ -140,7 +140,9 @@ describe("sync-nps.ps1", () => {
     const entry = descendants(root).find(
       (node) =>
         node.type === "function_statement" &&
-        node.children.some((child) => child.type === "function_name" && child.text === "Sync-NpsConfiguration"),
+        node.children.some(
+          (child) => child.type === "function_name" && child.text === "Sync-NpsConfiguration",
+        ),
     );
     const parameters = descendants(entry as Node).filter((node) => node.type === "script_parameter");
     // Act
@@ -191,9 +193,12 @@ describe("sync-nps.ps1", () => {
     const entry = descendants(root).find(
       (node) => node.type === "function_statement" && node.text.startsWith("function Sync-NpsConfiguration"),
     ) as Node;
-    const order = ["Assert-NpsPrerequisite", "Get-RadiusSharedSecret", "Sync-RadiusClientSet", "Sync-NpsPolicySet"].map(
-      (name) => descendants(entry).findIndex((node) => commandName(node) === name),
-    );
+    const order = [
+      "Assert-NpsPrerequisite",
+      "Get-RadiusSharedSecret",
+      "Sync-RadiusClientSet",
+      "Sync-NpsPolicySet",
+    ].map((name) => descendants(entry).findIndex((node) => commandName(node) === name));
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((left, right) => left - right)).toEqual(order);
   });

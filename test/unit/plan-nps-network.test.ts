@@ -20,7 +20,13 @@ const server = (securityGroups?: NpsSecurityGroup[]): EligibleNpsServer => ({
   ...(securityGroups ? { securityGroups } : {}),
 });
 const plan = (groups: NpsSecurityGroup[] | undefined, manage = false) =>
-  planNpsNetworkPaths({ namePrefix: "radius-sync", port: 1812, manage, directories: [directory], npsServers: [server(groups)] });
+  planNpsNetworkPaths({
+    namePrefix: "radius-sync",
+    port: 1812,
+    manage,
+    directories: [directory],
+    npsServers: [server(groups)],
+  });
 
 describe("cidrContains", () => {
   it.each([
@@ -38,8 +44,15 @@ describe("cidrContains", () => {
 
 describe("planNpsNetworkPaths", () => {
   it("finds nothing to do when a range, or the directory's own security group, admits every source", () => {
-    expect(plan([{ groupId: "sg-1", radiusRules: [{ cidr: "10.0.0.0/16", owned: false }] }])).toEqual({ rules: [], problems: [], notes: [] });
-    expect(plan([{ groupId: "sg-1", radiusRules: [{ sourceGroupId: "sg-0000000000000000d", owned: false }] }]).problems).toEqual([]);
+    expect(plan([{ groupId: "sg-1", radiusRules: [{ cidr: "10.0.0.0/16", owned: false }] }])).toEqual({
+      rules: [],
+      problems: [],
+      notes: [],
+    });
+    expect(
+      plan([{ groupId: "sg-1", radiusRules: [{ sourceGroupId: "sg-0000000000000000d", owned: false }] }])
+        .problems,
+    ).toEqual([]);
   });
 
   it("reports a blocked path once per server, naming its groups and each missing rule", () => {
@@ -61,13 +74,42 @@ describe("planNpsNetworkPaths", () => {
 
   it("with manageNpsSecurityGroup adds the missing rules, marked ours, to the first group, and removes ours no longer needed", () => {
     const { problems, rules } = plan(
-      [{ groupId: "sg-1", radiusRules: [{ cidr: "10.0.1.5/32", owned: true }, { cidr: "10.0.9.9/32", owned: true }, { cidr: "10.0.8.8/32", owned: false }] }],
+      [
+        {
+          groupId: "sg-1",
+          radiusRules: [
+            { cidr: "10.0.1.5/32", owned: true },
+            { cidr: "10.0.9.9/32", owned: true },
+            { cidr: "10.0.8.8/32", owned: false },
+          ],
+        },
+      ],
       true,
     );
     expect(problems).toEqual([]);
-    expect(rules.map(({ action, groupId, cidr, description, instanceId }) => ({ action, groupId, cidr, description, instanceId }))).toEqual([
-      { action: "authorize", groupId: "sg-1", cidr: "10.0.2.7/32", description: "radius-sync: RADIUS from directory d-0123456789", instanceId: "i-0123456789abcdef0" },
-      { action: "revoke", groupId: "sg-1", cidr: "10.0.9.9/32", description: "", instanceId: "i-0123456789abcdef0" },
+    expect(
+      rules.map(({ action, groupId, cidr, description, instanceId }) => ({
+        action,
+        groupId,
+        cidr,
+        description,
+        instanceId,
+      })),
+    ).toEqual([
+      {
+        action: "authorize",
+        groupId: "sg-1",
+        cidr: "10.0.2.7/32",
+        description: "radius-sync: RADIUS from directory d-0123456789",
+        instanceId: "i-0123456789abcdef0",
+      },
+      {
+        action: "revoke",
+        groupId: "sg-1",
+        cidr: "10.0.9.9/32",
+        description: "",
+        instanceId: "i-0123456789abcdef0",
+      },
     ]);
   });
 
@@ -75,7 +117,9 @@ describe("planNpsNetworkPaths", () => {
     expect(plan(undefined)).toEqual({
       rules: [],
       problems: [],
-      notes: ["NPS server i-0123456789abcdef0 is no EC2 instance: its network path for RADIUS is not checked"],
+      notes: [
+        "NPS server i-0123456789abcdef0 is no EC2 instance: its network path for RADIUS is not checked",
+      ],
     });
   });
 });

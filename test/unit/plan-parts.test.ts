@@ -62,9 +62,18 @@ describe("npsFingerprint", () => {
       input: { ...npsInput, clients: [{ ...clients[0], ip: "10.0.1.11" }, clients[1]] },
     },
     { change: "the secret version", input: { ...npsInput, secretVersionId: "v2" } },
-    { change: "the AD group", input: { ...npsInput, settings: { ...npsInput.settings, adGroup: "CORP\\Other" } } },
-    { change: "the access mode", input: { ...npsInput, settings: { ...npsInput.settings, accessMode: "push" } } },
-    { change: "the protocol", input: { ...npsInput, settings: { ...npsInput.settings, protocol: "MS-CHAPv2" } } },
+    {
+      change: "the AD group",
+      input: { ...npsInput, settings: { ...npsInput.settings, adGroup: "CORP\\Other" } },
+    },
+    {
+      change: "the access mode",
+      input: { ...npsInput, settings: { ...npsInput.settings, accessMode: "push" } },
+    },
+    {
+      change: "the protocol",
+      input: { ...npsInput, settings: { ...npsInput.settings, protocol: "MS-CHAPv2" } },
+    },
     {
       change: "the Message-Authenticator requirement",
       input: { ...npsInput, settings: { ...npsInput.settings, requireMessageAuthenticator: true } },

@@ -40,12 +40,16 @@ describe("fail closed on NPS", () => {
     expect(result.cause).toContain(bare.instanceId);
     expect(result.cause).toContain("Azure MFA NPS extension is not registered");
     expect(world.npsHosts.modelOf(bare.instanceId)).toEqual(before);
-    expect(world.npsHosts.lastOutputOf(bare.instanceId)?.stderr).toMatch(/^radius-sync NPS sync failed \[NpsMfaExtensionMissing\]/);
+    expect(world.npsHosts.lastOutputOf(bare.instanceId)?.stderr).toMatch(
+      /^radius-sync NPS sync failed \[NpsMfaExtensionMissing\]/,
+    );
   });
 
   it("fails with NpsMfaExtensionBypassed when IP_WHITELIST exempts a connector IP", async () => {
     const [server] = world.estate.npsServers;
-    world.npsHosts.modelOf(server.instanceId).extension.ipWhitelist = [world.estate.directory.connectIps[0] ?? ""];
+    world.npsHosts.modelOf(server.instanceId).extension.ipWhitelist = [
+      world.estate.directory.connectIps[0] ?? "",
+    ];
 
     const result = await runWorkflow({ mode: "reconcile" });
 
@@ -70,42 +74,66 @@ describe("hand edits to what radius-sync owns on NPS", () => {
   });
 
   it.each([
-    ["a disabled client", (model: NpsModel) => {
-      const [name] = [...model.clients.keys()];
-      const client = model.clients.get(name ?? "");
-      if (client) client.enabled = false;
-    }, { updated: 1, policiesChanged: [] }],
-    ["a changed processing order (someone's policy put first)", (model: NpsModel) => {
-      model.connectionRequestPolicies.splice(0, 0, someonesPolicy);
-    }, { updated: 0, policiesChanged: ["radius-sync-crp"] }],
-    ["a changed profile", (model: NpsModel) => {
-      const ours = model.connectionRequestPolicies.find((policy) => policy.name === "radius-sync-crp");
-      if (ours) ours.profile = [["0x1025", "0x1"]];
-    }, { updated: 0, policiesChanged: ["radius-sync-crp"] }],
-    ["a missing policy", (model: NpsModel) => {
-      model.connectionRequestPolicies = model.connectionRequestPolicies.filter((policy) => policy.name !== "radius-sync-crp");
-    }, { updated: 0, policiesChanged: ["radius-sync-crp"] }],
-  ])("repairs %s at the next push, reports it, and a second run changes nothing", async (_label, edit, reported) => {
-    // Prepare: a hand edit on one server, and the refresh interval passed.
-    const [server] = world.estate.npsServers;
-    const model = world.npsHosts.modelOf(server.instanceId);
-    const converged = structuredClone(model);
-    edit(model);
-    await ageNpsRecords(world);
-    // Act
-    const repair = await runWorkflow({ mode: "reconcile" });
-    // Assess: repaired (apart from the restart), and the host's summary says what it changed.
-    expect(repair.status).toBe("SUCCEEDED");
-    const { restarts: _before, ...ours } = converged;
-    const { restarts: _after, ...now } = world.npsHosts.modelOf(server.instanceId);
-    const foreignKept = now.connectionRequestPolicies.some((policy) => policy.name === someonesPolicy.name);
-    if (foreignKept) ours.connectionRequestPolicies.splice(1, 0, someonesPolicy);
-    expect(now).toEqual(ours);
-    expect(world.npsHosts.lastOutputOf(server.instanceId)?.summary).toMatchObject({ restarted: true, ...reported });
-    // Act again: nothing to do, nothing changed.
-    world.calls.reset();
-    const again = await runWorkflow({ mode: "reconcile" });
-    expect(again.status).toBe("SUCCEEDED");
-    expect(estateChanges(world)).toEqual([]);
-  });
+    [
+      "a disabled client",
+      (model: NpsModel) => {
+        const [name] = [...model.clients.keys()];
+        const client = model.clients.get(name ?? "");
+        if (client) client.enabled = false;
+      },
+      { updated: 1, policiesChanged: [] },
+    ],
+    [
+      "a changed processing order (someone's policy put first)",
+      (model: NpsModel) => {
+        model.connectionRequestPolicies.splice(0, 0, someonesPolicy);
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+    [
+      "a changed profile",
+      (model: NpsModel) => {
+        const ours = model.connectionRequestPolicies.find((policy) => policy.name === "radius-sync-crp");
+        if (ours) ours.profile = [["0x1025", "0x1"]];
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+    [
+      "a missing policy",
+      (model: NpsModel) => {
+        model.connectionRequestPolicies = model.connectionRequestPolicies.filter(
+          (policy) => policy.name !== "radius-sync-crp",
+        );
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+  ])(
+    "repairs %s at the next push, reports it, and a second run changes nothing",
+    async (_label, edit, reported) => {
+      // Prepare: a hand edit on one server, and the refresh interval passed.
+      const [server] = world.estate.npsServers;
+      const model = world.npsHosts.modelOf(server.instanceId);
+      const converged = structuredClone(model);
+      edit(model);
+      await ageNpsRecords(world);
+      // Act
+      const repair = await runWorkflow({ mode: "reconcile" });
+      // Assess: repaired (apart from the restart), and the host's summary says what it changed.
+      expect(repair.status).toBe("SUCCEEDED");
+      const { restarts: _before, ...ours } = converged;
+      const { restarts: _after, ...now } = world.npsHosts.modelOf(server.instanceId);
+      const foreignKept = now.connectionRequestPolicies.some((policy) => policy.name === someonesPolicy.name);
+      if (foreignKept) ours.connectionRequestPolicies.splice(1, 0, someonesPolicy);
+      expect(now).toEqual(ours);
+      expect(world.npsHosts.lastOutputOf(server.instanceId)?.summary).toMatchObject({
+        restarted: true,
+        ...reported,
+      });
+      // Act again: nothing to do, nothing changed.
+      world.calls.reset();
+      const again = await runWorkflow({ mode: "reconcile" });
+      expect(again.status).toBe("SUCCEEDED");
+      expect(estateChanges(world)).toEqual([]);
+    },
+  );
 });

@@ -10,17 +10,23 @@ import { estateChanges, prepareWorld, type World } from "../support/world.js";
 
 /** The security group the seed gives the NPS servers (UDP 1812 from the VPC's 10.0.0.0/16). */
 async function npsGroupOf(instanceId: string): Promise<string> {
-  const { Reservations } = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const { Reservations } = await clients.ec2.send(
+    new DescribeInstancesCommand({ InstanceIds: [instanceId] }),
+  );
   const groupId = Reservations?.[0]?.Instances?.[0]?.SecurityGroups?.[0]?.GroupId;
   if (!groupId) throw new Error(`instance ${instanceId} has no security group`);
   return groupId;
 }
 
 async function udpRulesOf(groupId: string) {
-  const { SecurityGroups } = await clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  const { SecurityGroups } = await clients.ec2.send(
+    new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }),
+  );
   return (SecurityGroups?.[0]?.IpPermissions ?? [])
     .filter((permission) => permission.IpProtocol === "udp")
-    .flatMap((permission) => (permission.IpRanges ?? []).map((range) => ({ cidr: range.CidrIp, description: range.Description })));
+    .flatMap((permission) =>
+      (permission.IpRanges ?? []).map((range) => ({ cidr: range.CidrIp, description: range.Description })),
+    );
 }
 
 describe("the network path from the directory to NPS", () => {
@@ -33,7 +39,9 @@ describe("the network path from the directory to NPS", () => {
     await clients.ec2.send(
       new RevokeSecurityGroupIngressCommand({
         GroupId: groupId,
-        IpPermissions: [{ IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+        IpPermissions: [
+          { IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+        ],
       }),
     );
     world.calls.reset();
@@ -48,11 +56,14 @@ describe("the network path from the directory to NPS", () => {
     const plan = await runWorkflow({ mode: "reconcile", dryRun: true });
     const result = await runWorkflow({ mode: "reconcile" });
 
-    const problems = (plan.output as { plan: { problems: Array<{ error: string; message: string }> } }).plan.problems;
+    const problems = (plan.output as { plan: { problems: Array<{ error: string; message: string }> } }).plan
+      .problems;
     const blocked = problems.filter((problem) => problem.error === "NpsNetworkPathBlocked");
     expect(blocked).toHaveLength(2);
     expect(blocked[0]?.message).toContain(groupId);
-    expect(blocked[0]?.message).toContain(`UDP 1812 from ${connectIp}/32 (directory ${world.estate.directory.directoryId})`);
+    expect(blocked[0]?.message).toContain(
+      `UDP 1812 from ${connectIp}/32 (directory ${world.estate.directory.directoryId})`,
+    );
     expect(result.error).toBe("NpsNetworkPathBlocked");
     expect(estateChanges(world)).toEqual([]);
   });
@@ -66,8 +77,13 @@ describe("the network path from the directory to NPS", () => {
 
     expect(first.status).toBe("SUCCEEDED");
     const rules = await udpRulesOf(groupId);
-    expect(rules.map((rule) => rule.cidr).sort()).toEqual(world.estate.directory.connectIps.map((ip) => `${ip}/32`).sort());
-    for (const rule of rules) expect(rule.description).toBe(`radius-sync: RADIUS from directory ${world.estate.directory.directoryId}`);
+    expect(rules.map((rule) => rule.cidr).sort()).toEqual(
+      world.estate.directory.connectIps.map((ip) => `${ip}/32`).sort(),
+    );
+    for (const rule of rules)
+      expect(rule.description).toBe(
+        `radius-sync: RADIUS from directory ${world.estate.directory.directoryId}`,
+      );
     expect(second.status).toBe("SUCCEEDED");
     expect(estateChanges(world)).toEqual([]);
   });

@@ -96,7 +96,13 @@ export function installNpsHostDouble(): NpsHostDouble {
    */
   const report = async (
     server: NpsModel,
-    options: { owned: RegExp; wanted: Map<string, string>; applied: ModelClient; secretArn: string; nonce: string },
+    options: {
+      owned: RegExp;
+      wanted: Map<string, string>;
+      applied: ModelClient;
+      secretArn: string;
+      nonce: string;
+    },
   ) => {
     const held = [...server.clients.entries()]
       .filter(([name]) => options.owned.test(name))
@@ -142,7 +148,10 @@ export function installNpsHostDouble(): NpsHostDouble {
         keepSecretOf: stuck.get(instanceId) ?? new Set(),
       });
       if (!outcome.ok) {
-        const failed = { ok: false as const, stderr: `radius-sync NPS sync failed [${outcome.name}]: ${outcome.message}\n` };
+        const failed = {
+          ok: false as const,
+          stderr: `radius-sync NPS sync failed [${outcome.name}]: ${outcome.message}\n`,
+        };
         outcomes.set(`${commandId}/${instanceId}`, failed);
         latest.set(instanceId, failed);
         continue;
@@ -225,7 +234,9 @@ export function installNpsHostDouble(): NpsHostDouble {
     lastOutputOf: (instanceId) => {
       const outcome = latest.get(instanceId);
       if (outcome === undefined) return undefined;
-      return outcome.ok ? { summary: JSON.parse(outcome.stdout) as Record<string, unknown> } : { stderr: outcome.stderr };
+      return outcome.ok
+        ? { summary: JSON.parse(outcome.stdout) as Record<string, unknown> }
+        : { stderr: outcome.stderr };
     },
     remove: () => both.remove(),
   };

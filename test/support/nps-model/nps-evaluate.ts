@@ -70,7 +70,8 @@ function holds([id, data]: [string, string], request: AccessRequest, clientName:
 
 function firstMatching(policies: ModelPolicy[], request: AccessRequest, clientName: string) {
   return policies.find(
-    (policy) => policy.enabled && policy.conditions.every((condition) => holds(condition, request, clientName)),
+    (policy) =>
+      policy.enabled && policy.conditions.every((condition) => holds(condition, request, clientName)),
   );
 }
 
@@ -78,14 +79,23 @@ const values = (policy: ModelPolicy, id: string) =>
   policy.profile.filter(([held]) => held === id).map(([, value]) => value);
 
 /** The extension's verdict once NPS itself would accept. */
-function afterExtension(model: NpsModel, request: AccessRequest, decided: Omit<AccessDecision, "answer" | "reason">): AccessDecision {
+function afterExtension(
+  model: NpsModel,
+  request: AccessRequest,
+  decided: Omit<AccessDecision, "answer" | "reason">,
+): AccessDecision {
   const { extension } = model;
-  if (!extension.registered) return { ...decided, answer: "Access-Accept", reason: "no MFA extension: NPS's accept stands" };
+  if (!extension.registered)
+    return { ...decided, answer: "Access-Accept", reason: "no MFA extension: NPS's accept stands" };
   if (extension.ipWhitelist.includes(request.clientIp))
     return { ...decided, answer: "Access-Accept", reason: "IP_WHITELIST skips MFA for this client" };
   if (request.mfaRegistered === false) {
     const lets = extension.requireUserMatch?.trim().toUpperCase() === "FALSE";
-    return { ...decided, answer: lets ? "Access-Accept" : "Access-Reject", reason: "user not registered for MFA" };
+    return {
+      ...decided,
+      answer: lets ? "Access-Accept" : "Access-Reject",
+      reason: "user not registered for MFA",
+    };
   }
   return {
     ...decided,
@@ -115,10 +125,15 @@ export function evaluateAccessRequest(model: NpsModel, request: AccessRequest): 
   const decided = { connectionRequestPolicy: crp.name };
   if (values(crp, "0x1025").map(numeric).includes("0")) {
     if (request.authType === "MS-CHAPv2")
-      return { ...decided, answer: "Access-Reject", reason: "MS-CHAPv2 cannot be accepted without validating credentials" };
+      return {
+        ...decided,
+        answer: "Access-Reject",
+        reason: "MS-CHAPv2 cannot be accepted without validating credentials",
+      };
     return afterExtension(model, request, decided);
   }
-  if (!request.passwordValid) return { ...decided, answer: "Access-Reject", reason: "AD rejected the password" };
+  if (!request.passwordValid)
+    return { ...decided, answer: "Access-Reject", reason: "AD rejected the password" };
   const np = firstMatching(model.networkPolicies, request, clientName);
   if (np === undefined) return { ...decided, answer: "Access-Reject", reason: "no network policy matched" };
   const withPolicy = { ...decided, networkPolicy: np.name };

@@ -64,10 +64,20 @@ export function createNpsModel(): NpsModel {
     roleInstalled: true,
     clients: new Map(),
     connectionRequestPolicies: [
-      { name: "Use Windows authentication for all users", enabled: true, conditions: [always], profile: [["0x1025", "0x1"]] },
+      {
+        name: "Use Windows authentication for all users",
+        enabled: true,
+        conditions: [always],
+        profile: [["0x1025", "0x1"]],
+      },
     ],
     networkPolicies: [
-      { name: "Connections to other access servers", enabled: true, conditions: [always], profile: [["0x100f", "FALSE"]] },
+      {
+        name: "Connections to other access servers",
+        enabled: true,
+        conditions: [always],
+        profile: [["0x100f", "FALSE"]],
+      },
     ],
     extension: { registered: true, ipWhitelist: [] },
     restarts: 0,
@@ -79,7 +89,8 @@ function renderedPreamble() {
   const lines = content.mainSteps[0]?.inputs.runCommand ?? [];
   const suffix = lines.map((line) => /^\$script:OwnedClientSuffix = '(.*)'$/.exec(line)?.[1]).find(Boolean);
   const policies = lines.find((line) => line.startsWith("$script:OwnedPolicySuffixes = "));
-  if (suffix === undefined || policies === undefined) throw new Error("the SSM document renders no ownership preamble");
+  if (suffix === undefined || policies === undefined)
+    throw new Error("the SSM document renders no ownership preamble");
   const owned = [...policies.matchAll(/@\('(crp|np)', '([^']+)'\)/g)].map((match) => ({
     kind: match[1] as "crp" | "np",
     suffix: match[2] ?? "",
@@ -119,14 +130,21 @@ export interface NpsCommandOutcome {
   groupSid?: string;
 }
 
-type RenderedPolicy = { kind: "crp" | "np"; name: string; order: number; conditions: Array<[string, string]>; profile: Array<[string, string]> };
+type RenderedPolicy = {
+  kind: "crp" | "np";
+  name: string;
+  order: number;
+  conditions: Array<[string, string]>;
+  profile: Array<[string, string]>;
+};
 
 const fail = (name: string, message: string): NpsCommandFailure => ({ ok: false, name, message });
 
 /** Assert-NpsPrerequisite: the role, the extension registered, and not bypassed for our addresses. */
 function prerequisiteFailure(model: NpsModel, addresses: string[]): NpsCommandFailure | undefined {
   if (!model.roleInstalled) return fail("NpsRoleMissing", "the Network Policy Server role is not installed");
-  if (!model.extension.registered) return fail("NpsMfaExtensionMissing", "the Azure MFA NPS extension is not registered");
+  if (!model.extension.registered)
+    return fail("NpsMfaExtensionMissing", "the Azure MFA NPS extension is not registered");
   if (model.extension.requireUserMatch?.trim().toUpperCase() === "FALSE")
     return fail("NpsMfaExtensionBypassed", "REQUIRE_USER_MATCH is FALSE");
   const exempt = model.extension.ipWhitelist.filter((ip) => addresses.includes(ip));
@@ -135,8 +153,14 @@ function prerequisiteFailure(model: NpsModel, addresses: string[]): NpsCommandFa
 }
 
 /** Sync-NpsPolicySet: remove ours that are not wanted, then delete + add each that differs, in order. */
-function syncPolicies(model: NpsModel, wanted: RenderedPolicy[], prefix: string, owned: Array<{ kind: "crp" | "np"; suffix: string }>) {
-  const listOf = (kind: "crp" | "np") => (kind === "crp" ? model.connectionRequestPolicies : model.networkPolicies);
+function syncPolicies(
+  model: NpsModel,
+  wanted: RenderedPolicy[],
+  prefix: string,
+  owned: Array<{ kind: "crp" | "np"; suffix: string }>,
+) {
+  const listOf = (kind: "crp" | "np") =>
+    kind === "crp" ? model.connectionRequestPolicies : model.networkPolicies;
   const changed: string[] = [];
   for (const { kind, suffix } of owned) {
     const name = `${prefix}${suffix}`;
@@ -165,14 +189,21 @@ function syncPolicies(model: NpsModel, wanted: RenderedPolicy[], prefix: string,
   return changed;
 }
 
-const key = (pairs: Array<[string, string]>) => pairs.map((pair) => pair.join("=")).sort().join("\n");
+const key = (pairs: Array<[string, string]>) =>
+  pairs
+    .map((pair) => pair.join("="))
+    .sort()
+    .join("\n");
 
 /** Test-PolicyAgreement: enabled, at its order, the same conditions, and our profile attributes exactly. */
 function agrees(current: ModelPolicy, order: number, wanted: RenderedPolicy): boolean {
-  if (!current.enabled || order !== wanted.order || key(current.conditions) !== key(wanted.conditions)) return false;
+  if (!current.enabled || order !== wanted.order || key(current.conditions) !== key(wanted.conditions))
+    return false;
   const ids = new Set(wanted.profile.map(([id]) => id));
   return [...ids].every(
-    (id) => key(current.profile.filter(([held]) => held === id)) === key(wanted.profile.filter(([want]) => want === id)),
+    (id) =>
+      key(current.profile.filter(([held]) => held === id)) ===
+      key(wanted.profile.filter(([want]) => want === id)),
   );
 }
 
@@ -189,23 +220,38 @@ function agrees(current: ModelPolicy, order: number, wanted: RenderedPolicy): bo
 export function applyNpsCommand(
   model: NpsModel,
   parameters: Record<string, readonly string[]>,
-  context: { secretVersionId: string; resolveGroupSid?: (adGroup: string) => string; keepSecretOf?: ReadonlySet<string> },
+  context: {
+    secretVersionId: string;
+    resolveGroupSid?: (adGroup: string) => string;
+    keepSecretOf?: ReadonlySet<string>;
+  },
 ): NpsCommandOutcome | NpsCommandFailure {
   const value = (name: string) => parameters[name]?.[0] ?? "";
   const { ownedPolicies } = renderedPreamble();
   const prefix = value("NamePrefix");
   const owned = ownedClientNames(prefix);
-  const wanted = new Map(value("Clients").split(",").filter(Boolean).map((pair) => pair.split("=") as [string, string]));
+  const wanted = new Map(
+    value("Clients")
+      .split(",")
+      .filter(Boolean)
+      .map((pair) => pair.split("=") as [string, string]),
+  );
   const failure = prerequisiteFailure(model, [...wanted.values()]);
   if (failure) return failure;
   const policies = JSON.parse(value("Policies")) as RenderedPolicy[];
-  const groupSid = value("AdGroup") === "" ? undefined : (context.resolveGroupSid ?? (() => "S-1-5-21-1-2-3-1105"))(value("AdGroup"));
+  const groupSid =
+    value("AdGroup") === ""
+      ? undefined
+      : (context.resolveGroupSid ?? (() => "S-1-5-21-1-2-3-1105"))(value("AdGroup"));
   for (const condition of policies.flatMap((policy) => policy.conditions)) {
     if (condition[1] === "AD-GROUP-SID" && groupSid !== undefined) condition[1] = groupSid;
   }
   for (const [name, client] of model.clients) {
     if (!owned.test(name) && [...wanted.values()].includes(client.ip))
-      return fail("NpsCommandFailed", `RADIUS client ${name} is not managed by radius-sync but uses address ${client.ip}`);
+      return fail(
+        "NpsCommandFailed",
+        `RADIUS client ${name} is not managed by radius-sync but uses address ${client.ip}`,
+      );
   }
   const requireAuthenticator = value("RequireMessageAuthenticator") === "true";
   const counts = { created: 0, updated: 0, removed: 0, kept: 0 };
@@ -217,12 +263,18 @@ export function applyNpsCommand(
   }
   for (const [name, ip] of wanted) {
     const current = model.clients.get(name);
-    const desired = { ip, secretVersionId: context.secretVersionId, enabled: true, authAttributeRequired: requireAuthenticator };
+    const desired = {
+      ip,
+      secretVersionId: context.secretVersionId,
+      enabled: true,
+      authAttributeRequired: requireAuthenticator,
+    };
     if (current === undefined) counts.created += 1;
     else if (JSON.stringify(current) !== JSON.stringify(desired)) counts.updated += 1;
     else counts.kept += 1;
     // A stuck client keeps its old secret, as a Set-NpsRadiusClient that did not take would.
-    const keep = current !== undefined && context.keepSecretOf?.has(name) ? current.secretVersionId : undefined;
+    const keep =
+      current !== undefined && context.keepSecretOf?.has(name) ? current.secretVersionId : undefined;
     model.clients.set(name, { ...desired, secretVersionId: keep ?? desired.secretVersionId });
   }
   const policiesChanged = syncPolicies(model, policies, prefix, ownedPolicies);
