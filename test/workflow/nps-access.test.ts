@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readAppliedRecords, writeNpsRecord } from "../../shared/aws/state-table.js";
+import { logger } from "../../shared/observability.js";
 import type { NpsModel } from "../support/nps-model/nps-model.js";
 import { runWorkflow } from "../support/workflow.js";
 import { estateChanges, prepareWorld, type World } from "../support/world.js";
@@ -72,6 +73,17 @@ describe("hand edits to what radius-sync owns on NPS", () => {
     world = await prepareWorld();
     expect((await runWorkflow({ mode: "reconcile" })).status).toBe("SUCCEEDED");
   });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** What check-nps-command reported for this server: the summary it parsed from the script's output. */
+  const reportedFor = (info: { mock: { calls: unknown[][] } }, instanceId: string) =>
+    info.mock.calls
+      .filter(([message]) => message === "NPS server configured")
+      .map(([, fields]) => fields as { instanceId: string; summary: Record<string, unknown> })
+      .filter((fields) => fields.instanceId === instanceId)
+      .map((fields) => fields.summary);
 
   it.each([
     [
@@ -116,6 +128,7 @@ describe("hand edits to what radius-sync owns on NPS", () => {
       const converged = structuredClone(model);
       edit(model);
       await ageNpsRecords(world);
+      const info = vi.spyOn(logger, "info");
       // Act
       const repair = await runWorkflow({ mode: "reconcile" });
       // Assess: repaired (apart from the restart), and the host's summary says what it changed.
@@ -129,11 +142,30 @@ describe("hand edits to what radius-sync owns on NPS", () => {
         restarted: true,
         ...reported,
       });
+      // ...and the product reports the repair it read from that output.
+      expect(reportedFor(info, server.instanceId)).toEqual([
+        expect.objectContaining({ restarted: true, ...reported }),
+      ]);
       // Act again: nothing to do, nothing changed.
       world.calls.reset();
       const again = await runWorkflow({ mode: "reconcile" });
       expect(again.status).toBe("SUCCEEDED");
       expect(estateChanges(world)).toEqual([]);
+      // And a push with the same input once the refresh interval passes again: the host changes nothing.
+      const repaired = structuredClone(world.npsHosts.modelOf(server.instanceId));
+      await ageNpsRecords(world);
+      info.mockClear();
+      expect((await runWorkflow({ mode: "reconcile" })).status).toBe("SUCCEEDED");
+      expect(world.npsHosts.modelOf(server.instanceId)).toEqual(repaired);
+      expect(reportedFor(info, server.instanceId)).toEqual([
+        expect.objectContaining({
+          created: 0,
+          updated: 0,
+          removed: 0,
+          policiesChanged: [],
+          restarted: false,
+        }),
+      ]);
     },
   );
 });
