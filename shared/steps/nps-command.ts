@@ -3,8 +3,8 @@ import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import { type NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../core/nps-push.js";
 import type { NpsTarget } from "../core/phases.js";
-import { npsFingerprint } from "../core/plan.js";
-import { NpsCommandFailed } from "../errors.js";
+import { npsFingerprint, npsSettingsOf } from "../core/plan.js";
+import { createWorkflowError, NpsCommandFailed } from "../errors.js";
 import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
@@ -73,7 +73,10 @@ export async function sendNpsCommand(options: {
     region: regionOf(secret.arn),
     clients: options.clients,
     namePrefix: config.namePrefix,
+    accessMode: config.nps.accessMode,
+    protocol: config.radius.protocol,
     adGroup: config.nps.adGroup,
+    requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
   });
   // Until each server reports success, nobody knows what it holds: a failure from here on must make
   // the next reconcile push again, not trust an older record.
@@ -135,13 +138,34 @@ function readSummary(standardOutput: string, target: { instanceId: string; comma
   }
 }
 
+/**
+ * The errors sync-nps.ps1 names on stderr ("radius-sync NPS sync failed [<name>]: <why>"): each
+ * becomes the execution's error, so a missing MFA extension reads NpsMfaExtensionMissing, not a
+ * generic failure. A name outside this list is reported as NpsCommandFailed.
+ */
+const scriptErrorNames = new Set([
+  "NpsRoleMissing",
+  "NpsMfaExtensionMissing",
+  "NpsMfaExtensionBypassed",
+  "SsmAgentOutdated",
+  "NpsCommandFailed",
+]);
+
+/** The error the script named on stderr (NpsCommandFailed when it named none we know), naming the server. */
+function scriptError(output: string, failed: string) {
+  const named = /radius-sync NPS sync failed \[([A-Za-z]+)\]: (.*)/.exec(output);
+  const name = named?.[1] !== undefined && scriptErrorNames.has(named[1]) ? named[1] : "NpsCommandFailed";
+  return createWorkflowError(name, `${failed}: ${named?.[2] ?? output}`);
+}
+
 /** Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`). */
 export const pendingInvocationStatuses: ReadonlySet<string> = new Set(["Pending", "InProgress", "Delayed"]);
 
 /**
  * Confirms one server whose invocation finished: Success with a summary whose secret proof verifies
- * records what the server now holds; any other final status is NpsCommandFailed naming the server and
- * quoting the script's error; a proof that differs is NpsSecretMismatch.
+ * records what the server now holds; any other final status is the error the script named
+ * (NpsMfaExtensionMissing, …; NpsCommandFailed when it named none) naming the server and quoting the
+ * script's reason; a proof that differs is NpsSecretMismatch.
  *
  * @example
  * ```ts
@@ -159,15 +183,14 @@ export async function confirmNpsServer(options: {
 }): Promise<void> {
   const { config, run, target, invocation } = options;
   if (invocation.status !== "Success") {
-    const scriptError = (
-      invocation.standardError.trim() ||
-      invocation.statusDetails ||
-      "no error output"
-    ).slice(0, maxQuotedErrorLength);
-    throw new NpsCommandFailed(
-      `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
-        `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}: ${scriptError}`,
+    const output = (invocation.standardError.trim() || invocation.statusDetails || "no error output").slice(
+      0,
+      maxQuotedErrorLength,
     );
+    const failed =
+      `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
+      `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}`;
+    throw scriptError(output, failed);
   }
   const summary = readSummary(invocation.standardOutput, target);
   try {
@@ -189,7 +212,7 @@ export async function confirmNpsServer(options: {
       fingerprint: npsFingerprint({
         clients: options.clients,
         secretVersionId: options.secretVersionId,
-        adGroup: config.nps.adGroup,
+        settings: npsSettingsOf(config),
         namePrefix: config.namePrefix,
       }),
       secretVersionId: options.secretVersionId,

@@ -4,6 +4,7 @@
  * smallest input that does; the last test keeps the table complete as errors are added.
  */
 
+import { DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
@@ -14,7 +15,7 @@ import { unexpectedErrorNames } from "../support/lambda/error-name-guard.js";
 import type { InvokeOutcome } from "../support/lambda/function-process.js";
 import { runPackagedWorkflow } from "../support/lambda/packaged-workflow.js";
 import { faults } from "../support/rig/faults.js";
-import { createStateTable, launchInstance } from "../support/seed.js";
+import { createStateTable, launchInstance, npsSecurityGroupName } from "../support/seed.js";
 import { prepareWorld, type World } from "../support/world.js";
 
 const run = {
@@ -55,6 +56,22 @@ const provocations: Record<string, Provocation> = {
   InvalidInput: (lambdas) => lambdas.invoke("validateInput", { input: { mode: "sideways" } }),
   InvalidConfiguration: planWith(() => undefined, { RADIUS_SYNC_RADIUS_TIMEOUT: "90" }),
   DirectoryNotFound: planWith(() => undefined, { RADIUS_SYNC_DIRECTORY_IDS: "d-0000000404" }),
+  // The NPS servers' security group loses the seed's rule (UDP 1812 from the VPC): nothing admits the directory.
+  NpsNetworkPathBlocked: planWith(async () => {
+    const { SecurityGroups } = await clients.ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [{ Name: "group-name", Values: [npsSecurityGroupName] }],
+      }),
+    );
+    await clients.ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: SecurityGroups?.[0]?.GroupId,
+        IpPermissions: [
+          { IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+        ],
+      }),
+    );
+  }),
   DirectoryNotActive: planWith((world) =>
     world.stages.setStage(world.estate.directory.directoryId, "Impaired"),
   ),
@@ -175,6 +192,27 @@ const estateProvocations: Record<string, EstateProvocation> = {
     });
     return await lambdas.invoke("checkNpsCommand", inputs.checkNps);
   },
+  // The script's named failures (sync-nps.ps1 prints "radius-sync NPS sync failed [<name>]: <why>").
+  ...Object.fromEntries(
+    ["NpsRoleMissing", "NpsMfaExtensionMissing", "NpsMfaExtensionBypassed", "SsmAgentOutdated"].map(
+      (name) => [
+        name,
+        async (lambdas: LambdaEmulator, world: World, inputs: ReconciledInputs) => {
+          const server = checkedServer(inputs);
+          world.invocations.setOutcome(server, {
+            status: "Failed",
+            standardErrorContent: `radius-sync NPS sync failed [${name}]: the prerequisite is not met`,
+          });
+          const outcome = await lambdas.invoke("checkNpsCommand", inputs.checkNps);
+          // The batched check names the server and quotes the script's reason.
+          const message = outcome.ok ? "" : outcome.error.errorMessage;
+          expect(message).toContain(server);
+          expect(message).toContain("the prerequisite is not met");
+          return outcome;
+        },
+      ],
+    ),
+  ),
   // The host proved the version it was sent; asked to confirm another version, the proofs differ.
   NpsSecretMismatch: async (lambdas, world, inputs) => {
     world.invocations.clear(checkedServer(inputs));
