@@ -63,8 +63,9 @@ async function statusesOf(targets: readonly NpsTarget[]): Promise<Map<string, st
 /**
  * One look at every server still pending in an NPS phase: one ListCommandInvocations per command, then
  * each server that finished is confirmed (its output read, its proof verified, its record written). A
- * server that failed ends the phase with the named error (NpsCommandFailed, NpsSecretMismatch) and
- * every failed server in the message; a wait past `maxPolls` checks ends it with NpsCommandTimedOut
+ * server that failed ends the phase with the named error (NpsCommandFailed, NpsSecretMismatch, or the
+ * prerequisite the NPS script named: NpsMfaExtensionMissing, NpsMfaExtensionBypassed, NpsRoleMissing,
+ * SsmAgentOutdated) and every failed server with its reason in the message; a wait past `maxPolls` checks ends it with NpsCommandTimedOut
  * naming the servers still running.
  *
  * @example
