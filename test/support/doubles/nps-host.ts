@@ -219,7 +219,7 @@ export function installNpsHostDouble(): NpsHostDouble {
   const onList = installInterceptor(
     { service: "ssm", operation: "ListCommandInvocations" },
     "nps-host:list-command-invocations",
-    async (call, next) => {
+    async (_call, next) => {
       const reply = await next();
       if (!reply.ok) return reply;
       const listed = (reply.output.CommandInvocations ?? []) as Array<Record<string, unknown>>;
