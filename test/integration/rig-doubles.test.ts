@@ -189,16 +189,18 @@ describe("the DescribeInstanceInformation double", () => {
   });
 });
 
+/** Sends the seeded document to every seeded NPS server; the command id the doubles answer for. */
+async function sendToNps(): Promise<string> {
+  const { Command } = await clients.ssm.send(
+    new SendCommandCommand({
+      DocumentName: estate.documentName,
+      InstanceIds: estate.npsServers.map((s) => s.instanceId),
+    }),
+  );
+  return Command?.CommandId ?? "";
+}
+
 describe("the GetCommandInvocation double", () => {
-  async function sendToNps(): Promise<string> {
-    const { Command } = await clients.ssm.send(
-      new SendCommandCommand({
-        DocumentName: estate.documentName,
-        InstanceIds: estate.npsServers.map((s) => s.instanceId),
-      }),
-    );
-    return Command?.CommandId ?? "";
-  }
   const poll = (commandId: string, instanceId: string) =>
     clients.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
 
@@ -242,15 +244,6 @@ describe("the GetCommandInvocation double", () => {
 });
 
 describe("the ListCommandInvocations double", () => {
-  async function sendToNps(): Promise<string> {
-    const { Command } = await clients.ssm.send(
-      new SendCommandCommand({
-        DocumentName: estate.documentName,
-        InstanceIds: estate.npsServers.map((s) => s.instanceId),
-      }),
-    );
-    return Command?.CommandId ?? "";
-  }
   const list = (input: { CommandId: string; MaxResults?: number; NextToken?: string }) =>
     clients.ssm.send(new ListCommandInvocationsCommand(input));
   const statuses = async (commandId: string) =>
