@@ -11,11 +11,9 @@ export {
   IngressRule,
   InstanceId,
   Ipv4Address,
-  RadiusProtocol,
   RadiusSettingsView,
   RegisteredDirectory,
   SecretState,
-  SecurityGroupId,
 } from "./model.js";
 export {
   isIpv4,
