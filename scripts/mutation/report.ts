@@ -18,7 +18,8 @@ const areas = [
   { name: "shared/nps", prefix: "shared/nps/", required: true },
   { name: "shared/radius", prefix: "shared/radius/", required: true },
   { name: "shared/config.ts", prefix: "shared/config.ts", required: true },
-  { name: "shared/steps (step logic)", prefix: "shared/steps/", required: true },
+  // Mutated because it decides what a step does, but issue 12 holds only the four areas above to the bar.
+  { name: "shared/steps (step logic)", prefix: "shared/steps/", required: false },
 ] as const;
 
 function percent(score: number | undefined): string {
@@ -78,7 +79,17 @@ TypeScript checker) from the run of ${ranAt} UTC; do not edit by hand. What is m
 \`stryker.config.mjs\`; the HTML report of the same run is \`reports/mutation/mutation.html\` (not committed).
 
 The score is Stryker's: mutants detected (killed or timed out) out of the valid ones. Mutants that do not
-compile are discarded by the TypeScript checker and not counted. The bar is ${bar} % per area.
+compile are discarded by the TypeScript checker and not counted. The bar is ${bar} % for each of
+${areas
+  .filter((area) => area.required)
+  .map((area) => `\`${area.name}\``)
+  .join(", ")}; the step logic is reported, not held to it, and its mutants are not
+type-checked first (the checker's program, \`tsconfig.mutation.json\`, leaves out the steps and the AWS SDK
+types they import), so a step mutant that would not compile is counted like any other.
+
+Stryker runs incrementally (\`reports/mutation/incremental.json\`): a mutant is tested again when its code
+or a test that covers it changed since the run that last tested it, and its earlier result is kept
+otherwise. A clean checkout tests every mutant; \`npx stryker run --force\` does so at any time.
 
 ## Score per area
 
