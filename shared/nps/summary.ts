@@ -59,8 +59,8 @@ export const NpsSummary = z
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
   })
+  // A count below the names listed (the error names the field; zod's messages are not shown).
   .refine((summary) => summary.disagreeingCount >= summary.disagreeing.length, {
-    message: "counts fewer clients than it names",
     path: ["disagreeingCount"],
   });
 export type NpsSummary = z.infer<typeof NpsSummary>;
