@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { RADIUS_PORT_RANGE, RADIUS_RETRIES_RANGE, RADIUS_TIMEOUT_RANGE } from "./core/radius-limits.js";
 import { InvalidConfiguration } from "./errors.js";
+import { patterns } from "./nps/document-parameters.cjs";
 
 const commaList = z
   .string()
@@ -26,6 +27,18 @@ const tagFilter = z
     // Both groups take part in every match (a key of 1-128 characters, a value of 0-256).
     const [, key, tagValue] = match as unknown as [string, string, string];
     return { key: key.trim(), value: tagValue.trim() };
+  });
+
+/** "true" or "false" (any case), so a Serverless param can switch a feature; anything else is refused. */
+const flag = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const text = (value ?? "").trim().toLowerCase();
+    if (text === "" || text === "false") return false;
+    if (text === "true") return true;
+    context.addIssue({ code: "custom", message: 'must be "true" or "false"' });
+    return z.NEVER;
   });
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -56,12 +69,29 @@ export const ConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9 ._-]{1,64}$/, "must be 1-64 letters, digits, spaces, '.', '_' or '-'")
       .default("MFA"),
+    // push: NPS accepts our clients' requests without validating credentials and the Azure MFA
+    // extension alone decides; group: NPS authenticates against AD and admits only the AD group.
+    RADIUS_SYNC_NPS_ACCESS_MODE: z
+      .enum(["push", "group"], { error: 'must be "push" or "group"' })
+      .default("push"),
+    // The same pattern the SSM document's AdGroup parameter enforces: a SID, or DOMAIN\Name with
+    // every character Active Directory allows in a NetBIOS domain name and a group name.
     RADIUS_SYNC_NPS_AD_GROUP: z
-      .string({ error: "is required: the AD group (DOMAIN\\Group) allowed by the NPS network policy" })
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\\[A-Za-z0-9][A-Za-z0-9 ._-]{0,255}$/,
-        "must be DOMAIN\\Group using letters, digits, spaces, '.', '_' or '-'",
+      .string()
+      .optional()
+      .transform((value) => (value ?? "").trim())
+      .pipe(
+        z
+          .string()
+          .regex(
+            new RegExp(patterns.adGroup),
+            'must be a SID (S-1-5-21-…) or DOMAIN\\Group without the characters AD forbids (" / \\ [ ] : ; | = , + * ? < >)',
+          ),
       ),
+    // BlastRADIUS (CVE-2024-3596): opt-in, because an NPS client that requires Message-Authenticator
+    // drops every request that lacks it (README, "Message-Authenticator").
+    RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR: flag,
+    RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: flag,
     RADIUS_SYNC_NAME_PREFIX: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits and '-', at most 24")
@@ -88,12 +118,28 @@ export const ConfigSchema = z
     message: "set RADIUS_SYNC_NPS_INSTANCE_IDS and/or RADIUS_SYNC_NPS_TAG to select the NPS servers",
     path: ["RADIUS_SYNC_NPS_INSTANCE_IDS"],
   })
+  .refine((env) => env.RADIUS_SYNC_NPS_ACCESS_MODE !== "group" || env.RADIUS_SYNC_NPS_AD_GROUP !== "", {
+    message:
+      "is required in group access mode: the AD group (SID or DOMAIN\\Group) the network policy admits",
+    path: ["RADIUS_SYNC_NPS_AD_GROUP"],
+  })
+  .refine((env) => env.RADIUS_SYNC_NPS_ACCESS_MODE !== "push" || env.RADIUS_SYNC_RADIUS_PROTOCOL === "PAP", {
+    // learn.microsoft.com/windows-server/networking/technologies/nps/nps-crp-crpolicies: accepting
+    // without validating credentials "cannot be used when the authentication protocol of the access
+    // client is MS-CHAP v2": NPS cannot answer an MS-CHAPv2 challenge without the password.
+    message:
+      "MS-CHAPv2 cannot work in push access mode (NPS cannot answer an MS-CHAPv2 request it accepts without validating credentials): use PAP, or RADIUS_SYNC_NPS_ACCESS_MODE=group",
+    path: ["RADIUS_SYNC_RADIUS_PROTOCOL"],
+  })
   .transform((env) => ({
     directories: { ids: env.RADIUS_SYNC_DIRECTORY_IDS, tag: env.RADIUS_SYNC_DIRECTORY_TAG },
     nps: {
       instanceIds: env.RADIUS_SYNC_NPS_INSTANCE_IDS,
       tag: env.RADIUS_SYNC_NPS_TAG,
+      accessMode: env.RADIUS_SYNC_NPS_ACCESS_MODE,
       adGroup: env.RADIUS_SYNC_NPS_AD_GROUP,
+      requireMessageAuthenticator: env.RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR,
+      manageSecurityGroup: env.RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP,
       documentName: env.RADIUS_SYNC_SSM_DOCUMENT_NAME,
       refreshHours: env.RADIUS_SYNC_NPS_REFRESH_HOURS,
     },

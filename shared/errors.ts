@@ -67,6 +67,26 @@ export class NpsCommandTimedOut extends RadiusSyncError {
 export class NpsSecretMismatch extends RadiusSyncError {
   override name = "NpsSecretMismatch";
 }
+/** A server has no NPS role (service IAS, module NPS): the NPS script changed nothing. */
+export class NpsRoleMissing extends RadiusSyncError {
+  override name = "NpsRoleMissing";
+}
+/** The Azure MFA NPS extension is not registered on a server: the NPS script changed nothing (fail closed). */
+export class NpsMfaExtensionMissing extends RadiusSyncError {
+  override name = "NpsMfaExtensionMissing";
+}
+/** The Azure MFA NPS extension would let our requests through without MFA (REQUIRE_USER_MATCH FALSE, IP_WHITELIST). */
+export class NpsMfaExtensionBypassed extends RadiusSyncError {
+  override name = "NpsMfaExtensionBypassed";
+}
+/** A server's SSM Agent is older than 3.3.2746.0 and passes no parameters as environment variables. */
+export class SsmAgentOutdated extends RadiusSyncError {
+  override name = "SsmAgentOutdated";
+}
+/** An NPS server's security groups do not admit RADIUS from a directory's source IPs. */
+export class NpsNetworkPathBlocked extends RadiusSyncError {
+  override name = "NpsNetworkPathBlocked";
+}
 /** Directory Service reported RadiusStatus Failed after Enable/UpdateRadius. */
 export class RadiusUpdateFailed extends RadiusSyncError {
   override name = "RadiusUpdateFailed";
@@ -106,6 +126,11 @@ const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
     NpsCommandFailed,
     NpsCommandTimedOut,
     NpsSecretMismatch,
+    NpsRoleMissing,
+    NpsMfaExtensionMissing,
+    NpsMfaExtensionBypassed,
+    SsmAgentOutdated,
+    NpsNetworkPathBlocked,
     RadiusUpdateFailed,
     RadiusUpdateTimedOut,
     SecretInvalid,

@@ -1,5 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  paginateDescribeInstances,
   paginateDescribeSecurityGroups,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
@@ -44,6 +45,102 @@ export async function describeUdpIngressRules(
     throw asWorkflowError(error, "DescribeSecurityGroups");
   }
   return rules;
+}
+
+/** One inbound permission as EC2 lists it, per source: an IPv4 range or another security group. */
+export interface IngressPermission {
+  /** "udp", "tcp", "icmp", "-1" (all traffic) or an IANA number. */
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidr?: string;
+  sourceGroupId?: string;
+  description?: string;
+}
+
+/**
+ * Reads every inbound permission of each security group, one entry per IPv4 range and per source
+ * group (IPv6 ranges and prefix lists never carry RADIUS from a directory's IPv4 addresses).
+ *
+ * @example
+ * ```ts
+ * const permissions = await describeIngressPermissions(["sg-0123456789abcdef0"]);
+ * ```
+ */
+export async function describeIngressPermissions(
+  groupIds: string[],
+  client = clients.ec2,
+): Promise<Map<string, IngressPermission[]>> {
+  const permissions = new Map<string, IngressPermission[]>(groupIds.map((groupId) => [groupId, []]));
+  if (groupIds.length === 0) return permissions;
+  try {
+    for await (const page of paginateDescribeSecurityGroups({ client }, { GroupIds: groupIds })) {
+      for (const group of page.SecurityGroups ?? []) {
+        const entries = permissions.get(group.GroupId ?? "") ?? [];
+        for (const permission of group.IpPermissions ?? []) {
+          const base: IngressPermission = { protocol: permission.IpProtocol ?? "-1" };
+          if (permission.FromPort !== undefined) base.fromPort = permission.FromPort;
+          if (permission.ToPort !== undefined) base.toPort = permission.ToPort;
+          for (const range of permission.IpRanges ?? []) {
+            if (range.CidrIp)
+              entries.push({
+                ...base,
+                cidr: range.CidrIp,
+                ...(range.Description ? { description: range.Description } : {}),
+              });
+          }
+          for (const pair of permission.UserIdGroupPairs ?? []) {
+            if (pair.GroupId)
+              entries.push({
+                ...base,
+                sourceGroupId: pair.GroupId,
+                ...(pair.Description ? { description: pair.Description } : {}),
+              });
+          }
+        }
+        permissions.set(group.GroupId ?? "", entries);
+      }
+    }
+  } catch (error) {
+    throw asWorkflowError(error, "DescribeSecurityGroups");
+  }
+  return permissions;
+}
+
+/**
+ * The security groups of each EC2 instance (every network interface's), by instance id. Hybrid
+ * managed nodes (`mi-…`) are no EC2 instances and are not asked for.
+ *
+ * @example
+ * ```ts
+ * const groups = await describeInstanceSecurityGroups(["i-0123456789abcdef0"]);
+ * groups.get("i-0123456789abcdef0"); // ["sg-0123456789abcdef0"]
+ * ```
+ */
+export async function describeInstanceSecurityGroups(
+  instanceIds: string[],
+  client = clients.ec2,
+): Promise<Map<string, string[]>> {
+  const groups = new Map<string, string[]>();
+  const ids = instanceIds.filter((id) => id.startsWith("i-"));
+  if (ids.length === 0) return groups;
+  try {
+    for await (const page of paginateDescribeInstances({ client }, { InstanceIds: ids })) {
+      for (const instance of (page.Reservations ?? []).flatMap(
+        (reservation) => reservation.Instances ?? [],
+      )) {
+        if (!instance.InstanceId) continue;
+        const fromInterfaces = (instance.NetworkInterfaces ?? []).flatMap((networkInterface) =>
+          (networkInterface.Groups ?? []).map((group) => group.GroupId ?? ""),
+        );
+        const attached = (instance.SecurityGroups ?? []).map((group) => group.GroupId ?? "");
+        groups.set(instance.InstanceId, [...new Set([...attached, ...fromInterfaces])].filter(Boolean));
+      }
+    }
+  } catch (error) {
+    throw asWorkflowError(error, "DescribeInstances");
+  }
+  return groups;
 }
 
 /** One UDP rule radius-sync owns. */

@@ -7,21 +7,54 @@ function sha256(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex");
 }
 
+/** The NPS settings beside the clients that a push applies: they decide the policies and the clients' flags. */
+export interface NpsPolicySettings {
+  accessMode: "push" | "group";
+  protocol: "PAP" | "MS-CHAPv2";
+  adGroup: string;
+  requireMessageAuthenticator: boolean;
+}
+
+/**
+ * The NPS settings as the fingerprint sees them: the AD group only where a policy uses it (group
+ * mode), so changing a setting the mode ignores pushes nothing.
+ *
+ * @example
+ * ```ts
+ * npsSettingsOf({ nps: { accessMode: "push", adGroup: "CORP\\MFA", requireMessageAuthenticator: false }, radius: { protocol: "PAP" } });
+ * // { accessMode: "push", protocol: "PAP", adGroup: "", requireMessageAuthenticator: false }
+ * ```
+ */
+export function npsSettingsOf(options: {
+  nps: { accessMode: "push" | "group"; adGroup: string; requireMessageAuthenticator: boolean };
+  radius: { protocol: "PAP" | "MS-CHAPv2" };
+}): NpsPolicySettings {
+  const { accessMode, adGroup, requireMessageAuthenticator } = options.nps;
+  return {
+    accessMode,
+    protocol: options.radius.protocol,
+    adGroup: accessMode === "group" ? adGroup : "",
+    requireMessageAuthenticator,
+  };
+}
+
 /**
  * The fingerprint of what radius-sync pushes to an NPS server: our clients, the
- * secret version they carry, the AD group of the network policy and the name prefix.
- * Client order does not matter. The secret itself is never an input.
+ * secret version they carry, the NPS settings (access mode, protocol, AD group,
+ * Message-Authenticator) and the name prefix. Client order does not matter. The
+ * secret itself is never an input.
  *
  * @example
  * ```ts
  * npsFingerprint({ clients: [{ name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" }],
- *   secretVersionId: "v1", adGroup: "CORP\\WorkSpaces MFA", namePrefix: "radius-sync" }); // 64 hex digits
+ *   secretVersionId: "v1", namePrefix: "radius-sync",
+ *   settings: { accessMode: "push", protocol: "PAP", adGroup: "", requireMessageAuthenticator: false } }); // 64 hex digits
  * ```
  */
 export function npsFingerprint(options: {
   clients: readonly NpsClientRef[];
   secretVersionId: string;
-  adGroup: string;
+  settings: NpsPolicySettings;
   namePrefix: string;
 }): string {
   const clients = [...options.clients]
@@ -30,7 +63,12 @@ export function npsFingerprint(options: {
   return sha256({
     clients,
     secretVersionId: options.secretVersionId,
-    adGroup: options.adGroup,
+    settings: [
+      options.settings.accessMode,
+      options.settings.protocol,
+      options.settings.adGroup,
+      options.settings.requireMessageAuthenticator,
+    ],
     namePrefix: options.namePrefix,
   });
 }

@@ -100,6 +100,21 @@ export const DiscoveredDirectory = z.object({
 });
 export type DiscoveredDirectory = z.infer<typeof DiscoveredDirectory>;
 
+/**
+ * An inbound rule of an NPS server's security group that admits UDP on the RADIUS port, reduced to
+ * its source (an IPv4 range or a security group) and whether radius-sync made it.
+ */
+export const RadiusSourceRule = z.object({
+  cidr: z.string().optional(),
+  sourceGroupId: z.string().optional(),
+  owned: z.boolean(),
+});
+export type RadiusSourceRule = z.infer<typeof RadiusSourceRule>;
+
+/** An NPS server's security group with the rules on the RADIUS port. */
+export const NpsSecurityGroup = z.object({ groupId: z.string(), radiusRules: z.array(RadiusSourceRule) });
+export type NpsSecurityGroup = z.infer<typeof NpsSecurityGroup>;
+
 /** An NPS server as SSM reports it. */
 export const DiscoveredNpsServer = z.object({
   instanceId: InstanceId,
@@ -107,6 +122,8 @@ export const DiscoveredNpsServer = z.object({
   platformType: z.string(),
   ipAddress: z.string().optional(),
   computerName: z.string().optional(),
+  /** Its EC2 security groups; absent for a node that is no EC2 instance (nothing to check). */
+  securityGroups: z.array(NpsSecurityGroup).optional(),
   applied: AppliedNpsRecord.optional(),
 });
 export type DiscoveredNpsServer = z.infer<typeof DiscoveredNpsServer>;

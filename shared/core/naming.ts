@@ -1,13 +1,42 @@
 import type { IngressRule } from "./model.js";
 import { Ipv4Address } from "./model.js";
+import { ownedClientSuffix, ownedPolicySuffixes } from "./naming-patterns.cjs";
 
 /**
  * Names and ownership marks. radius-sync recognises what it owns by these names
- * alone, so they are built and recognised in one place.
+ * alone, so they are built and recognised in one place; the NPS script gets the very
+ * same patterns through the SSM document (naming-patterns.cjs).
  */
 
-/** Our NPS client names after the prefix: directory id, then the IP with dashes. */
-const OWNED_CLIENT_SUFFIX = /^d-[0-9a-f]{10}-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}$/;
+/**
+ * The anchored pattern of every NPS client name radius-sync owns under `namePrefix`. The NPS script
+ * and the connection request policy's Client-Friendly-Name condition use this same text, so what
+ * the policy matches, what the script may change and what this module calls ours are one set.
+ * Matched case-insensitively everywhere, because NPS's regular-expression conditions may be.
+ *
+ * @example
+ * ```ts
+ * ownedNpsClientPattern("radius-sync"); // "^radius-sync-d-[0-9a-f]{10}(-[0-9]{1,3}){4}$"
+ * ```
+ */
+export function ownedNpsClientPattern(namePrefix: string): string {
+  return `^${namePrefix}${ownedClientSuffix}$`;
+}
+
+/** The role of an NPS policy radius-sync owns. */
+export type NpsPolicyRole = keyof typeof ownedPolicySuffixes;
+
+/**
+ * The name of one of radius-sync's NPS policies.
+ *
+ * @example
+ * ```ts
+ * npsPolicyName("radius-sync", "networkDeny"); // "radius-sync-np-deny"
+ * ```
+ */
+export function npsPolicyName(namePrefix: string, role: NpsPolicyRole): string {
+  return `${namePrefix}${ownedPolicySuffixes[role].suffix}`;
+}
 
 /**
  * The NPS RADIUS client name for one directory source IP.
@@ -33,8 +62,7 @@ export function npsClientName(options: { namePrefix: string; directoryId: string
  * ```
  */
 export function isOwnedNpsClientName(namePrefix: string, name: string): boolean {
-  const start = `${namePrefix}-`;
-  return name.startsWith(start) && OWNED_CLIENT_SUFFIX.test(name.slice(start.length));
+  return new RegExp(ownedNpsClientPattern(namePrefix), "i").test(name);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EligibleNpsServer } from "./eligibility.js";
-import { npsFingerprint } from "./fingerprint.js";
+import { type NpsPolicySettings, npsFingerprint } from "./fingerprint.js";
 import type { AppliedNpsRecord, DiscoveredDirectory } from "./model.js";
 import { isOwnedNpsClientName, npsClientName } from "./naming.js";
 import { compareText } from "./ordering.js";
@@ -85,7 +85,7 @@ function describeFingerprintChange(options: {
   record: AppliedNpsRecord;
   changes: ClientChanges;
   secret: SecretTarget;
-  adGroup: string;
+  settings: NpsPolicySettings;
   namePrefix: string;
 }): string[] {
   const { record, changes, secret } = options;
@@ -98,11 +98,13 @@ function describeFingerprintChange(options: {
   const recordedPolicy = npsFingerprint({
     clients: record.clients,
     secretVersionId: record.secretVersionId,
-    adGroup: options.adGroup,
+    settings: options.settings,
     namePrefix: options.namePrefix,
   });
   if (recordedPolicy !== record.fingerprint || details.length === 0) {
-    details.push("the network policy's AD group (or the name prefix) changed");
+    details.push(
+      "the NPS settings (access mode, protocol, AD group, Message-Authenticator) or the name prefix changed",
+    );
   }
   return details;
 }
@@ -118,7 +120,7 @@ function isStale(appliedAt: string, nowMs: number, refreshHours: number): boolea
 interface NpsPlanContext {
   clients: readonly NpsClient[];
   secret: SecretTarget;
-  adGroup: string;
+  settings: NpsPolicySettings;
   namePrefix: string;
   refreshHours: number;
   nowMs: number;
@@ -158,7 +160,7 @@ function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServ
   }
   if (reasons.length === 0) {
     const none = { create: [], update: [], remove: [] };
-    const reason = `NPS server has the ${clients.length} clients, secret version and AD group of the push at ${record.appliedAt}`;
+    const reason = `NPS server has the ${clients.length} clients, secret version and NPS settings of the push at ${record.appliedAt}`;
     return { ...base, action: "none", clientChanges: none, reason };
   }
   return { ...base, action: "push", clientChanges: changes, reason: reasons.join("; ") };
@@ -167,14 +169,14 @@ function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServ
 /**
  * Plans one entry per eligible NPS server: push when radius-sync has no record of a
  * previous push, when what it would push differs from the record (clients, secret
- * version, AD group), when the record is older than `refreshHours`, or when the
+ * version, NPS settings), when the record is older than `refreshHours`, or when the
  * secret is being created. Client changes are relative to the record; only clients
  * radius-sync named are ever removed.
  *
  * @example
  * ```ts
  * planNpsServers({ npsServers, clients, secret: { create: false, versionId: "v1" },
- *   adGroup: "CORP\\MFA", namePrefix: "radius-sync", refreshHours: 24, nowMs: Date.parse(now) });
+ *   settings, namePrefix: "radius-sync", refreshHours: 24, nowMs: Date.parse(now) });
  * ```
  */
 export function planNpsServers(

@@ -26,8 +26,13 @@ export const DesiredSettings = z.object({
     displayLabel: z.string().min(1).max(64),
   }),
   nps: z.object({
-    /** DOMAIN\Group allowed by the NPS network policy. */
-    adGroup: z.string().min(1),
+    /** push: the MFA extension alone decides; group: NPS admits only the AD group's members. */
+    accessMode: z.enum(["push", "group"]),
+    /** The AD group (SID or DOMAIN\Name) the group mode's network policy admits; empty in push mode. */
+    adGroup: z.string(),
+    requireMessageAuthenticator: z.boolean(),
+    /** Add the missing RADIUS rules to the NPS servers' security groups instead of reporting them. */
+    manageSecurityGroup: z.boolean(),
     /** Re-push an unchanged NPS configuration after this many hours (repairs hand edits); 0 = never. */
     refreshHours: z.number().min(0),
   }),
@@ -46,11 +51,16 @@ export const SecretAction = z.discriminatedUnion("action", [
 ]);
 export type SecretAction = z.infer<typeof SecretAction>;
 
-/** One ingress rule to add to or remove from a directory's security group. */
+/**
+ * One ingress rule to add to or remove from a directory's security group, or (with `instanceId`) an
+ * NPS server's security group, for the RADIUS sources of `directoryId`.
+ */
 export const SecurityGroupRuleAction = z.object({
   action: z.enum(["authorize", "revoke"]),
   directoryId: DirectoryId,
   groupId: z.string().min(1),
+  /** Set when the group is an NPS server's (manageNpsSecurityGroup). */
+  instanceId: InstanceId.optional(),
   protocol: z.literal("udp"),
   port: z.number().int().min(0).max(65535),
   cidr: HostCidr,

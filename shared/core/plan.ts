@@ -1,13 +1,15 @@
 import { InvalidInput } from "../errors.js";
 import { assessEligibility } from "./eligibility.js";
+import { npsSettingsOf } from "./fingerprint.js";
 import type { Discovery } from "./model.js";
 import { planDirectories } from "./plan-directories.js";
 import { planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
+import { planNpsNetworkPaths } from "./plan-nps-network.js";
 import type { DesiredSettings, Plan, SecretAction } from "./plan-schema.js";
 import { planSecurityGroupRules } from "./plan-security-groups.js";
 import { summarisePlan } from "./summary.js";
 
-export { npsFingerprint, radiusSettingsFingerprint } from "./fingerprint.js";
+export { npsFingerprint, npsSettingsOf, radiusSettingsFingerprint } from "./fingerprint.js";
 export {
   DesiredSettings,
   DirectoryAction,
@@ -75,12 +77,18 @@ export function planChanges(options: { desired: DesiredSettings; discovery: Disc
   const eligible = assessEligibility(discovery);
   const secret = planSecret(discovery.secret);
   const ruleplan = planSecurityGroupRules({ namePrefix, port: desired.radius.port, ...eligible });
+  const npsNetwork = planNpsNetworkPaths({
+    namePrefix,
+    port: desired.radius.port,
+    manage: desired.nps.manageSecurityGroup,
+    ...eligible,
+  });
   const clientPlan = planNpsClients({ namePrefix, directories: eligible.directories });
   const npsServers = planNpsServers({
     npsServers: eligible.npsServers,
     clients: clientPlan.clients,
     secret: secret.target,
-    adGroup: desired.nps.adGroup,
+    settings: npsSettingsOf(desired),
     namePrefix,
     refreshHours: desired.nps.refreshHours,
     nowMs,
@@ -88,12 +96,12 @@ export function planChanges(options: { desired: DesiredSettings; discovery: Disc
   const directories = planDirectories({ ...eligible, radius: desired.radius, secret: secret.target });
   const body = {
     secret: secret.action,
-    securityGroupRules: ruleplan.rules,
+    securityGroupRules: [...ruleplan.rules, ...npsNetwork.rules],
     npsClients: clientPlan.clients,
     npsServers,
     directories,
-    problems: eligible.problems,
-    notes: [...discoveryNotes(discovery), ...ruleplan.notes, ...clientPlan.notes],
+    problems: [...eligible.problems, ...npsNetwork.problems],
+    notes: [...discoveryNotes(discovery), ...ruleplan.notes, ...npsNetwork.notes, ...clientPlan.notes],
   };
   const changeCount =
     (secret.target.create ? 1 : 0) +

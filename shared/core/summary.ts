@@ -22,7 +22,11 @@ export function describeSecretAction(secret: SecretAction): string {
 
 /** One line for a security-group rule action. */
 export function describeRuleAction(rule: SecurityGroupRuleAction): string {
-  const what = `UDP ${rule.port} from ${rule.cidr} in ${rule.groupId} (directory ${rule.directoryId})`;
+  const owner =
+    rule.instanceId === undefined
+      ? `directory ${rule.directoryId}`
+      : `NPS server ${rule.instanceId}, for directory ${rule.directoryId}`;
+  const what = `UDP ${rule.port} from ${rule.cidr} in ${rule.groupId} (${owner})`;
   switch (rule.action) {
     case "authorize":
       return `authorize ${what}: ${rule.reason}`;

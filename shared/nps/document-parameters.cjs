@@ -4,24 +4,29 @@
  * before it reaches PowerShell. CommonJS with no imports and no fs, because it is bundled into
  * Lambdas (the renderer) and also read by osls while it resolves serverless.yml.
  *
- * Why the patterns look the way they do:
- * - The document passes each value to PowerShell inside single quotes. No pattern admits a
- *   single quote (nor the Unicode quotes ‘ ’ ‚ ‛ that PowerShell also treats as single
- *   quotes), so no value can end the quoted string. None admits `"`, backtick, `$`, `;`, `&`,
- *   `|`, `<`, `>`, `{`, `}`, `(`, `)` or a line break either, as defence in depth.
- * - The same pattern text is compiled by three engines: SSM (Java), PowerShell's
- *   [ValidatePattern] (.NET, case-insensitive) and JavaScript (the renderer, the tests). Only
- *   syntax that means the same in all three is used: ASCII classes like [0-9] (never \d or \w,
- *   which match non-ASCII digits/letters in .NET), groups, bounded repeats, `^` and `$`.
- *   Known difference: in Java and .NET `$` also matches before ONE final line terminator,
- *   in JavaScript it does not. A trailing newline cannot leave a single-quoted string, and the
- *   renderer (JavaScript) rejects it, so this is noted, not worked around.
+ * Every parameter reaches the script as an ENVIRONMENT VARIABLE (`interpolationType: ENV_VAR`,
+ * SSM Agent 3.3.2746.0 or later: "the system creates an environment variable named
+ * SSM_parameter-name", docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html),
+ * and the document never writes `{{ Name }}`: no value is ever pasted into the script's text, so no
+ * value can become code, whatever it contains. An older agent sets no SSM_ variable and the script
+ * stops before reading anything ("SsmAgentOutdated"). The patterns are defence in depth and the
+ * validation of data: values that do not name an AD group (AdGroup) or carry the rendered policies
+ * (Policies) still admit no quote, `$`, backtick, `;`, `&`, `|`, `<`, `>`, braces, parentheses or
+ * line break.
+ *
+ * The same pattern text is compiled by three engines: SSM (Java), PowerShell's [ValidatePattern]
+ * (.NET, case-insensitive) and JavaScript (the renderer, the tests). Only syntax that means the
+ * same in all three is used: ASCII classes like [0-9] (never \d or \w, which match non-ASCII
+ * digits/letters in .NET), negated classes, \xHH escapes, groups, bounded repeats, `^` and `$`.
+ * Known difference: in Java and .NET `$` also matches before ONE final line terminator, in
+ * JavaScript it does not; the renderer (JavaScript) rejects it, and an environment variable's
+ * trailing newline cannot become code, so this is noted, not worked around.
  */
 
 /**
  * Largest number of RADIUS clients one command may carry (directories × connector IPs). SSM counts
- * the document (~20 KB) and the parameters of a command together against its 64 KB limit; 500
- * clients of at most 70 characters each stay within {@link maxParameterCharacters}.
+ * the document and the parameters of a command together against its 64 KB limit; 500 clients of at
+ * most 70 characters each stay within {@link maxParameterCharacters}.
  */
 const maxClients = 500;
 
@@ -36,6 +41,20 @@ const ipv4Source = `${ipv4Octet}(\\.${ipv4Octet}){3}`;
 const clientNameSource = "[A-Za-z][A-Za-z0-9-]{0,79}";
 /** One "name=ip" pair of the Clients list (unanchored). */
 const clientSource = `${clientNameSource}=${ipv4Source}`;
+/** A Windows SID such as S-1-5-21-1004336348-1177238915-682003330-1105 (unanchored). */
+const sidSource = "S-1-[0-9]{1,14}(-[0-9]{1,10}){1,15}";
+/**
+ * A domain: its NetBIOS name (1-15 characters) or its DNS name (up to 255), none of \ / : * ? " < > | nor a control character
+ * ("Naming conventions in Active Directory for computers, domains, sites, and OUs",
+ * learn.microsoft.com/troubleshoot/windows-server/active-directory/naming-conventions-for-computer-domain-site-ou).
+ */
+const netbiosDomainSource = '[^\\\\/:*?"<>|\\x00-\\x1f\\x7f]{1,255}';
+/**
+ * A group's pre-Windows 2000 name (sAMAccountName): up to 256 characters, none of
+ * " / \ [ ] : ; | = , + * ? < > nor a control character (same article, and the sAMAccountName
+ * attribute, learn.microsoft.com/windows/win32/adschema/a-samaccountname).
+ */
+const groupNameSource = '[^"/\\\\\\[\\]:;|=,+*?<>\\x00-\\x1f\\x7f]{1,256}';
 
 /** The anchored patterns, by what they validate. */
 const patterns = Object.freeze({
@@ -49,13 +68,19 @@ const patterns = Object.freeze({
   secretVersion: "^(AWSCURRENT|AWSPENDING|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
   region: "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$",
   namePrefix: "^[A-Za-z][A-Za-z0-9-]{0,23}$",
-  adGroup: "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\\\\[A-Za-z0-9][A-Za-z0-9 ._-]{0,255}$",
+  /** Empty (push mode, or a SID rendered into Policies), a SID, or DOMAIN\\Name. */
+  adGroup: `^(${sidSource}|${netbiosDomainSource}\\\\${groupNameSource})?$`,
+  sid: `^${sidSource}$`,
+  requireMessageAuthenticator: "^(true|false)$",
+  /** The rendered policies' JSON: printable ASCII without ' and backtick, as a JSON array. */
+  policies: "^\\[[ -&(-_a-~]{0,3998}\\]$",
   nonce: "^([0-9a-f]{32,64})?$",
 });
 
 /**
  * The document's parameter definitions, in the order the script's entry function takes them.
- * Nonce is optional (default ""); every other parameter is required.
+ * AdGroup and Nonce are optional (default ""); every other parameter is required. Each one reaches
+ * the script as the environment variable SSM_<Name> (interpolationType ENV_VAR), never as text.
  */
 const npsDocumentParameters = Object.freeze({
   SecretArn: {
@@ -84,10 +109,24 @@ const npsDocumentParameters = Object.freeze({
     description: "Prefix that marks NPS clients and policies owned by radius-sync; others are never touched.",
     allowedPattern: patterns.namePrefix,
   },
+  RequireMessageAuthenticator: {
+    type: "String",
+    description:
+      "true or false: whether our RADIUS clients require the Message-Authenticator attribute (BlastRADIUS, CVE-2024-3596).",
+    allowedPattern: patterns.requireMessageAuthenticator,
+  },
+  Policies: {
+    type: "String",
+    description:
+      "radius-sync's connection request and network policies as JSON (name, order, conditions and profile by attribute id), rendered by shared/core/nps-policies.ts.",
+    allowedPattern: patterns.policies,
+  },
   AdGroup: {
     type: "String",
-    description: "The AD group (DOMAIN\\Group) allowed by the network policy.",
+    description:
+      "Group access mode: the AD group as DOMAIN\\Name, resolved to its SID on the host; empty otherwise.",
     allowedPattern: patterns.adGroup,
+    default: "",
   },
   Nonce: {
     type: "String",
@@ -97,6 +136,10 @@ const npsDocumentParameters = Object.freeze({
     default: "",
   },
 });
+
+// Every value reaches PowerShell as the environment variable SSM_<Name>, never pasted into the script.
+for (const definition of Object.values(npsDocumentParameters)) definition.interpolationType = "ENV_VAR";
+Object.values(npsDocumentParameters).forEach(Object.freeze);
 
 /** The parameter names in invocation order. */
 const npsParameterNames = Object.freeze(Object.keys(npsDocumentParameters));

@@ -6,6 +6,7 @@ export interface NpsDocumentParameter {
   readonly description: string;
   readonly allowedPattern: string;
   readonly default?: string;
+  readonly interpolationType: "ENV_VAR";
 }
 
 /** The names of the NPS document's parameters, in the order the script's entry function takes them. */
@@ -15,6 +16,8 @@ export type NpsParameterName =
   | "Region"
   | "Clients"
   | "NamePrefix"
+  | "RequireMessageAuthenticator"
+  | "Policies"
   | "AdGroup"
   | "Nonce";
 
@@ -32,6 +35,9 @@ export declare const patterns: Readonly<{
   region: string;
   namePrefix: string;
   adGroup: string;
+  sid: string;
+  requireMessageAuthenticator: string;
+  policies: string;
   nonce: string;
 }>;
 

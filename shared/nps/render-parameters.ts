@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { isOwnedNpsClientName } from "../core/naming.js";
+import { NpsAccessMode, planNpsPolicies, renderNpsPolicies } from "../core/nps-policies.js";
 import { compareText } from "../core/ordering.js";
 import { InvalidInput } from "../errors.js";
 import {
@@ -21,7 +23,11 @@ export const NpsCommandOptions = z.object({
   region: z.string(),
   clients: z.array(NpsClient),
   namePrefix: z.string(),
+  accessMode: NpsAccessMode,
+  protocol: z.enum(["PAP", "MS-CHAPv2"]),
+  /** A SID or DOMAIN\\Name; empty in push mode. */
   adGroup: z.string(),
+  requireMessageAuthenticator: z.boolean(),
   /** Optional hex nonce: asks the host for HMAC proofs of its configured secrets. */
   nonce: z.string().optional(),
 });
@@ -40,7 +46,11 @@ const rules = {
   secretVersion: [compiled.secretVersion, "must be a version id (lowercase UUID) or AWSCURRENT/AWSPENDING"],
   region: [compiled.region, "must be an AWS Region such as eu-west-1"],
   namePrefix: [compiled.namePrefix, "must start with a letter; letters, digits and '-', at most 24"],
-  adGroup: [compiled.adGroup, "must be DOMAIN\\Group using letters, digits, spaces, '.', '_' or '-'"],
+  adGroup: [compiled.adGroup, "must be a SID or DOMAIN\\Group without the characters AD forbids"],
+  policies: [
+    compiled.policies,
+    "must be JSON of printable ASCII without ' or backtick, at most 4000 characters",
+  ],
   nonce: [compiled.nonce, "must be 32-64 lowercase hex characters"],
 } as const;
 
@@ -62,9 +72,9 @@ function checkClients(clients: NpsClient[], namePrefix: string): NpsClient[] {
         `NPS command parameter clients[${index}].name must start with a letter; letters, digits and '-', at most 80`,
       );
     }
-    if (!client.name.startsWith(`${namePrefix}-`)) {
+    if (!isOwnedNpsClientName(namePrefix, client.name)) {
       throw new InvalidInput(
-        `NPS command parameter clients[${index}].name ${client.name} must start with "${namePrefix}-" to be recognised as radius-sync's`,
+        `NPS command parameter clients[${index}].name ${client.name} is not a name radius-sync owns under "${namePrefix}" (<prefix>-d-<directory>-<ip>), so the NPS script would not recognise it`,
       );
     }
     if (!compiled.ipv4.test(client.ip)) {
@@ -100,18 +110,18 @@ function checkClients(clients: NpsClient[], namePrefix: string): NpsClient[] {
 
 /**
  * Renders the SendCommand `Parameters` for the NPS document from the desired state, after checking
- * every value against the document's own allowedPattern (document-parameters.cjs), so nothing that
- * could break out of the script's single quotes ever reaches PowerShell: each field against its
- * pattern, and Clients client by client (the name and address patterns, the prefix, at most
- * `maxClients`), which is all the Clients pattern asks of the whole list. SSM applies the patterns
- * again before it runs anything, and the script's parameters validate them once more.
+ * every value against the document's own allowedPattern (document-parameters.cjs): each field
+ * against its pattern, the rendered policies too, and Clients client by client (the name and address
+ * patterns, names radius-sync owns, at most `maxClients`), which is all the Clients pattern asks of
+ * the whole list; RequireMessageAuthenticator is "true" or "false" by construction, and AdGroup is
+ * the checked group or "". SSM applies the patterns again before it runs anything.
  *
  * @throws InvalidInput naming the field and why (never echoing a refused value).
  * @example
  * ```ts
  * const parameters = renderNpsCommandParameters({
  *   secretArn, secretVersion: "AWSPENDING", region: "eu-west-1", namePrefix: "radius-sync",
- *   adGroup: "CORP\\WorkSpaces-MFA",
+ *   accessMode: "push", protocol: "PAP", adGroup: "", requireMessageAuthenticator: false,
  *   clients: [{ name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" }],
  * });
  * parameters.Clients; // ["radius-sync-d-0123456789-10-0-1-5=10.0.1.5"]
@@ -126,13 +136,31 @@ export function renderNpsCommandParameters(options: NpsCommandOptions): NpsComma
   const input = parsed.data;
   const namePrefix = check("namePrefix", input.namePrefix);
   const clients = checkClients(input.clients, namePrefix);
+  if (input.accessMode === "group" && input.adGroup === "") {
+    throw new InvalidInput("NPS command parameter adGroup is required in group access mode");
+  }
+  if (input.accessMode === "push" && input.protocol !== "PAP") {
+    throw new InvalidInput(
+      "NPS command parameter protocol must be PAP in push access mode (MS-CHAPv2 cannot work)",
+    );
+  }
+  const adGroup = check("adGroup", input.adGroup);
+  const policies = planNpsPolicies({
+    namePrefix,
+    accessMode: input.accessMode,
+    protocol: input.protocol,
+    adGroup,
+  });
   const values: Record<NpsParameterName, string> = {
     SecretArn: check("secretArn", input.secretArn),
     SecretVersion: check("secretVersion", input.secretVersion),
     Region: check("region", input.region),
     Clients: clients.map((client) => `${client.name}=${client.ip}`).join(","),
     NamePrefix: namePrefix,
-    AdGroup: check("adGroup", input.adGroup),
+    RequireMessageAuthenticator: String(input.requireMessageAuthenticator),
+    Policies: check("policies", renderNpsPolicies(policies)),
+    // Only a DOMAIN\\Name needs the host: a SID is already in the policies.
+    AdGroup: input.accessMode === "group" && !compiled.sid.test(adGroup) ? adGroup : "",
     Nonce: check("nonce", input.nonce ?? ""),
   };
   const characters = npsParameterNames.reduce((total, name) => total + values[name].length, 0);

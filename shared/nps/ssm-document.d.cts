@@ -21,5 +21,7 @@ export declare const content: NpsDocumentContent;
 export declare const contentHash: string;
 /** The invocation line appended after the script's lines. */
 export declare const invocationLine: string;
-/** The script's lines as the document carries them. */
+/** The lines rendered from naming-patterns.cjs and document-parameters.cjs before the script. */
+export declare const preambleLines: readonly string[];
+/** The script's code lines as the document carries them. */
 export declare const scriptLines: readonly string[];

@@ -42,11 +42,15 @@ export const NpsSummary = z
     updated: count,
     removed: count,
     kept: count,
-    /** The connection request and network policies that changed (`<prefix>-crp`, `<prefix>-np`). */
-    policiesChanged: nameList(2),
+    /** Our policies that were added again or removed (`<prefix>-crp`, `-np`, `-np-deny`). */
+    policiesChanged: nameList(3),
+    /** Whether IAS was restarted: only when a client or policy changed. */
     restarted: z.boolean(),
-    /** A Windows SID: S-1-authority, then up to 15 sub-authorities. */
-    groupSid: z.string().regex(/^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$/),
+    /** Group mode with DOMAIN\Name: the SID the host resolved. A Windows SID: S-1-authority, then up to 15 sub-authorities. */
+    groupSid: z
+      .string()
+      .regex(/^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$/)
+      .optional(),
     /** How many of our clients NPS holds after the run. */
     held: count,
     /** How many of our clients are missing, extra, or hold another address or secret than applied. */

@@ -1,12 +1,39 @@
 import { describeRadiusTargets, listDirectoryTags } from "../aws/directory-service.js";
-import { describeUdpIngressRules } from "../aws/ec2.js";
+import {
+  describeIngressPermissions,
+  describeInstanceSecurityGroups,
+  type IngressPermission,
+} from "../aws/ec2.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { describeManagedNodes } from "../aws/ssm.js";
 import { readAppliedRecords } from "../aws/state-table.js";
 import { listRegisteredDirectories } from "../aws/workspaces.js";
 import type { Config } from "../config.js";
-import type { DiscoveredDirectory, DiscoveredNpsServer, Discovery } from "../core/model.js";
+import type { DiscoveredDirectory, DiscoveredNpsServer, Discovery, IngressRule } from "../core/model.js";
+import { isOwnedRule, isUdp } from "../core/naming.js";
 import { splitRegisteredDirectories } from "../core/registered-directories.js";
+
+/** The directory's UDP rules from IPv4 ranges: what the directory-side plan compares. */
+function udpRangeRules(permissions: IngressPermission[]): IngressRule[] {
+  return permissions.flatMap(({ sourceGroupId: _, cidr, ...rule }) =>
+    cidr !== undefined && isUdp(rule.protocol) ? [{ ...rule, protocol: "udp", cidr }] : [],
+  );
+}
+
+/** Only what the NPS-side plan needs: rules that admit UDP `port`, by source, marked when ours. */
+function radiusRules(permissions: IngressPermission[], port: number, namePrefix: string) {
+  return permissions
+    .filter(
+      (rule) =>
+        rule.protocol === "-1" ||
+        (isUdp(rule.protocol) && (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535)),
+    )
+    .map((rule) => ({
+      ...(rule.cidr === undefined ? {} : { cidr: rule.cidr }),
+      ...(rule.sourceGroupId === undefined ? {} : { sourceGroupId: rule.sourceGroupId }),
+      owned: rule.cidr !== undefined && isOwnedRule(namePrefix, { ...rule, cidr: rule.cidr }),
+    }));
+}
 
 /** Directory Service types whose RADIUS settings radius-sync manages. */
 const supportedTypes = new Set(["ADConnector", "MicrosoftAD"]);
@@ -59,14 +86,19 @@ export async function discoverEstate(options: {
     views.push(view);
   }
 
-  const groupIds = [
-    ...new Set(views.flatMap((view) => (view.securityGroupId ? [view.securityGroupId] : []))),
-  ];
-  const [rulesByGroup, { nodes }, secret] = await Promise.all([
-    describeUdpIngressRules(groupIds),
+  const [{ nodes }, secret] = await Promise.all([
     describeManagedNodes(config.nps),
     describeSharedSecret(config.secret.name),
   ]);
+  // The NPS servers' own security groups, read with the directories' in one DescribeSecurityGroups.
+  const npsGroups = await describeInstanceSecurityGroups(nodes.map((node) => node.instanceId));
+  const groupIds = [
+    ...new Set([
+      ...views.flatMap((view) => (view.securityGroupId ? [view.securityGroupId] : [])),
+      ...[...npsGroups.values()].flat(),
+    ]),
+  ];
+  const permissions = await describeIngressPermissions(groupIds);
   const records = await readAppliedRecords({
     tableName: config.stateTable,
     directoryIds: views.map((view) => view.directoryId),
@@ -76,7 +108,7 @@ export async function discoverEstate(options: {
   const directories: DiscoveredDirectory[] = views.map((view) => {
     const directory: DiscoveredDirectory = {
       ...view,
-      udpIngressRules: view.securityGroupId ? (rulesByGroup.get(view.securityGroupId) ?? []) : [],
+      udpIngressRules: view.securityGroupId ? udpRangeRules(permissions.get(view.securityGroupId) ?? []) : [],
     };
     const applied = records.directories.get(view.directoryId);
     if (applied) directory.applied = applied;
@@ -84,6 +116,13 @@ export async function discoverEstate(options: {
   });
   const npsServers: DiscoveredNpsServer[] = nodes.map((node) => {
     const server: DiscoveredNpsServer = { ...node };
+    const groups = npsGroups.get(node.instanceId);
+    if (groups !== undefined) {
+      server.securityGroups = groups.map((groupId) => ({
+        groupId,
+        radiusRules: radiusRules(permissions.get(groupId) ?? [], config.radius.port, config.namePrefix),
+      }));
+    }
     const applied = records.npsServers.get(node.instanceId);
     if (applied) server.applied = applied;
     return server;

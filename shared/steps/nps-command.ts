@@ -2,8 +2,8 @@ import { findCommandsByComment, getInvocation, sendDocumentCommand } from "../aw
 import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import { type NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../core/nps-push.js";
-import { npsFingerprint } from "../core/plan.js";
-import { NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
+import { npsFingerprint, npsSettingsOf } from "../core/plan.js";
+import { createWorkflowError, NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
 import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
@@ -79,7 +79,10 @@ export async function sendNpsCommand(options: {
     region: regionOf(secret.arn),
     clients: options.clients,
     namePrefix: config.namePrefix,
+    accessMode: config.nps.accessMode,
+    protocol: config.radius.protocol,
     adGroup: config.nps.adGroup,
+    requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
   });
   // Until each server reports success, nobody knows what it holds: a failure from here on must make
   // the next reconcile push again, not trust an older record.
@@ -144,6 +147,26 @@ function readSummary(standardOutput: string, target: { instanceId: string; comma
 const pendingStatuses = new Set(["Pending", "InProgress", "Delayed"]);
 
 /**
+ * The errors sync-nps.ps1 names on stderr ("radius-sync NPS sync failed [<name>]: <why>"): each
+ * becomes the execution's error, so a missing MFA extension reads NpsMfaExtensionMissing, not a
+ * generic failure. A name outside this list is reported as NpsCommandFailed.
+ */
+const scriptErrorNames = new Set([
+  "NpsRoleMissing",
+  "NpsMfaExtensionMissing",
+  "NpsMfaExtensionBypassed",
+  "SsmAgentOutdated",
+  "NpsCommandFailed",
+]);
+
+/** The error the script named on stderr (NpsCommandFailed when it named none we know), naming the server. */
+function scriptError(output: string, failed: string) {
+  const named = /radius-sync NPS sync failed \[([A-Za-z]+)\]: (.*)/.exec(output);
+  const name = named?.[1] !== undefined && scriptErrorNames.has(named[1]) ? named[1] : "NpsCommandFailed";
+  return createWorkflowError(name, `${failed}: ${named?.[2] ?? output}`);
+}
+
+/**
  * Checks one server's invocation. Success records what the server now holds; a failure or an
  * exhausted wait throws a named error that names the server and quotes the script's error.
  *
@@ -187,7 +210,7 @@ export async function checkNpsCommand(options: {
         fingerprint: npsFingerprint({
           clients: options.clients,
           secretVersionId: options.secretVersionId,
-          adGroup: config.nps.adGroup,
+          settings: npsSettingsOf(config),
           namePrefix: config.namePrefix,
         }),
         secretVersionId: options.secretVersionId,
@@ -211,13 +234,12 @@ export async function checkNpsCommand(options: {
     }
     return { status: "pending", attempt };
   }
-  const scriptError = (
-    invocation.standardError.trim() ||
-    invocation.statusDetails ||
-    "no error output"
-  ).slice(0, maxQuotedErrorLength);
-  throw new NpsCommandFailed(
-    `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
-      `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}: ${scriptError}`,
+  const output = (invocation.standardError.trim() || invocation.statusDetails || "no error output").slice(
+    0,
+    maxQuotedErrorLength,
   );
+  const failed =
+    `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
+    `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}`;
+  throw scriptError(output, failed);
 }

@@ -62,7 +62,13 @@ export function desiredSettingsFrom(config: Readonly<Config>): DesiredSettings {
   return {
     namePrefix: config.namePrefix,
     radius: { ...config.radius },
-    nps: { adGroup: config.nps.adGroup, refreshHours: config.nps.refreshHours },
+    nps: {
+      accessMode: config.nps.accessMode,
+      adGroup: config.nps.adGroup,
+      requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
+      manageSecurityGroup: config.nps.manageSecurityGroup,
+      refreshHours: config.nps.refreshHours,
+    },
   };
 }
 

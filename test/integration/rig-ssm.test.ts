@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
+import { planNpsPolicies, renderNpsPolicies } from "../../shared/core/nps-policies.js";
 import { parseNpsSummary } from "../../shared/nps/index.js";
 import {
   installCommandInvocationDouble,
@@ -146,6 +147,12 @@ describe("SSM GetCommandInvocation on the rig", () => {
       SecretArn: [ARN ?? ""],
       SecretVersion: ["AWSCURRENT"],
       Clients: [clientsParameter],
+      RequireMessageAuthenticator: ["false"],
+      Policies: [
+        renderNpsPolicies(
+          planNpsPolicies({ namePrefix: "radius-sync", accessMode: "push", protocol: "PAP", adGroup: "" }),
+        ),
+      ],
       Nonce: ["0123456789abcdef0123456789abcdef"],
     });
 

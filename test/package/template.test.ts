@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { content as npsDocumentContent } from "../../shared/nps/ssm-document.cjs";
+import { content as npsDocumentContent, preambleLines } from "../../shared/nps/ssm-document.cjs";
 import type { CfnTemplate, PackagedService } from "../support/package-template.js";
 import { packageService, resourceById, resourcesOfType } from "../support/package-template.js";
 import { repositoryRoot } from "../support/paths.js";
@@ -157,19 +157,23 @@ describe("the packaged template", () => {
       expect(properties?.Content).toEqual(JSON.parse(JSON.stringify(npsDocumentContent)));
     });
 
-    it("runs sync-nps.ps1 line for line, then one invocation line", async () => {
-      const script = (await readFile(join(repositoryRoot, "shared/nps/sync-nps.ps1"), "utf8"))
+    it("runs the rendered preamble, sync-nps.ps1's code line for line, then one invocation line", async () => {
+      const code = (await readFile(join(repositoryRoot, "shared/nps/sync-nps.ps1"), "utf8"))
         .replace(/^\uFEFF/, "")
-        .trimEnd()
-        .split(/\r?\n/);
+        .replace(/^<#[\s\S]*?#>\r?\n/, "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "" && !line.startsWith("#"));
       const content = resourceById(template, "NpsSyncDocument").Properties
         ?.Content as typeof npsDocumentContent;
       const step = content.mainSteps[0];
 
       expect(content.mainSteps).toHaveLength(1);
       expect(step?.action).toBe("aws:runPowerShellScript");
-      expect(step?.inputs.runCommand.slice(0, -1)).toEqual(script);
-      expect(step?.inputs.runCommand.at(-1)).toMatch(/^Invoke-NpsSync /);
+      expect(step?.inputs.runCommand).toEqual([...preambleLines, ...code, "Invoke-NpsSync"]);
+      expect(Object.values(content.parameters).map((parameter) => parameter.interpolationType)).toEqual(
+        Object.keys(content.parameters).map(() => "ENV_VAR"),
+      );
     });
 
     it("restricts every parameter with an anchored allowedPattern", () => {

@@ -54,6 +54,10 @@ const provocations: Record<string, Provocation> = {
     }
   },
   DirectoryNotFound: planWith((discovery) => discovery.missingDirectoryIds.push("d-0000000404")),
+  NpsNetworkPathBlocked: planWith((discovery) => {
+    for (const server of discovery.npsServers)
+      server.securityGroups = [{ groupId: "sg-0a1b2c3d4e5f60718", radiusRules: [] }];
+  }),
   DirectoryNotActive: planWith((discovery) => {
     for (const directory of discovery.directories) directory.stage = "Impaired";
   }),
@@ -158,6 +162,21 @@ const estateProvocations: Record<string, EstateProvocation> = {
     });
     return await lambdas.invoke("checkNpsCommand", checkNps);
   },
+  // The script's named failures (sync-nps.ps1 prints "radius-sync NPS sync failed [<name>]: <why>").
+  ...Object.fromEntries(
+    ["NpsRoleMissing", "NpsMfaExtensionMissing", "NpsMfaExtensionBypassed", "SsmAgentOutdated"].map(
+      (name) => [
+        name,
+        async (lambdas: LambdaEmulator, world: World, { checkNps }: ReconciledInputs) => {
+          world.invocations.setOutcome(checkNps.target.instanceId, {
+            status: "Failed",
+            standardErrorContent: `radius-sync NPS sync failed [${name}]: the prerequisite is not met`,
+          });
+          return await lambdas.invoke("checkNpsCommand", checkNps);
+        },
+      ],
+    ),
+  ),
   // The host proved the version it was sent; asked to confirm another version, the proofs differ.
   NpsSecretMismatch: async (lambdas, world, { checkNps }) => {
     world.invocations.clear(checkNps.target.instanceId);

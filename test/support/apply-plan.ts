@@ -1,4 +1,4 @@
-import { npsFingerprint } from "../../shared/core/fingerprint.js";
+import { npsFingerprint, npsSettingsOf } from "../../shared/core/fingerprint.js";
 import type { DiscoveredDirectory, Discovery, IngressRule } from "../../shared/core/model.js";
 import { isOwnedRule } from "../../shared/core/naming.js";
 import type {
@@ -50,7 +50,7 @@ export function applyPlanToDiscovery(options: {
   const fingerprint = npsFingerprint({
     clients,
     secretVersionId,
-    adGroup: desired.nps.adGroup,
+    settings: npsSettingsOf(desired),
     namePrefix: desired.namePrefix,
   });
   for (const server of discovery.npsServers) {

@@ -5,6 +5,8 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeImagesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
@@ -82,8 +84,53 @@ async function findImage(filter: { Name: string; Values: string[] }): Promise<st
   return imageId;
 }
 
+/** The name of the security group the seeded NPS servers share in their VPC. */
+export const npsSecurityGroupName = "nps-servers";
+
 /**
- * Launches one instance; `tagged` adds the NPS tag (`radius-sync:nps=true`).
+ * The NPS servers' security group of the subnet's VPC (created on first use), as an administrator
+ * sets it up: UDP 1812 from the VPC's range, so every directory in the VPC reaches NPS.
+ */
+async function npsSecurityGroup(subnet: SeededSubnet): Promise<string> {
+  const { Subnets } = await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.subnetId] }));
+  const vpcId = Subnets?.[0]?.VpcId ?? "";
+  const { SecurityGroups } = await clients.ec2.send(
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: "vpc-id", Values: [vpcId] },
+        { Name: "group-name", Values: [npsSecurityGroupName] },
+      ],
+    }),
+  );
+  const existing = SecurityGroups?.[0]?.GroupId;
+  if (existing) return existing;
+  const { GroupId } = await clients.ec2.send(
+    new CreateSecurityGroupCommand({
+      GroupName: npsSecurityGroupName,
+      Description: "NPS servers",
+      VpcId: vpcId,
+    }),
+  );
+  if (!GroupId) throw new Error("moto created no security group");
+  await clients.ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId,
+      IpPermissions: [
+        {
+          IpProtocol: "udp",
+          FromPort: 1812,
+          ToPort: 1812,
+          IpRanges: [{ CidrIp: "10.0.0.0/16", Description: "RADIUS from the VPC" }],
+        },
+      ],
+    }),
+  );
+  return GroupId;
+}
+
+/**
+ * Launches one instance; `tagged` adds the NPS tag (`radius-sync:nps=true`) and the NPS servers'
+ * security group.
  *
  * @example
  * ```ts
@@ -103,6 +150,7 @@ export async function launchInstance(options: {
   }
   const tags = [{ Key: "Name", Value: options.name }];
   if (options.tagged) tags.push({ Key: npsTag.key, Value: npsTag.value });
+  const securityGroupIds = options.tagged ? [await npsSecurityGroup(options.subnet)] : undefined;
   const { Instances } = await clients.ec2.send(
     new RunInstancesCommand({
       ImageId: options.imageId,
@@ -111,6 +159,7 @@ export async function launchInstance(options: {
       MaxCount: 1,
       SubnetId: options.subnet.subnetId,
       PrivateIpAddress: options.privateIp,
+      SecurityGroupIds: securityGroupIds,
       TagSpecifications: [{ ResourceType: "instance", Tags: tags }],
     }),
   );

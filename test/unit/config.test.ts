@@ -54,11 +54,13 @@ describe("parseConfig: whole-number variables at their edges", () => {
 describe("parseConfig: text variables at their edges, with junk before and after", () => {
   describe.each(textRules)("$variable", (rule) => {
     it.each(rule.accepted)("accepts %j", (value) => {
-      expect(() => parse({ [rule.variable]: value })).not.toThrow();
+      expect(() => parse({ ...rule.also, [rule.variable]: value })).not.toThrow();
     });
 
     it.each(rule.refused)("refuses %j, naming the variable", (value) => {
-      expect(problemWith({ [rule.variable]: value })).toContain(`${rule.variable} ${rule.message}`);
+      expect(problemWith({ ...rule.also, [rule.variable]: value })).toContain(
+        `${rule.variable} ${rule.message}`,
+      );
     });
   });
 });
@@ -144,10 +146,6 @@ describe("parseConfig: required settings", () => {
   });
 
   it.each([
-    [
-      "RADIUS_SYNC_NPS_AD_GROUP",
-      "is required: the AD group (DOMAIN\\Group) allowed by the NPS network policy",
-    ],
     ["RADIUS_SYNC_SSM_DOCUMENT_NAME", "is required: the NPS SSM document's name"],
     ["RADIUS_SYNC_STATE_TABLE", "is required: the DynamoDB state table's name"],
   ])("refuses a configuration without %s, saying what it is for", (variable, why) => {
@@ -176,7 +174,10 @@ describe("parseConfig: the configuration it returns", () => {
       nps: {
         instanceIds: [],
         tag: { key: "radius-sync:nps", value: "true" },
+        accessMode: "push",
         adGroup: "CORP\\WorkSpaces-MFA",
+        requireMessageAuthenticator: false,
+        manageSecurityGroup: false,
         documentName: "radius-sync-nps",
         refreshHours: 24,
       },
@@ -193,6 +194,7 @@ describe("parseConfig: the configuration it returns", () => {
   it("puts every variable where the workflow reads it", () => {
     const config = parse({
       RADIUS_SYNC_DIRECTORY_TAG: "team=vdi",
+      RADIUS_SYNC_NPS_ACCESS_MODE: "group",
       RADIUS_SYNC_RADIUS_PROTOCOL: "MS-CHAPv2",
       RADIUS_SYNC_DISPLAY_LABEL: "Token",
       RADIUS_SYNC_NAME_PREFIX: "rs",
@@ -201,6 +203,7 @@ describe("parseConfig: the configuration it returns", () => {
     });
     expect(config).toMatchObject({
       directories: { tag: { key: "team", value: "vdi" } },
+      nps: { accessMode: "group" },
       radius: { protocol: "MS-CHAPv2", displayLabel: "Token" },
       namePrefix: "rs",
       secret: { name: "rs/secret" },

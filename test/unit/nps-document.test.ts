@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Node } from "web-tree-sitter";
+import { ownedClientSuffix, ownedPolicySuffixes } from "../../shared/core/naming-patterns.cjs";
 import {
   maxClients,
   maxParameterCharacters,
@@ -11,13 +11,14 @@ import {
   npsDocumentParameters,
   npsParameterNames,
 } from "../../shared/nps/document-parameters.cjs";
-import { content, contentHash, invocationLine, scriptLines } from "../../shared/nps/ssm-document.cjs";
 import {
-  descendants,
-  parsePowerShell,
-  syntaxProblems,
-  verbatimValue,
-} from "../fixtures/nps/powershell-syntax.js";
+  content,
+  contentHash,
+  invocationLine,
+  preambleLines,
+  scriptLines,
+} from "../../shared/nps/ssm-document.cjs";
+import { parsePowerShell, syntaxProblems } from "../fixtures/nps/powershell-syntax.js";
 
 const require = createRequire(import.meta.url);
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -27,92 +28,80 @@ const realistic = JSON.parse(
 /** Every character that ends a PowerShell single-quoted string. */
 const singleQuotes = ["'", "\u2018", "\u2019", "\u201a", "\u201b"];
 
-/** What SSM does before running the script: replace each {{ Name }} with the raw value. */
-function substitute(lines: string[], values: Record<string, string>): string {
-  return lines
-    .join("\n")
-    .replace(/\{\{\s*([A-Za-z0-9]+)\s*\}\}/g, (_, name: string) => values[name] ?? `{{ ${name} }}`);
-}
-
-/** The arguments of the last top-level command, as [parameter, value] pairs. */
-async function invocationArguments(source: string): Promise<{ statements: number; pairs: string[][] }> {
-  const root = await parsePowerShell(source);
-  const statements = root.children.find((node) => node.type === "statement_list")?.children ?? [];
-  const last = statements.at(-1) as Node;
-  const elements = descendants(last).find((node) => node.type === "command_elements");
-  const parts = (elements?.children ?? []).filter((node) => node.type !== "command_argument_sep");
-  const pairs: string[][] = [];
-  for (let index = 0; index < parts.length; index += 2) {
-    pairs.push([parts[index]?.text ?? "", parts[index + 1]?.text ?? ""]);
-  }
-  return { statements: statements.length, pairs };
-}
-
 describe("the NPS SSM document", () => {
+  const runCommand = content.mainSteps[0]?.inputs.runCommand ?? [];
+
   it("is a schema 2.2 Command document with one PowerShell step and the shared parameter definitions", () => {
     expect(content.schemaVersion).toBe("2.2");
     expect(content.parameters).toEqual(JSON.parse(JSON.stringify(npsDocumentParameters)));
     expect(content.mainSteps).toHaveLength(1);
     const [step] = content.mainSteps;
     expect(step?.action).toBe("aws:runPowerShellScript");
-    expect(step?.inputs.runCommand).toEqual([...scriptLines, invocationLine]);
-    expect(scriptLines.join("\n")).toBe(
-      readFileSync(new URL("../../shared/nps/sync-nps.ps1", import.meta.url), "utf8").trimEnd(),
-    );
+    expect(step?.inputs.runCommand).toEqual([...preambleLines, ...scriptLines, invocationLine]);
   });
 
-  it("passes every parameter once, single-quoted, in one invocation line", () => {
-    const expected = npsParameterNames.map((name) => `-${name} '{{ ${name} }}'`).join(" ");
-    expect(invocationLine).toBe(`Invoke-NpsSync ${expected}`);
-    expect(scriptLines.filter((line) => line.includes("{{"))).toEqual([]);
+  it("carries every code line of sync-nps.ps1, in order, without its comments", () => {
+    const source = readFileSync(new URL("../../shared/nps/sync-nps.ps1", import.meta.url), "utf8");
+    const code = source
+      .replace(/^<#[\s\S]*?#>\r?\n/, "")
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(scriptLines).toEqual(code);
+    expect(scriptLines.length).toBeGreaterThan(300);
   });
 
-  it("makes Nonce optional and every other parameter required", () => {
+  it("pastes no parameter into the script: every one is an environment variable (ENV_VAR) and no line has {{ }}", () => {
+    for (const name of npsParameterNames)
+      expect(npsDocumentParameters[name].interpolationType, name).toBe("ENV_VAR");
+    expect(runCommand.filter((line) => line.includes("{{"))).toEqual([]);
+    expect(invocationLine).toBe("Invoke-NpsSync");
+  });
+
+  it("renders the ownership patterns and parameter names from their single sources into the preamble", () => {
+    expect(preambleLines).toEqual([
+      `$script:OwnedClientSuffix = '${ownedClientSuffix}'`,
+      "$script:OwnedPolicySuffixes = @(@('crp', '-crp'), @('np', '-np'), @('np', '-np-deny'))",
+      `$script:DocumentParameterNames = @(${npsParameterNames.map((name) => `'${name}'`).join(", ")})`,
+    ]);
+    expect(Object.values(ownedPolicySuffixes).map(({ suffix }) => suffix)).toEqual([
+      "-crp",
+      "-np",
+      "-np-deny",
+    ]);
+  });
+
+  it("makes AdGroup and Nonce optional and every other parameter required", () => {
     const optional = npsParameterNames.filter((name) => npsDocumentParameters[name].default !== undefined);
-    expect(optional).toEqual(["Nonce"]);
-    expect(
-      new RegExp(npsDocumentParameters.Nonce.allowedPattern).test(npsDocumentParameters.Nonce.default ?? "x"),
-    ).toBe(true);
+    expect(optional).toEqual(["AdGroup", "Nonce"]);
+    for (const name of optional) {
+      expect(
+        new RegExp(npsDocumentParameters[name].allowedPattern).test(
+          npsDocumentParameters[name].default ?? "x",
+        ),
+      ).toBe(true);
+    }
   });
 
-  it("parses with no ERROR or MISSING nodes after SSM substitutes realistic values", async () => {
-    const root = await parsePowerShell(
-      substitute([...(content.mainSteps[0]?.inputs.runCommand ?? [])], realistic),
-    );
+  it("parses with no ERROR or MISSING nodes as SSM runs it", async () => {
+    const root = await parsePowerShell(runCommand.join("\n"));
     expect(syntaxProblems(root)).toEqual([]);
   });
 
-  it("keeps each substituted value inside its quotes: one command, one string per parameter", async () => {
-    // Act
-    const { pairs } = await invocationArguments(substitute([invocationLine], realistic));
-    // Assess
-    expect(pairs.map(([parameter]) => parameter)).toEqual(npsParameterNames.map((name) => `-${name}`));
-    for (const [index, name] of npsParameterNames.entries()) {
-      expect(verbatimValue(pairs[index]?.[1] ?? ""), name).toBe(realistic[name]);
-    }
-  });
-
-  it("would break out of the quotes if a pattern ever admitted a quote (why the patterns exclude them)", async () => {
-    // Prepare: a value no pattern accepts, substituted the way SSM would if it did.
-    const hostile = { ...realistic, NamePrefix: "x'; Remove-Item -Recurse C:\\; '" };
-    // Act
-    const { statements } = await invocationArguments(substitute([invocationLine], hostile));
-    // Assess: the single invocation became several statements.
-    expect(statements).toBeGreaterThan(1);
-    expect(new RegExp(npsDocumentParameters.NamePrefix.allowedPattern).test(hostile.NamePrefix)).toBe(false);
-  });
-
-  it.each(npsParameterNames)("%s's allowedPattern rejects every single-quote character anywhere", (name) => {
-    const pattern = new RegExp(npsDocumentParameters[name].allowedPattern);
-    const valid = realistic[name];
-    expect(pattern.test(valid)).toBe(true);
-    for (const quote of singleQuotes) {
-      for (const position of [0, Math.floor(valid.length / 2), valid.length]) {
-        const value = valid.slice(0, position) + quote + valid.slice(position);
-        expect(pattern.test(value), JSON.stringify(value)).toBe(false);
+  it.each(npsParameterNames.filter((name) => name !== "AdGroup"))(
+    "%s's allowedPattern rejects every single-quote character anywhere (defence in depth)",
+    (name) => {
+      const pattern = new RegExp(npsDocumentParameters[name].allowedPattern);
+      const valid = realistic[name];
+      expect(pattern.test(valid)).toBe(true);
+      for (const quote of singleQuotes) {
+        for (const position of [0, Math.floor(valid.length / 2), valid.length]) {
+          const value = valid.slice(0, position) + quote + valid.slice(position);
+          expect(pattern.test(value), JSON.stringify(value)).toBe(false);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("exports the sha256 of its JSON as the content hash", () => {
     expect(contentHash).toBe(createHash("sha256").update(JSON.stringify(content)).digest("hex"));

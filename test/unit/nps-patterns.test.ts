@@ -40,9 +40,22 @@ const hostile = injectionCases.map(({ field, value }) => {
   return { parameter: parameterOf[field] as NpsParameterName, value };
 });
 
-/** Every valid value with one dangerous character inserted at the start, middle and end. */
+/**
+ * The characters each parameter must refuse. Values reach PowerShell only as environment variables
+ * (ENV_VAR), so none can become code; the patterns still refuse every dangerous character where the
+ * value has no need of it. AdGroup admits what Active Directory admits in a name (quotes, `$`,
+ * parentheses, `&`…) but none of what AD forbids; Policies is JSON (`"`, braces, `$` and `|` in the
+ * ownership regex) but admits no single or typographic quote, backtick or line break.
+ */
+const refusedBy = (parameter: NpsParameterName): string[] => {
+  if (parameter === "AdGroup") return ['"', "|", "<", ">", "\n"];
+  if (parameter === "Policies") return ["'", "`", "\n", "\u2018", "\u2019", "\u201c", "\u201d"];
+  return dangerous;
+};
+
+/** Every valid value with one character it must refuse inserted at the start, middle and end. */
 const spiked = npsParameterNames.flatMap((parameter) =>
-  dangerous.flatMap((character) =>
+  refusedBy(parameter).flatMap((character) =>
     [0, Math.floor(realistic[parameter].length / 2), realistic[parameter].length].map((position) => ({
       parameter,
       value: realistic[parameter].slice(0, position) + character + realistic[parameter].slice(position),

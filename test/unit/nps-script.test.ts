@@ -140,7 +140,9 @@ describe("sync-nps.ps1", () => {
     const entry = descendants(root).find(
       (node) =>
         node.type === "function_statement" &&
-        node.children.some((child) => child.type === "function_name" && child.text === "Invoke-NpsSync"),
+        node.children.some(
+          (child) => child.type === "function_name" && child.text === "Sync-NpsConfiguration",
+        ),
     );
     const parameters = descendants(entry as Node).filter((node) => node.type === "script_parameter");
     // Act
@@ -175,11 +177,30 @@ describe("sync-nps.ps1", () => {
     expect(emitted).toEqual([]);
   });
 
-  it("restarts NPS (IAS) only inside the 'something changed' branch", () => {
+  it("restarts NPS (IAS) only inside the 'something changed' branch, and starts it again if the restart fails", () => {
+    const calls = descendants(root).filter((node) => commandName(node) === "Restart-NpsService");
+    expect(calls).toHaveLength(1);
+    expect(ancestorOfType(calls[0] as Node, ["if_statement"])?.text).toMatch(/^if \(\$changed\)/);
     const restarts = descendants(root).filter((node) => commandName(node) === "Restart-Service");
     expect(restarts.map((node) => node.text)).toEqual(["Restart-Service -Name IAS"]);
-    const guard = ancestorOfType(restarts[0] as Node, ["if_statement"]);
-    expect(guard?.text).toMatch(/^if \(\$changed\)/);
+    const restart = ancestorOfType(restarts[0] as Node, ["function_statement"]);
+    expect(restart?.text).toMatch(/^function Restart-NpsService/);
+    expect(restart?.text).toMatch(/catch \{\s+Start-Service -Name IAS\s+\}/);
+    expect(restart?.text).toContain("WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running");
+  });
+
+  it("checks every prerequisite before the first change", () => {
+    const entry = descendants(root).find(
+      (node) => node.type === "function_statement" && node.text.startsWith("function Sync-NpsConfiguration"),
+    ) as Node;
+    const order = [
+      "Assert-NpsPrerequisite",
+      "Get-RadiusSharedSecret",
+      "Sync-RadiusClientSet",
+      "Sync-NpsPolicySet",
+    ].map((name) => descendants(entry).findIndex((node) => commandName(node) === name));
+    expect(order.every((position) => position > 0)).toBe(true);
+    expect([...order].sort((left, right) => left - right)).toEqual(order);
   });
 
   it("never touches clients outside the name prefix: every removal and update is of an owned client", () => {
@@ -195,7 +216,7 @@ describe("sync-nps.ps1", () => {
       "New-NpsRadiusClient -Name $name",
       "Set-NpsRadiusClient -Name $name",
     ]);
-    expect(scriptSource).toMatch(/\$ours = @\(\$existing \| Where-Object \{ Test-OwnedName /);
+    expect(scriptSource).toMatch(/\$ours = @\(\$existing \| Where-Object \{ Test-OwnedClientName /);
     expect(scriptSource).toMatch(/foreach \(\$client in \$ours\)/);
   });
 });
@@ -221,6 +242,7 @@ describe("sync-nps.ps1's summary (the contract with shared/nps/summary.ts)", () 
       ...summary.keys(),
       ...report.keys(),
       ...(/\$report\['proof'\] = /.test(scriptSource) ? ["proof"] : []),
+      ...(/\$summary\['groupSid'\] = /.test(scriptSource) ? ["groupSid"] : []),
     ];
     // Assess
     expect(printed.sort()).toEqual(Object.keys(NpsSummary.shape).sort());
@@ -235,7 +257,7 @@ describe("sync-nps.ps1's summary (the contract with shared/nps/summary.ts)", () 
     const report = hashLiteralWith("disagreeingCount");
 
     for (const key of ["created", "updated", "removed", "kept"]) {
-      expect(summary.get(key)).toBe(`$clientResult.${key}.Count`);
+      expect(summary.get(key)).toBe(`$clientResult.${key}`);
     }
     expect(report.get("disagreeing")).toBe(`@($disagreeing | Select-Object -First ${maxReportedNames})`);
   });

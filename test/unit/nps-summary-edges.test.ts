@@ -86,12 +86,17 @@ describe("parseNpsSummary: fields at their edges", () => {
     expect(parseNpsSummary(line({ held: 0 })).held).toBe(0);
   });
 
-  it("accepts two changed policies and refuses three", () => {
-    const two = ["radius-sync-crp", "radius-sync-np"];
-    expect(parseNpsSummary(line({ policiesChanged: two })).policiesChanged).toEqual(two);
-    expect(() => parseNpsSummary(line({ policiesChanged: [...two, "radius-sync-x"] }))).toThrow(
+  it("accepts three changed policies (all of ours) and refuses four", () => {
+    const three = ["radius-sync-crp", "radius-sync-np", "radius-sync-np-deny"];
+    expect(parseNpsSummary(line({ policiesChanged: three })).policiesChanged).toEqual(three);
+    expect(() => parseNpsSummary(line({ policiesChanged: [...three, "radius-sync-x"] }))).toThrow(
       /malformed at policiesChanged$/,
     );
+  });
+
+  it("reads a summary without a group SID (push mode resolves none)", () => {
+    const { groupSid: _sid, ...withoutSid } = summary;
+    expect(parseNpsSummary(JSON.stringify(withoutSid)).groupSid).toBeUndefined();
   });
 
   it.each([

@@ -24,7 +24,17 @@ const clients = [
   { name: "radius-sync-d-1111111111-10-0-1-10", ip: "10.0.1.10" },
   { name: "radius-sync-d-2222222222-10-1-1-10", ip: "10.1.1.10" },
 ];
-const npsInput = { clients, secretVersionId: "v1", adGroup: "CORP\\MFA", namePrefix: "radius-sync" };
+const npsInput = {
+  clients,
+  secretVersionId: "v1",
+  settings: {
+    accessMode: "group" as "group" | "push",
+    protocol: "PAP" as "PAP" | "MS-CHAPv2",
+    adGroup: "CORP\\MFA",
+    requireMessageAuthenticator: false,
+  },
+  namePrefix: "radius-sync",
+};
 const settings = {
   servers: ["10.0.3.10", "10.0.4.10"],
   port: 1812,
@@ -52,7 +62,22 @@ describe("npsFingerprint", () => {
       input: { ...npsInput, clients: [{ ...clients[0], ip: "10.0.1.11" }, clients[1]] },
     },
     { change: "the secret version", input: { ...npsInput, secretVersionId: "v2" } },
-    { change: "the AD group", input: { ...npsInput, adGroup: "CORP\\Other" } },
+    {
+      change: "the AD group",
+      input: { ...npsInput, settings: { ...npsInput.settings, adGroup: "CORP\\Other" } },
+    },
+    {
+      change: "the access mode",
+      input: { ...npsInput, settings: { ...npsInput.settings, accessMode: "push" } },
+    },
+    {
+      change: "the protocol",
+      input: { ...npsInput, settings: { ...npsInput.settings, protocol: "MS-CHAPv2" } },
+    },
+    {
+      change: "the Message-Authenticator requirement",
+      input: { ...npsInput, settings: { ...npsInput.settings, requireMessageAuthenticator: true } },
+    },
     { change: "the name prefix", input: { ...npsInput, namePrefix: "rs" } },
   ])("changes when $change changes", ({ input }) => {
     expect(npsFingerprint(input as typeof npsInput)).not.toBe(npsFingerprint(npsInput));

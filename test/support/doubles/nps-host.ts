@@ -1,5 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { computeSecretProof } from "../../../shared/nps/index.js";
+import { type AccessDecision, type AccessRequest, evaluateAccessRequest } from "../nps-model/nps-evaluate.js";
+import {
+  applyNpsCommand,
+  createNpsModel,
+  type ModelClient,
+  type NpsModel,
+  ownedClientNames,
+} from "../nps-model/nps-model.js";
 import { rigClient } from "../rig/rig-clients.js";
 import { combineRemovables, installInterceptor, type Removable } from "./registry.js";
 
@@ -10,16 +18,19 @@ export interface SimulatedClient {
 }
 
 /**
- * Test double for what an NPS host running `sync-nps.ps1` reports through SSM
+ * Test double for what an NPS host running `sync-nps.ps1` does and reports through SSM
  * `GetCommandInvocation`: moto runs no script and answers `Success` with empty output.
  *
- * On each `SendCommand` (which still goes to moto) it applies the command's `Clients` list to a
- * simulated NPS per instance the way the script does (create / update / remove only clients whose
- * name starts with the prefix, keep the rest), and remembers the JSON summary line the script would
- * print (format 2: counts, the clients that disagree, one proof when the command carried a `Nonce`). `GetCommandInvocation` answers from
- * moto with that summary as `StandardOutputContent` (which the proxy's SSM rules cut to AWS's
- * 24,000 characters, as for any output). The host reads the secret as the rig (straight from moto,
- * with the rig's credentials), never through the proxy, as the real host reads it with its own role.
+ * Each instance is an NPS model (test/support/nps-model/): on each `SendCommand` (which still goes
+ * to moto) the command's rendered parameters are applied to it as the script applies them
+ * (prerequisites, clients by the document's ownership pattern, policies by attribute id, restart),
+ * and the outcome is remembered: the JSON summary line the script prints (format 2: counts, the
+ * clients that disagree, one proof when the command carried a `Nonce`), or the named failure it
+ * prints on stderr with exit code 1. `GetCommandInvocation` answers from moto with that summary as
+ * `StandardOutputContent` (which the proxy's SSM rules cut to AWS's 24,000 characters), or with
+ * Status Failed and the failure as `StandardErrorContent`. The host reads the secret as the rig
+ * (straight from moto, with the rig's credentials), never through the proxy, as the real host reads
+ * it with its own role.
  *
  * @example
  * ```ts
@@ -34,15 +45,25 @@ export interface NpsHostDouble extends Removable {
   addForeignClient(instanceId: string, name: string, client: SimulatedClient): void;
   /** From now on this client keeps the secret it holds when a command sets another (a broken NPS). */
   keepSecretOf(instanceId: string, name: string): void;
+  /** The NPS model of one server: its clients, policies and MFA extension, to arrange or to inspect. */
+  modelOf(instanceId: string): NpsModel;
+  /** How the server answers an Access-Request now. */
+  evaluate(instanceId: string, request: AccessRequest): AccessDecision;
+  /** What the script printed for this server's last command: its summary (parsed) or its stderr. */
+  lastOutputOf(instanceId: string): { summary?: Record<string, unknown>; stderr?: string } | undefined;
 }
+
+/** What the script printed for one invocation: its summary line, or its named failure. */
+type ScriptOutcome = { ok: true; stdout: string } | { ok: false; stderr: string };
 
 /** Installs the {@link NpsHostDouble} on the AWS proxy. */
 export function installNpsHostDouble(): NpsHostDouble {
-  const servers = new Map<string, Map<string, SimulatedClient>>();
-  const summaries = new Map<string, string>();
-  const stuck = new Set<string>();
+  const servers = new Map<string, NpsModel>();
+  const outcomes = new Map<string, ScriptOutcome>();
+  const stuck = new Map<string, Set<string>>();
+  const latest = new Map<string, ScriptOutcome>();
   const serverOf = (instanceId: string) => {
-    const server = servers.get(instanceId) ?? new Map<string, SimulatedClient>();
+    const server = servers.get(instanceId) ?? createNpsModel();
     servers.set(instanceId, server);
     return server;
   };
@@ -74,24 +95,24 @@ export function installNpsHostDouble(): NpsHostDouble {
    * (at most 20 named, ordinal order) and one proof over `name=address=<proof of its secret>` lines.
    */
   const report = async (
-    server: Map<string, SimulatedClient>,
+    server: NpsModel,
     options: {
-      prefix: string;
+      owned: RegExp;
       wanted: Map<string, string>;
-      applied: string;
+      applied: ModelClient;
       secretArn: string;
       nonce: string;
     },
   ) => {
-    const held = [...server.entries()]
-      .filter(([name]) => name.startsWith(options.prefix))
+    const held = [...server.clients.entries()]
+      .filter(([name]) => options.owned.test(name))
       .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
     const heldNames = new Set(held.map(([name]) => name));
     const disagreeing = new Set([...options.wanted.keys()].filter((name) => !heldNames.has(name)));
     const lines: string[] = [];
     for (const [name, client] of held) {
-      if (options.wanted.get(name) !== client.ip || client.secretVersionId !== options.applied)
-        disagreeing.add(name);
+      const expected = { ...options.applied, ip: options.wanted.get(name) };
+      if (JSON.stringify(client) !== JSON.stringify(expected)) disagreeing.add(name);
       const value = await secretValueOf(options.secretArn, client.secretVersionId);
       lines.push(`${name}=${client.ip}=${computeSecretProof({ secret: value, nonce: options.nonce })}`);
     }
@@ -111,44 +132,46 @@ export function installNpsHostDouble(): NpsHostDouble {
     instanceIds: string[],
     parameters: Record<string, string[]>,
   ) => {
-    const prefix = `${parameters.NamePrefix?.[0] ?? ""}-`;
-    const nonce = parameters.Nonce?.[0] ?? "";
-    const secretArn = parameters.SecretArn?.[0] ?? "";
-    const secret = await readSecret(secretArn, parameters.SecretVersion?.[0] ?? "");
+    const value = (name: string) => parameters[name]?.[0] ?? "";
+    const secretArn = value("SecretArn");
+    const secret = await readSecret(secretArn, value("SecretVersion"));
     const wanted = new Map(
-      (parameters.Clients?.[0] ?? "")
+      value("Clients")
         .split(",")
         .filter(Boolean)
         .map((entry) => entry.split("=") as [string, string]),
     );
     for (const instanceId of instanceIds) {
       const server = serverOf(instanceId);
-      const counts = { created: 0, updated: 0, removed: 0, kept: 0 };
-      for (const [name, ip] of wanted) {
-        const existing = server.get(name);
-        if (!existing) counts.created += 1;
-        else if (existing.ip !== ip || existing.secretVersionId !== secret.versionId) counts.updated += 1;
-        else counts.kept += 1;
-        // A stuck client keeps its old secret, as a Set-NpsRadiusClient that did not take would.
-        const keep = stuck.has(`${instanceId}/${name}`) && existing ? existing.secretVersionId : undefined;
-        server.set(name, { ip, secretVersionId: keep ?? secret.versionId });
+      const outcome = applyNpsCommand(server, parameters, {
+        secretVersionId: secret.versionId,
+        keepSecretOf: stuck.get(instanceId) ?? new Set(),
+      });
+      if (!outcome.ok) {
+        const failed = {
+          ok: false as const,
+          stderr: `radius-sync NPS sync failed [${outcome.name}]: ${outcome.message}\n`,
+        };
+        outcomes.set(`${commandId}/${instanceId}`, failed);
+        latest.set(instanceId, failed);
+        continue;
       }
-      for (const name of [...server.keys()]) {
-        if (name.startsWith(prefix) && !wanted.has(name)) {
-          server.delete(name);
-          counts.removed += 1;
-        }
-      }
-      const changed = counts.created + counts.updated + counts.removed > 0;
+      const { ok: _ok, ...counts } = outcome;
+      const owned = ownedClientNames(value("NamePrefix"));
+      const applied = {
+        ip: "",
+        secretVersionId: secret.versionId,
+        enabled: true,
+        authAttributeRequired: value("RequireMessageAuthenticator") === "true",
+      };
       const line = {
         radiusSyncSummary: 2,
         ...counts,
-        policiesChanged: changed ? [`${prefix}crp`] : [],
-        restarted: changed,
-        groupSid: "S-1-5-21-1004336348-1177238915-682003330-1105",
-        ...(await report(server, { prefix, wanted, applied: secret.versionId, secretArn, nonce })),
+        ...(await report(server, { owned, wanted, applied, secretArn, nonce: value("Nonce") })),
       };
-      summaries.set(`${commandId}/${instanceId}`, JSON.stringify(line));
+      const printed = { ok: true as const, stdout: `${JSON.stringify(line)}\n` };
+      outcomes.set(`${commandId}/${instanceId}`, printed);
+      latest.set(instanceId, printed);
     }
   };
 
@@ -173,18 +196,48 @@ export function installNpsHostDouble(): NpsHostDouble {
     async (call, next) => {
       const reply = await next();
       if (!reply.ok || reply.output.Status !== "Success") return reply;
-      const summary = summaries.get(`${String(call.input.CommandId)}/${String(call.input.InstanceId)}`);
-      if (summary !== undefined && !reply.output.StandardOutputContent)
-        reply.output.StandardOutputContent = `${summary}\n`;
+      const outcome = outcomes.get(`${String(call.input.CommandId)}/${String(call.input.InstanceId)}`);
+      if (outcome === undefined || reply.output.StandardOutputContent) return reply;
+      if (outcome.ok) {
+        reply.output.StandardOutputContent = outcome.stdout;
+      } else {
+        // The script's `exit 1`: SSM reports the invocation Failed with the script's exit code.
+        Object.assign(reply.output, {
+          Status: "Failed",
+          StatusDetails: "Failed",
+          ResponseCode: 1,
+          StandardErrorContent: outcome.stderr,
+        });
+      }
       return reply;
     },
   );
 
   const both = combineRemovables([onSend, onInvocation]);
   return {
-    clientsOf: (instanceId) => new Map(serverOf(instanceId)),
-    addForeignClient: (instanceId, name, client) => void serverOf(instanceId).set(name, client),
-    keepSecretOf: (instanceId, name) => void stuck.add(`${instanceId}/${name}`),
+    clientsOf: (instanceId) =>
+      new Map(
+        [...serverOf(instanceId).clients].map(([name, client]) => [
+          name,
+          { ip: client.ip, secretVersionId: client.secretVersionId },
+        ]),
+      ),
+    addForeignClient: (instanceId, name, client) =>
+      void serverOf(instanceId).clients.set(name, { ...client, enabled: true, authAttributeRequired: false }),
+    keepSecretOf: (instanceId, name) => {
+      const names = stuck.get(instanceId) ?? new Set<string>();
+      names.add(name);
+      stuck.set(instanceId, names);
+    },
+    modelOf: (instanceId) => serverOf(instanceId),
+    evaluate: (instanceId, request) => evaluateAccessRequest(serverOf(instanceId), request),
+    lastOutputOf: (instanceId) => {
+      const outcome = latest.get(instanceId);
+      if (outcome === undefined) return undefined;
+      return outcome.ok
+        ? { summary: JSON.parse(outcome.stdout) as Record<string, unknown> }
+        : { stderr: outcome.stderr };
+    },
     remove: () => both.remove(),
   };
 }

@@ -1,0 +1,28 @@
+"use strict";
+/**
+ * Which NPS entries radius-sync owns, as regular-expression text: the ONE place this is written.
+ * `shared/core/naming.ts` builds and recognises names with it; `shared/nps/ssm-document.cjs` renders
+ * it into the SSM document, so the PowerShell script recognises exactly the same names; the NPS
+ * model double reads it from the document. CommonJS with no imports, because osls requires the
+ * document module (and so this one) while it resolves serverless.yml.
+ *
+ * The text uses only syntax that JavaScript, .NET (PowerShell's -match) and Java read alike: ASCII
+ * classes such as [0-9], bounded repeats, no \d or \w (which match non-ASCII digits in .NET).
+ */
+
+/** After the name prefix: `-d-`, the directory id's ten hex digits, then the IPv4 address with dashes. */
+const ownedClientSuffix = "-d-[0-9a-f]{10}(-[0-9]{1,3}){4}";
+
+/**
+ * The NPS policies radius-sync may create, by the suffix after the name prefix, with the netsh
+ * context (`crp` = connection request policy, `np` = network policy) each lives in. A policy of ours
+ * that the current access mode does not want (a network policy after a switch to push mode) is
+ * recognised by these names and removed.
+ */
+const ownedPolicySuffixes = Object.freeze({
+  connectionRequest: { suffix: "-crp", kind: "crp" },
+  networkAllow: { suffix: "-np", kind: "np" },
+  networkDeny: { suffix: "-np-deny", kind: "np" },
+});
+
+module.exports = { ownedClientSuffix, ownedPolicySuffixes };

@@ -1,0 +1,297 @@
+import { describe, expect, it } from "vitest";
+import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
+import { type AccessRequest, evaluateAccessRequest } from "../support/nps-model/nps-evaluate.js";
+import { applyNpsCommand, createNpsModel, type NpsModel } from "../support/nps-model/nps-model.js";
+
+/**
+ * The NPS model (test/support/nps-model/) fed with exactly what the product renders for the SSM
+ * command: what each access mode makes NPS answer, that a missing MFA extension changes nothing,
+ * that a foreign client's answers never move, and that hand edits are repaired.
+ */
+
+const mfaGroup = "S-1-5-21-1004336348-1177238915-682003330-1105";
+const vpnGroup = "S-1-5-21-1004336348-1177238915-682003330-2201";
+const ours = { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" };
+const options = (accessMode: "push" | "group"): NpsCommandOptions => ({
+  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:radius-sync/shared-secret-AbC1dE",
+  secretVersion: "AWSCURRENT",
+  region: "eu-west-1",
+  namePrefix: "radius-sync",
+  accessMode,
+  protocol: "PAP",
+  adGroup: accessMode === "group" ? mfaGroup : "",
+  requireMessageAuthenticator: false,
+  clients: [ours, { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" }],
+});
+const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "v1") =>
+  applyNpsCommand(model, renderNpsCommandParameters(options(accessMode)), { secretVersionId });
+
+/** A server that also serves a VPN concentrator, with its own client and policies (and a hand-made radius-sync-vpn). */
+function sharedServer(): NpsModel {
+  const model = createNpsModel();
+  model.clients.set("vpn-gateway", {
+    ip: "10.9.0.1",
+    secretVersionId: "vpn",
+    enabled: true,
+    authAttributeRequired: false,
+  });
+  model.clients.set("radius-sync-vpn", {
+    ip: "10.9.0.2",
+    secretVersionId: "vpn",
+    enabled: true,
+    authAttributeRequired: false,
+  });
+  model.connectionRequestPolicies.unshift({
+    name: "VPN",
+    enabled: true,
+    conditions: [["0x100c", "^10\\.9\\.0\\.[12]$"]],
+    profile: [["0x1025", "0x1"]],
+  });
+  model.networkPolicies.unshift({
+    name: "VPN users",
+    enabled: true,
+    conditions: [["0x1fb5", vpnGroup]],
+    profile: [
+      ["0x100f", "TRUE"],
+      ["0x1005", "TRUE"],
+      ["0x1009", "0x4"],
+    ],
+  });
+  return model;
+}
+
+const request = (overrides: Partial<AccessRequest>): AccessRequest => ({
+  clientIp: ours.ip,
+  userGroups: [],
+  authType: "PAP",
+  passwordValid: true,
+  mfaApproved: true,
+  ...overrides,
+});
+
+/** Requests from the VPN's clients by members of either group, with every outcome the VPN distinguishes. */
+const foreignRequests: AccessRequest[] = ["10.9.0.1", "10.9.0.2"].flatMap((clientIp) =>
+  [[vpnGroup], [mfaGroup], [vpnGroup, mfaGroup], []].flatMap((userGroups) =>
+    (["PAP", "MS-CHAPv2"] as const).flatMap((authType) =>
+      [true, false].map((passwordValid) => request({ clientIp, userGroups, authType, passwordValid })),
+    ),
+  ),
+);
+const answers = (model: NpsModel) => foreignRequests.map((entry) => evaluateAccessRequest(model, entry));
+
+describe("push access mode", () => {
+  it("accepts a request from our client when the MFA extension approves it, whatever was typed, and no network policy decides", () => {
+    const model = createNpsModel();
+    expect(push(model, "push")).toMatchObject({ ok: true, created: 2, policiesChanged: ["radius-sync-crp"] });
+
+    const approved = evaluateAccessRequest(model, request({ passwordValid: false }));
+    const denied = evaluateAccessRequest(model, request({ mfaApproved: false }));
+
+    expect(approved).toEqual({
+      answer: "Access-Accept",
+      connectionRequestPolicy: "radius-sync-crp",
+      reason: "MFA approved",
+    });
+    expect(denied).toMatchObject({ answer: "Access-Reject", reason: "MFA denied" });
+    expect(model.networkPolicies.map((policy) => policy.name)).toEqual([
+      "Connections to other access servers",
+    ]);
+  });
+
+  it("changes nothing without the MFA extension, so our client's requests are never accepted", () => {
+    // Prepare
+    const model = createNpsModel();
+    model.extension.registered = false;
+    const before = structuredClone(model);
+    // Act
+    const outcome = push(model, "push");
+    // Assess
+    expect(outcome).toMatchObject({ ok: false, name: "NpsMfaExtensionMissing" });
+    expect(model).toEqual(before);
+    expect(evaluateAccessRequest(model, request({ mfaApproved: false })).answer).not.toBe("Access-Accept");
+  });
+
+  it("is why the check matters: the same policy on a server without the extension accepts anyone (fail open)", () => {
+    const model = createNpsModel();
+    push(model, "push");
+    model.extension.registered = false;
+    expect(evaluateAccessRequest(model, request({ passwordValid: false, mfaApproved: false })).answer).toBe(
+      "Access-Accept",
+    );
+  });
+
+  it.each([
+    [
+      "REQUIRE_USER_MATCH is FALSE",
+      (model: NpsModel) => {
+        model.extension.requireUserMatch = "false";
+      },
+    ],
+    [
+      "IP_WHITELIST lists a connector IP",
+      (model: NpsModel) => {
+        model.extension.ipWhitelist = ["10.0.2.7"];
+      },
+    ],
+  ])("refuses to change anything when %s", (_label, bypass) => {
+    const model = createNpsModel();
+    bypass(model);
+    const before = structuredClone(model);
+    expect(push(model, "push")).toMatchObject({ ok: false, name: "NpsMfaExtensionBypassed" });
+    expect(model).toEqual(before);
+  });
+
+  it("rejects MS-CHAPv2, which accepting without validating credentials cannot answer", () => {
+    const model = createNpsModel();
+    push(model, "push");
+    expect(evaluateAccessRequest(model, request({ authType: "MS-CHAPv2" })).answer).toBe("Access-Reject");
+  });
+});
+
+describe("group access mode", () => {
+  it("accepts a member with the configured protocol and MFA, and rejects a non-member through our deny policy", () => {
+    const model = sharedServer();
+    push(model, "group");
+
+    const member = evaluateAccessRequest(model, request({ userGroups: [mfaGroup] }));
+    const nonMember = evaluateAccessRequest(model, request({ userGroups: [vpnGroup] }));
+    const otherProtocol = evaluateAccessRequest(
+      model,
+      request({ userGroups: [mfaGroup], authType: "MS-CHAPv2" }),
+    );
+    const badPassword = evaluateAccessRequest(
+      model,
+      request({ userGroups: [mfaGroup], passwordValid: false }),
+    );
+
+    expect(member).toMatchObject({ answer: "Access-Accept", networkPolicy: "radius-sync-np" });
+    expect(nonMember).toMatchObject({ answer: "Access-Reject", networkPolicy: "radius-sync-np-deny" });
+    expect(otherProtocol).toMatchObject({ answer: "Access-Reject", networkPolicy: "radius-sync-np" });
+    expect(badPassword.answer).toBe("Access-Reject");
+  });
+
+  it("keeps a non-member out even when someone else's policy below would admit everyone", () => {
+    const model = sharedServer();
+    model.networkPolicies.splice(1, 0, {
+      name: "Everyone (hand-made)",
+      enabled: true,
+      conditions: [["0x1006", "all"]],
+      profile: [
+        ["0x100f", "TRUE"],
+        ["0x1005", "TRUE"],
+      ],
+    });
+    push(model, "group");
+    expect(evaluateAccessRequest(model, request({ userGroups: [] }))).toMatchObject({
+      answer: "Access-Reject",
+      networkPolicy: "radius-sync-np-deny",
+    });
+  });
+
+  it("removes the network policies when the deployment switches to push mode", () => {
+    const model = createNpsModel();
+    push(model, "group");
+    const outcome = push(model, "push");
+    expect(outcome).toMatchObject({
+      ok: true,
+      policiesChanged: ["radius-sync-np", "radius-sync-np-deny", "radius-sync-crp"],
+    });
+    expect(model.networkPolicies.map((policy) => policy.name)).toEqual([
+      "Connections to other access servers",
+    ]);
+  });
+});
+
+describe.each(["push", "group"] as const)("in %s mode, what is not ours", (mode) => {
+  it("gets the same answer before and after our push, for every request of a VPN client with its own policies", () => {
+    const model = sharedServer();
+    const before = answers(model);
+    push(model, mode);
+    expect(answers(model)).toEqual(before);
+  });
+
+  it("keeps the hand-made radius-sync-vpn client and every foreign client through every push", () => {
+    const model = sharedServer();
+    const foreign = structuredClone([...model.clients]);
+    push(model, mode);
+    push(model, mode === "push" ? "group" : "push");
+    push(model, mode);
+    expect([...model.clients].filter(([name]) => !name.startsWith("radius-sync-d-"))).toEqual(foreign);
+  });
+
+  it("changes nothing and restarts nothing on a second push with the same input", () => {
+    const model = sharedServer();
+    push(model, mode);
+    const after = structuredClone(model);
+    expect(push(model, mode)).toMatchObject({
+      ok: true,
+      created: 0,
+      updated: 0,
+      removed: 0,
+      policiesChanged: [],
+      restarted: false,
+    });
+    expect(model).toEqual(after);
+  });
+});
+
+describe("the check itself", () => {
+  it("sees a changed answer: the old design's group-only network policy at order 1 captured the VPN's requests", () => {
+    const model = sharedServer();
+    const before = answers(model);
+    model.networkPolicies.unshift({
+      name: "radius-sync-np",
+      enabled: true,
+      conditions: [["0x1fb5", mfaGroup]],
+      profile: [
+        ["0x100f", "TRUE"],
+        ["0x1005", "TRUE"],
+        ["0x1009", "0x1"],
+        ["0x1009", "0x4"],
+      ],
+    });
+    expect(answers(model)).not.toEqual(before);
+  });
+});
+
+describe("hand edits to what we own", () => {
+  it.each([
+    [
+      "a disabled client",
+      (model: NpsModel) => {
+        const client = model.clients.get(ours.name);
+        if (client) client.enabled = false;
+      },
+      { updated: 1, policiesChanged: [] },
+    ],
+    [
+      "a changed processing order",
+      (model: NpsModel) => {
+        const [crp] = model.connectionRequestPolicies.splice(0, 1);
+        if (crp) model.connectionRequestPolicies.splice(1, 0, crp);
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+    [
+      "a changed profile",
+      (model: NpsModel) => {
+        const crp = model.connectionRequestPolicies[0];
+        if (crp) crp.profile = [["0x1025", "0x1"]];
+      },
+      { updated: 0, policiesChanged: ["radius-sync-crp"] },
+    ],
+    [
+      "a deleted policy",
+      (model: NpsModel) => void model.connectionRequestPolicies.shift(),
+      { policiesChanged: ["radius-sync-crp"] },
+    ],
+  ])("repairs %s, reports it, and then changes nothing", (_label, edit, reported) => {
+    const model = sharedServer();
+    push(model, "push");
+    const converged = structuredClone(model);
+    edit(model);
+    expect(push(model, "push")).toMatchObject({ ok: true, restarted: true, ...reported });
+    expect(model).toEqual({ ...converged, restarts: converged.restarts + 1 });
+    expect(push(model, "push")).toMatchObject({ ok: true, restarted: false });
+  });
+});
