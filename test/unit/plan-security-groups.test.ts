@@ -138,3 +138,80 @@ describe("planSecurityGroupRules properties", () => {
     );
   });
 });
+
+describe("planSecurityGroupRules: what it writes and in what order", () => {
+  const owned = (port: number, cidr: string, instanceId: string): IngressRule => ({
+    protocol: "udp",
+    fromPort: port,
+    toPort: port,
+    cidr,
+    description: `radius-sync: RADIUS from NPS ${instanceId}`,
+  });
+
+  it("says why a rule is authorized: which server, which port, which group lacks which source", () => {
+    expect(plan(1812, []).rules).toEqual([
+      {
+        action: "authorize",
+        directoryId: "d-1111111111",
+        groupId: "sg-0aaa11110aaa11110",
+        protocol: "udp",
+        port: 1812,
+        cidr: "10.0.3.10/32",
+        description: "radius-sync: RADIUS from NPS i-0aaaaaaaaaaaaaaa1",
+        reason:
+          "NPS server i-0aaaaaaaaaaaaaaa1 (10.0.3.10) may not yet exchange RADIUS (UDP 1812) with directory " +
+          "d-1111111111: security group sg-0aaa11110aaa11110 has no rule for 10.0.3.10/32",
+      },
+    ]);
+  });
+
+  it("names the rule after the first of two servers that share an address", () => {
+    const { rules } = planSecurityGroupRules({
+      namePrefix: "radius-sync",
+      port: 1812,
+      directories: [directoryWith([])],
+      npsServers: [server, { ...server, instanceId: "i-0bbbbbbbbbbbbbbb2" }],
+    });
+    expect(rules.map((rule) => rule.description)).toEqual([
+      "radius-sync: RADIUS from NPS i-0aaaaaaaaaaaaaaa1",
+    ]);
+  });
+
+  it("revokes a stale port once even when two of its rules (one per server) hold it", () => {
+    const { rules } = plan(1812, [
+      owned(1812, "10.0.3.10/32", "i-0aaaaaaaaaaaaaaa1"),
+      owned(1645, "10.0.3.10/32", "i-0aaaaaaaaaaaaaaa1"),
+      owned(1645, "10.0.3.10/32", "i-0bbbbbbbbbbbbbbb2"),
+    ]);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        action: "revoke",
+        port: 1645,
+        cidr: "10.0.3.10/32",
+        description: "radius-sync: RADIUS from NPS i-0aaaaaaaaaaaaaaa1",
+        reason: "the rule allows UDP 1645 but RADIUS now uses port 1812",
+      }),
+    ]);
+  });
+
+  it("plans the same rules and notes whatever order EC2 lists the group's rules in", () => {
+    const listed: IngressRule[] = [
+      { protocol: "udp", fromPort: 1800, toPort: 1900, cidr: "10.0.3.10/32", description: "corp: b" },
+      { protocol: "-1", cidr: "10.0.3.10/32", description: "corp: a" },
+      owned(1645, "10.0.3.10/32", "i-0bbbbbbbbbbbbbbb2"),
+      owned(1645, "10.0.3.10/32", "i-0aaaaaaaaaaaaaaa1"),
+      owned(1812, "10.0.9.9/32", "i-0cccccccccccccc3"),
+    ];
+    const forward = plan(1812, listed);
+    const backward = plan(1812, [...listed].reverse());
+
+    expect(backward).toEqual(forward);
+    expect(forward.notes).toEqual([expect.stringContaining('(all traffic from 10.0.3.10/32 ("corp: a"))')]);
+    expect(
+      forward.rules.map((rule) => `${rule.action} ${rule.port} ${rule.cidr} ${rule.description}`),
+    ).toEqual([
+      "revoke 1645 10.0.3.10/32 radius-sync: RADIUS from NPS i-0aaaaaaaaaaaaaaa1",
+      "revoke 1812 10.0.9.9/32 radius-sync: RADIUS from NPS i-0cccccccccccccc3",
+    ]);
+  });
+});
