@@ -37,4 +37,52 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
     replacement: '""',
     reason: "the document's description: text for people in the SSM console, read by nothing",
   },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "StringLiteral",
+    original: '"."',
+    replacement: '""',
+    reason:
+      "equivalent: the options are flat, so every issue path has one element and the separator never shows",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "ArrowFunction",
+    original: "(cause: Error) => finish(…",
+    replacement: "() => undefined",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "ArrowFunction",
+    original: "() => reject( new RadiusProbeUnreachable(…",
+    replacement: "() => undefined",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "StringLiteral",
+    original: "`socket error while probing ${expected.host}:${expected.port}`",
+    replacement: "``",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "ObjectLiteral",
+    original: "{ cause, }",
+    replacement: "{}",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "StringLiteral",
+    original: '"error"',
+    replacement: '""',
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
 ];
