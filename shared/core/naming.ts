@@ -106,7 +106,7 @@ export function isOwnedRule(namePrefix: string, rule: IngressRule): rule is Owne
     rule.fromPort !== undefined &&
     rule.fromPort === rule.toPort &&
     HOST_CIDR.test(rule.cidr) &&
-    (rule.description ?? "").startsWith(`${namePrefix}:`)
+    rule.description?.startsWith(`${namePrefix}:`) === true
   );
 }
 

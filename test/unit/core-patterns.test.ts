@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DirectoryId, InstanceId, Ipv4Address } from "../../shared/core/model.js";
-import { isIpv4 } from "../../shared/core/naming.js";
+import { isIpv4, isOwnedRule } from "../../shared/core/naming.js";
 
 /**
  * The id and address patterns of shared/core/model.ts at their edges: each alternative of the
@@ -134,5 +134,21 @@ describe("InstanceId", () => {
     expect(Ipv4Address.safeParse("1").error?.issues[0]?.message).toBe(
       "must be an IPv4 address such as 10.0.1.5",
     );
+  });
+});
+
+describe("isOwnedRule's shape", () => {
+  const description = "radius-sync: RADIUS from NPS i-0aaaaaaaaaaaaaaa1";
+  const rule = { protocol: "udp", fromPort: 1812, toPort: 1812, cidr: "10.0.3.10/32", description };
+
+  it("owns only a /32 written as a dotted quad, nothing before it", () => {
+    expect(isOwnedRule("radius-sync", rule)).toBe(true);
+    for (const cidr of ["x10.0.3.10/32", "1000.0.3.10/32", "10.0.3.10/320", "10.0.3.10/3", "10.0.3/32"]) {
+      expect(isOwnedRule("radius-sync", { ...rule, cidr }), cidr).toBe(false);
+    }
+  });
+
+  it("does not own a UDP rule that names no port", () => {
+    expect(isOwnedRule("radius-sync", { protocol: "udp", cidr: "10.0.3.10/32", description })).toBe(false);
   });
 });
