@@ -1,13 +1,17 @@
 /**
- * `npm run bench`: measures radius-sync on the emulator rig (issue 5) and writes
+ * `npm run bench`: measures radius-sync on the emulator rig (issues 5 and 10) and writes
  * docs/benchmarks.md and docs/benchmarks.json.
  *
  * For D ∈ {1, 10, 100} directories × M ∈ {1, 2, 4} NPS servers it runs each scenario on a freshly
- * reset moto (its own, started here), then builds every function and times cold imports.
+ * reset moto (its own, started here) under the mildest AWS latency (RadiusStatus Creating for k = 1
+ * look, SSM invocations InProgress for j = 1); then, at the latency sizes, every scenario again at
+ * each k ∈ {1, 8, 20} × j ∈ {1, 4}; then builds every function and times cold imports.
  *
- *   npm run bench                       everything (about 5 minutes on 2 cores)
- *   npm run bench -- --sizes 1x2,10x4   only these D×M cells
- *   npm run bench -- --skip-functions   scenarios only
+ *   npm run bench                                   everything (26 minutes on 2 cores shared with other work)
+ *   npm run bench -- --sizes 1x2,10x4               only these D×M cells
+ *   npm run bench -- --latency-sizes 10x2            the latency grid at these cells only ("" for none)
+ *   npm run bench -- --latencies 1x1,20x4           only these k×j latencies
+ *   npm run bench -- --skip-functions               scenarios only
  */
 import "../test/support/polyfills.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -21,15 +25,33 @@ import { raisedConnectorQuota } from "./moto-quota.js";
 const { values: options } = parseArgs({
   options: {
     sizes: { type: "string", default: "1x1,1x2,1x4,10x1,10x2,10x4,100x1,100x2,100x4" },
+    "latency-sizes": { type: "string", default: "10x2,100x4" },
+    latencies: { type: "string", default: "1x1,1x4,8x1,8x4,20x1,20x4" },
     "skip-functions": { type: "boolean", default: false },
     runs: { type: "string", default: "7" },
   },
 });
-const sizes = (options.sizes ?? "").split(",").map((cell) => {
-  const [directories, npsServers] = cell.split("x").map(Number);
-  if (!directories || !npsServers) throw new Error(`--sizes wants DxM cells such as 10x4, not ${cell}`);
-  return { directories, npsServers };
-});
+const pairs = (option: string, text: string | undefined) =>
+  (text ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((cell) => {
+      const [first, second] = cell.split("x").map(Number);
+      if (first === undefined || second === undefined || Number.isNaN(first) || Number.isNaN(second))
+        throw new Error(`--${option} wants AxB cells such as 10x4, not ${cell}`);
+      return [first, second] as const;
+    });
+const sizes = pairs("sizes", options.sizes).map(([directories, npsServers]) => ({ directories, npsServers }));
+const latencySizes = pairs("latency-sizes", options["latency-sizes"]).map(([directories, npsServers]) => ({
+  directories,
+  npsServers,
+}));
+const latencies = pairs("latencies", options.latencies).map(([creatingPolls, pendingPolls]) => ({
+  creatingPolls,
+  pendingPolls,
+}));
+/** The latency of the D×M grid: the mildest AWS-like one. */
+const baseline = { creatingPolls: 1, pendingPolls: 1 };
 
 const { motoVersion } = ensureVirtualenv();
 const { startMoto } = await import("../test/support/moto.js");
@@ -45,25 +67,38 @@ console.warn = (...parts: unknown[]) => {
 };
 
 // Imported only now: the SDK clients read the emulator's endpoint when they are created.
-const { measureScenario, scenarioNames } = await import("./scenarios.js");
+const { measureScenarioAt, scenarioNames } = await import("./scenarios.js");
 const { measureFunctions, packagingVariants } = await import("./functions.js");
 const { writeReports } = await import("./report.js");
 
 const began = performance.now();
 const elapsed = () => `${Math.round((performance.now() - began) / 1000)}s`.padStart(5);
 const scenarios = [];
+const sameSize = (left: { directories: number; npsServers: number }, right: typeof left) =>
+  left.directories === right.directories && left.npsServers === right.npsServers;
+const sameLatency = (left: typeof baseline, right: typeof baseline) =>
+  left.creatingPolls === right.creatingPolls && left.pendingPolls === right.pendingPolls;
 try {
-  for (const size of sizes) {
+  const cells = [...sizes, ...latencySizes.filter((size) => !sizes.some((other) => sameSize(size, other)))];
+  for (const size of cells) {
+    const wanted = sizes.some((other) => sameSize(size, other)) ? [baseline] : [];
+    if (latencySizes.some((other) => sameSize(size, other))) {
+      for (const latency of latencies) {
+        if (!wanted.some((other) => sameLatency(other, latency))) wanted.push(latency);
+      }
+    }
     for (const scenario of scenarioNames) {
-      const result = await measureScenario(scenario, size, { reset: () => moto.reset() });
-      scenarios.push(result);
-      const cell = `D=${size.directories} M=${size.npsServers}`.padEnd(12);
-      const figures =
-        "apiCalls" in result
-          ? `${result.status} calls ${result.apiCalls.total} (${result.apiCalls.mutating} mutating), ` +
-            `${result.stateTransitions} transitions, payload ${result.largestPayload.bytes} B`
-          : `${result.status}: ${result.reason}`;
-      console.log(`${elapsed()}  ${cell} ${scenario.padEnd(20)} ${figures}`);
+      for (const result of await measureScenarioAt(scenario, size, wanted, { reset: () => moto.reset() })) {
+        scenarios.push(result);
+        const cell = `D=${size.directories} M=${size.npsServers} k=${result.latency.creatingPolls} j=${result.latency.pendingPolls}`;
+        const figures =
+          "apiCalls" in result
+            ? `${result.status} calls ${result.apiCalls.total} (${result.apiCalls.mutating} mutating), ` +
+              `${result.stateTransitions} transitions, ${result.historyEvents.total} events, ` +
+              `${result.duration.seconds} s simulated, payload ${result.largestPayload.bytes} B`
+            : `${result.status}: ${result.reason}`;
+        console.log(`${elapsed()}  ${cell.padEnd(22)} ${scenario.padEnd(20)} ${figures}`);
+      }
     }
   }
 } finally {
@@ -86,5 +121,5 @@ if (!options["skip-functions"]) {
   }
 }
 
-const written = await writeReports({ scenarios, functions, motoVersion });
+const written = await writeReports({ scenarios, functions, motoVersion, baseline });
 console.log(`\n${written.summary}\n\n${elapsed()}  wrote ${written.paths.join(" and ")}`);

@@ -3,14 +3,21 @@
  * brings it to the scenario's starting point, then runs ONE measured execution of the real
  * definition with the real handlers and measures it.
  */
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand } from "@aws-sdk/client-secrets-manager";
 import { clients } from "../shared/aws/clients.js";
 import { removeAllTestDoubles } from "../test/support/doubles/index.js";
 import { secretName } from "../test/support/inspect.js";
 import { freeAddress } from "../test/support/seed.js";
-import { runWorkflow } from "../test/support/workflow.js";
+import { collectStates, definitionPath, type Json, runWorkflow } from "../test/support/workflow.js";
 import { type EstateSize, prepareBenchWorld } from "./estate.js";
+import {
+  countHistoryEvents,
+  type HistoryEventFigures,
+  type SimulatedDuration,
+  simulatedDuration,
+} from "./history.js";
 import {
   type ApiCallFigures,
   countApiCalls,
@@ -32,14 +39,31 @@ export const scenarioNames = [
 /** One of {@link scenarioNames}. */
 export type ScenarioName = (typeof scenarioNames)[number];
 
+/**
+ * AWS latency as the rig models it: `RadiusStatus` stays Creating for `creatingPolls` looks after each
+ * change (k), SSM invocations stay InProgress for `pendingPolls` looks (j).
+ */
+export interface Latency {
+  creatingPolls: number;
+  pendingPolls: number;
+}
+
+/** The emulator's own latency: everything done at the first look. */
+export const noLatency: Latency = { creatingPolls: 0, pendingPolls: 0 };
+
 /** Everything measured for one scenario at one estate size. */
 export interface ScenarioFigures extends EstateSize {
   scenario: ScenarioName;
+  latency: Latency;
   status: "SUCCEEDED" | "FAILED";
   /** A failed execution's error name and cause (names and counts only: never a secret). */
   error?: string;
   apiCalls: ApiCallFigures;
   stateTransitions: number;
+  /** History events as Step Functions records them (bench/history.ts). */
+  historyEvents: HistoryEventFigures;
+  /** The execution's duration on the simulated clock, and the definition's TimeoutSeconds. */
+  duration: SimulatedDuration & { timeoutSeconds: number };
   largestPayload: LargestPayload;
   /** Rotations only: the workflow's own figure and the replay of the recorded calls. */
   mismatchWindow?: { reported: { phases: number; seconds: number }; replayed: ReplayedWindow };
@@ -50,6 +74,7 @@ export interface ScenarioFigures extends EstateSize {
 /** A scenario without figures: not applicable at the size, or its starting point could not be reached. */
 export interface ScenarioGap extends EstateSize {
   scenario: ScenarioName;
+  latency: Latency;
   status: "n/a" | "BLOCKED";
   reason: string;
 }
@@ -87,9 +112,136 @@ async function currentVersionId(): Promise<string> {
   return answer.VersionId ?? "";
 }
 
+type Prepared = Awaited<ReturnType<typeof prepareBenchWorld>>;
+
+/** Estates whose drifted connector IP is away from its seeded address (connector-IP change). */
+const movedAway = new WeakSet<Prepared>();
+
 /**
- * Runs one scenario at one size and returns its figures. `reset` must forget every emulated
- * resource (moto's reset); installed doubles are removed here.
+ * Brings a prepared estate to the scenario's starting point and runs the ONE measured execution at
+ * `latency`. A rotation or a no-op leaves the estate converged, so the next latency can start from it.
+ */
+async function measureRun(
+  scenario: ScenarioName,
+  size: EstateSize,
+  latency: Latency,
+  prepared: Prepared,
+): Promise<ScenarioFigures> {
+  const { world, directories, npsServers } = prepared;
+  const [drifted] = directories;
+  if (scenario === "connector-IP change" && drifted) {
+    // Back and forth, so that every latency measured on one estate changes exactly one connector IP:
+    // first to an address nobody holds (a taken one could leave the NPS client list as it was), then
+    // back to the seeded one (moto still holds it for this connector), and so on.
+    const [kept = "", seeded = ""] = drifted.connectIps;
+    const away = movedAway.has(prepared);
+    const moved = away ? seeded : await freeAddress(world.estate.subnets[1]);
+    if (away) movedAway.delete(prepared);
+    else movedAway.add(prepared);
+    world.drift.setConnectIps(drifted.directoryId, [kept, moved]);
+  }
+  const rotating = scenario.startsWith("rotation");
+  const versionBefore = rotating ? await currentVersionId() : "";
+  // Latency applies to the measured execution only: its starting point is reached as fast as the emulator allows.
+  world.radiusStatus.setLatency({ creatingPolls: latency.creatingPolls });
+  world.invocations.setLatency({ pendingPolls: latency.pendingPolls });
+  world.calls.reset();
+
+  const started = performance.now();
+  const result = await runWorkflow({ mode: rotating ? "rotate" : "reconcile" });
+  const wallMs = Math.round(performance.now() - started);
+  const calls = [...world.calls.calls];
+  world.radiusStatus.setLatency({ creatingPolls: 0 });
+  world.invocations.setLatency({ pendingPolls: 0 });
+
+  const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
+  const figures: ScenarioFigures = {
+    scenario,
+    ...size,
+    latency,
+    status: result.status,
+    apiCalls: countApiCalls(calls),
+    stateTransitions: countStateTransitions(result.events),
+    historyEvents: countHistoryEvents(result.events),
+    duration: {
+      ...simulatedDuration(result.events, collectStates(definition)),
+      timeoutSeconds: Number(definition.TimeoutSeconds),
+    },
+    largestPayload: largestPayload(result.events),
+    wallMs,
+  };
+  if (result.status === "FAILED") figures.error = `${result.error}: ${result.cause}`;
+  if (rotating && result.status === "SUCCEEDED") {
+    const versions = await secretVersions();
+    const npsIps = npsServers.map((server) => server.privateIp);
+    const output = result.output as { mismatchWindow: { phases: number; seconds: number } };
+    figures.mismatchWindow = {
+      reported: output.mismatchWindow,
+      replayed: replayMismatchWindow(calls, {
+        ipOfInstance: new Map(npsServers.map((server) => [server.instanceId, server.privateIp])),
+        serversOfDirectory: new Map(directories.map((directory) => [directory.directoryId, npsIps])),
+        versionId: versionBefore,
+        versionOfValue: (value) => versions.get(value) ?? "unknown",
+      }),
+    };
+  }
+  return figures;
+}
+
+/**
+ * Runs one scenario at one size, once per latency, and returns the figures in the latencies' order.
+ * The estate is built once and reused from one latency to the next (a first-time set-up needs a new
+ * one each time). `reset` must forget every emulated resource (moto's reset); installed doubles are
+ * removed here.
+ *
+ * @example
+ * ```ts
+ * const figures = await measureScenarioAt("rotation blue/green", { directories: 10, npsServers: 2 }, [noLatency], { reset });
+ * ```
+ */
+export async function measureScenarioAt(
+  scenario: ScenarioName,
+  size: EstateSize,
+  latencies: readonly Latency[],
+  options: { reset: () => Promise<void> },
+): Promise<Array<ScenarioFigures | ScenarioGap>> {
+  const reason = notApplicable(scenario, size);
+  if (reason) return latencies.map((latency) => ({ scenario, ...size, latency, status: "n/a", reason }));
+  const strategy = strategyOf[scenario];
+  const results: Array<ScenarioFigures | ScenarioGap> = [];
+  let prepared: Prepared | undefined;
+  try {
+    if (strategy) process.env.RADIUS_SYNC_ROTATION_STRATEGY = strategy;
+    for (const latency of latencies) {
+      if (prepared === undefined || scenario === "first-time set-up") {
+        removeAllTestDoubles();
+        await options.reset();
+        prepared = await prepareBenchWorld(size);
+        if (scenario !== "first-time set-up") {
+          const first = await runWorkflow({ mode: "reconcile" });
+          if (first.status !== "SUCCEEDED") {
+            const why = `the first reconcile it starts from fails: ${first.error}: ${first.cause}`;
+            return latencies.map((each) => ({
+              scenario,
+              ...size,
+              latency: each,
+              status: "BLOCKED",
+              reason: why,
+            }));
+          }
+        }
+      }
+      results.push(await measureRun(scenario, size, latency, prepared));
+    }
+    return results;
+  } finally {
+    delete process.env.RADIUS_SYNC_ROTATION_STRATEGY;
+    removeAllTestDoubles();
+  }
+}
+
+/**
+ * Runs one scenario at one size and returns its figures (see {@link measureScenarioAt}).
  *
  * @example
  * ```ts
@@ -99,65 +251,9 @@ async function currentVersionId(): Promise<string> {
 export async function measureScenario(
   scenario: ScenarioName,
   size: EstateSize,
-  options: { reset: () => Promise<void> },
+  options: { reset: () => Promise<void>; latency?: Latency },
 ): Promise<ScenarioFigures | ScenarioGap> {
-  const reason = notApplicable(scenario, size);
-  if (reason) return { scenario, ...size, status: "n/a", reason };
-  removeAllTestDoubles();
-  await options.reset();
-  const { world, directories, npsServers } = await prepareBenchWorld(size);
-  try {
-    if (scenario !== "first-time set-up") {
-      const first = await runWorkflow({ mode: "reconcile" });
-      if (first.status !== "SUCCEEDED") {
-        const why = `the first reconcile it starts from fails: ${first.error}: ${first.cause}`;
-        return { scenario, ...size, status: "BLOCKED", reason: why };
-      }
-    }
-    const [drifted] = directories;
-    if (scenario === "connector-IP change" && drifted) {
-      // An address nobody holds: a taken one could leave the NPS client list as it was.
-      const moved = await freeAddress(world.estate.subnets[1]);
-      world.drift.setConnectIps(drifted.directoryId, [drifted.connectIps[0] ?? "", moved]);
-    }
-    const rotating = scenario.startsWith("rotation");
-    const versionBefore = rotating ? await currentVersionId() : "";
-    const strategy = strategyOf[scenario];
-    if (strategy) process.env.RADIUS_SYNC_ROTATION_STRATEGY = strategy;
-    world.calls.reset();
-
-    const started = performance.now();
-    const result = await runWorkflow({ mode: rotating ? "rotate" : "reconcile" });
-    const wallMs = Math.round(performance.now() - started);
-    const calls = [...world.calls.calls];
-
-    const figures: ScenarioFigures = {
-      scenario,
-      ...size,
-      status: result.status,
-      apiCalls: countApiCalls(calls),
-      stateTransitions: countStateTransitions(result.events),
-      largestPayload: largestPayload(result.events),
-      wallMs,
-    };
-    if (result.status === "FAILED") figures.error = `${result.error}: ${result.cause}`;
-    if (rotating && result.status === "SUCCEEDED") {
-      const versions = await secretVersions();
-      const npsIps = npsServers.map((server) => server.privateIp);
-      const output = result.output as { mismatchWindow: { phases: number; seconds: number } };
-      figures.mismatchWindow = {
-        reported: output.mismatchWindow,
-        replayed: replayMismatchWindow(calls, {
-          ipOfInstance: new Map(npsServers.map((server) => [server.instanceId, server.privateIp])),
-          serversOfDirectory: new Map(directories.map((directory) => [directory.directoryId, npsIps])),
-          versionId: versionBefore,
-          versionOfValue: (value) => versions.get(value) ?? "unknown",
-        }),
-      };
-    }
-    return figures;
-  } finally {
-    delete process.env.RADIUS_SYNC_ROTATION_STRATEGY;
-    removeAllTestDoubles();
-  }
+  const [figures] = await measureScenarioAt(scenario, size, [options.latency ?? noLatency], options);
+  if (!figures) throw new Error("measureScenarioAt returned no figures");
+  return figures;
 }

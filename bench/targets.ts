@@ -201,7 +201,7 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
       note:
         slowest <= 100
           ? ""
-          : "loading the AWS SDK clients dominates: functions without one (plan-changes, validate-input) " +
+          : "loading the AWS SDK clients dominates: functions without one (validate-input) " +
             "load in ~25-30 ms, and requiring @aws-sdk/client-ec2 alone takes ~180 ms on this machine, so " +
             "discover and apply-security-group-rules cannot meet 100 ms with SDK v3's EC2 client however " +
             "they are packaged (the Functions table compares three packagings); follow-up: measure the " +

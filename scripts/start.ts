@@ -36,9 +36,8 @@ const rig = await startRig(endpoint);
 
 // Imported only now: the SDK clients read the emulator's endpoint when they are created.
 const { seedEnvironment } = await import("../test/support/seed.js");
-const { installInstanceInformationDouble, installUpdateRadiusDouble } = await import(
-  "../test/support/doubles/index.js"
-);
+const { installCommandInvocationDouble, installInstanceInformationDouble, installUpdateRadiusDouble } =
+  await import("../test/support/doubles/index.js");
 const { installNpsHostDouble } = await import("../test/support/doubles/nps-host.js");
 const { runWorkflow } = await import("../test/support/workflow.js");
 const { printEstate } = await import("./print-estate.js");
@@ -55,9 +54,10 @@ if (fresh) {
   console.log(`Using the demo estate already on ${endpoint} (npm start -- --reset to start over).`);
 }
 // Stand-ins for the calls moto lacks (see README, "Testing"): SSM's node inventory, UpdateRadius,
-// and what the NPS script prints.
+// ListCommandInvocations, and what the NPS script prints.
 installInstanceInformationDouble();
 installUpdateRadiusDouble();
+installCommandInvocationDouble();
 installNpsHostDouble();
 
 const started = new Map<string, number>();

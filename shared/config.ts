@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { RADIUS_PORT_RANGE, RADIUS_RETRIES_RANGE, RADIUS_TIMEOUT_RANGE } from "./core/radius-limits.js";
+import { timeBudgetProblems } from "./core/time-budget.js";
 import { InvalidConfiguration } from "./errors.js";
 import { patterns } from "./nps/document-parameters.cjs";
 
@@ -111,7 +112,9 @@ export const ConfigSchema = z
     RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(600, 30, 3600),
     RADIUS_SYNC_POLL_SECONDS: integer(15, 1, 300),
     RADIUS_SYNC_NPS_REFRESH_HOURS: integer(24, 0, 8760),
-    RADIUS_SYNC_LOCK_TTL_SECONDS: integer(7500, 60, 86400),
+    // Longer than the execution's timeout (shared/core/time-budget.ts), so a live execution's lock is
+    // never taken over; a crashed execution's lock is.
+    RADIUS_SYNC_LOCK_TTL_SECONDS: integer(21_900, 60, 86400),
     RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: integer(3600, 30, 86400),
   })
   .refine((env) => env.RADIUS_SYNC_NPS_INSTANCE_IDS.length > 0 || env.RADIUS_SYNC_NPS_TAG !== undefined, {
@@ -130,6 +133,18 @@ export const ConfigSchema = z
     message:
       "MS-CHAPv2 cannot work in push access mode (NPS cannot answer an MS-CHAPv2 request it accepts without validating credentials): use PAP, or RADIUS_SYNC_NPS_ACCESS_MODE=group",
     path: ["RADIUS_SYNC_RADIUS_PROTOCOL"],
+  })
+  // Waits that could add up past the execution's timeout are refused here, before any run starts.
+  .superRefine((env, context) => {
+    const waits = {
+      pollSeconds: env.RADIUS_SYNC_POLL_SECONDS,
+      maxNpsWaitSeconds: env.RADIUS_SYNC_MAX_NPS_WAIT_SECONDS,
+      maxRadiusWaitSeconds: env.RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS,
+      maxLockWaitSeconds: env.RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS,
+    };
+    for (const problem of timeBudgetProblems(waits, env.RADIUS_SYNC_LOCK_TTL_SECONDS)) {
+      context.addIssue({ code: "custom", message: problem.message, path: [problem.subject] });
+    }
   })
   .transform((env) => ({
     directories: { ids: env.RADIUS_SYNC_DIRECTORY_IDS, tag: env.RADIUS_SYNC_DIRECTORY_TAG },

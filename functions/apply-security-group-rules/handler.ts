@@ -1,15 +1,13 @@
 import * as z from "zod";
+import { PhaseProgress } from "../../shared/core/phases.js";
 import { stepHandler } from "../../shared/middleware/index.js";
-import { logger } from "../../shared/observability.js";
 import { Run } from "../../shared/run.js";
 import { applySecurityGroupRules } from "../../shared/steps/apply-security-group-rules.js";
-import { Work } from "../../shared/steps/plan-step.js";
+import { SecurityGroupWork } from "../../shared/steps/plan-step.js";
 
-const Input = z.object({ run: Run, group: Work.shape.securityGroups.element });
+const Input = z.object({ run: Run, securityGroups: SecurityGroupWork, progress: PhaseProgress });
 
-/** Adds and removes one directory security group's RADIUS rules (idempotent). */
-export const handler = stepHandler(Input, async ({ group }: z.infer<typeof Input>) => {
-  const result = await applySecurityGroupRules(group);
-  logger.info("security group rules applied", { directoryId: group.directoryId, ...result });
-  return result;
-});
+/** Adds and removes the RADIUS rules of the next chunk of directory security groups (idempotent). */
+export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) =>
+  applySecurityGroupRules(input),
+);

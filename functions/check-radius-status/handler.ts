@@ -1,19 +1,19 @@
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
+import { DirectoryUpdatePhase, PhaseProgress, PhaseSecret } from "../../shared/core/phases.js";
 import { stepHandler } from "../../shared/middleware/index.js";
 import { Run } from "../../shared/run.js";
-import { checkRadiusStatus } from "../../shared/steps/directory-radius.js";
-import { Work } from "../../shared/steps/plan-step.js";
+import { checkDirectories } from "../../shared/steps/directory-radius.js";
 
 const Input = z.object({
   run: Run,
-  directory: Work.shape.directories.element,
-  secretVersionId: z.string(),
-  attempt: z.number().int().min(0),
+  phase: DirectoryUpdatePhase,
+  secret: PhaseSecret,
+  progress: PhaseProgress,
   maxPolls: z.number().int().min(1),
 });
 
-/** One poll of one directory's RadiusStatus (the state machine waits between polls). */
+/** One look at the RadiusStatus of every pending directory of the phase (batched DescribeDirectories). */
 export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) =>
-  checkRadiusStatus({ config: getConfig(), ...input }),
+  checkDirectories({ config: getConfig(), ...input }),
 );

@@ -16,29 +16,24 @@ const Input = z.object({
     pendingVersionId: z.string(),
     strategy: z.string(),
   }),
-  /** Nested `[previous, attempts, mismatch]` triples, as the PhaseDone states build them. */
+  /** Nested `[previous, checks, mismatch]` triples, as the PhaseDone state builds them. */
   phaseResults: z.array(z.unknown()),
   pollSeconds: z.number().int(),
 });
 
-/** Every side verified on the new version: AWSCURRENT moves to it (AWSPREVIOUS keeps the old one). */
-/** Unwinds the PhaseDone states' nested triples into one result per phase, in order. */
-function unwindPhaseResults(nested: unknown[]): Array<{ mismatch: boolean; attempts: number[] }> {
-  const results: Array<{ mismatch: boolean; attempts: number[] }> = [];
+/** Unwinds the PhaseDone state's nested triples into one result per phase, in order. */
+function unwindPhaseResults(nested: unknown[]): Array<{ mismatch: boolean; checks: number }> {
+  const results: Array<{ mismatch: boolean; checks: number }> = [];
   let node: unknown = nested;
   while (Array.isArray(node) && node.length === 3) {
-    const [previous, attempts, mismatch] = node as [unknown, unknown, unknown];
-    results.unshift({
-      mismatch: mismatch === true,
-      attempts: Array.isArray(attempts)
-        ? attempts.filter((value): value is number => typeof value === "number")
-        : [],
-    });
+    const [previous, checks, mismatch] = node as [unknown, unknown, unknown];
+    results.unshift({ mismatch: mismatch === true, checks: typeof checks === "number" ? checks : 0 });
     node = previous;
   }
   return results;
 }
 
+/** Every side verified on the new version: AWSCURRENT moves to it (AWSPREVIOUS keeps the old one). */
 export const handler = stepHandler(
   Input,
   async ({ run, rotation, phaseResults: nested, pollSeconds }: z.infer<typeof Input>) => {
@@ -55,7 +50,7 @@ export const handler = stepHandler(
     const phaseResults = unwindPhaseResults(nested);
     const window = mismatchWindow({
       phases: phaseResults,
-      phaseAttempts: phaseResults.map((phase) => Math.max(0, ...phase.attempts)),
+      phaseAttempts: phaseResults.map((phase) => phase.checks),
       pollSeconds,
     });
     metrics.addMetric("RotationSucceeded", MetricUnit.Count, 1);

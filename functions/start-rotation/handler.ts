@@ -6,7 +6,7 @@ import { logger } from "../../shared/observability.js";
 import { Run } from "../../shared/run.js";
 import { Work } from "../../shared/steps/plan-step.js";
 import { startRotation } from "../../shared/steps/rotation.js";
-import { resolvePhases } from "../../shared/steps/rotation-phases.js";
+import { toWorkflowPhases } from "../../shared/steps/rotation-phases.js";
 
 const Input = z.object({
   run: Run,
@@ -14,7 +14,10 @@ const Input = z.object({
   scope: Work.shape.rotation.unwrap(),
 });
 
-/** Puts the new secret version as AWSPENDING and plans the phases that move every side onto it. */
+/**
+ * Puts the new secret version as AWSPENDING and plans the phases that move every side onto it (they
+ * name the secret by role: "current", "pending"; the versions come back beside them).
+ */
 export const handler = stepHandler(Input, async ({ run, secret, scope }: z.infer<typeof Input>) => {
   const config = getConfig();
   const started = await startRotation({
@@ -27,8 +30,7 @@ export const handler = stepHandler(Input, async ({ run, secret, scope }: z.infer
     servers: scope.servers,
     directoryIds: scope.directoryIds,
   });
-  const phases = resolvePhases(plan.phases, {
-    ...started,
+  const phases = toWorkflowPhases(plan.phases, {
     directoryIds: scope.directoryIds,
     settings: scope.settings,
   });

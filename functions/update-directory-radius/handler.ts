@@ -1,17 +1,18 @@
 import * as z from "zod";
 import { getConfig } from "../../shared/config.js";
+import { DirectoryUpdatePhase, PhaseProgress, PhaseSecret } from "../../shared/core/phases.js";
 import { stepHandler } from "../../shared/middleware/index.js";
 import { Run } from "../../shared/run.js";
-import { updateDirectoryRadius } from "../../shared/steps/directory-radius.js";
-import { Work } from "../../shared/steps/plan-step.js";
+import { updateDirectories } from "../../shared/steps/directory-radius.js";
 
 const Input = z.object({
   run: Run,
-  directory: Work.shape.directories.element,
-  secret: z.object({ arn: z.string(), versionId: z.string() }),
+  phase: DirectoryUpdatePhase,
+  secret: PhaseSecret,
+  progress: PhaseProgress,
 });
 
-/** EnableRadius or UpdateRadius on one directory; the secret is read here and goes only to the API. */
-export const handler = stepHandler(Input, async ({ run, directory, secret }: z.infer<typeof Input>) =>
-  updateDirectoryRadius({ directory, secret, tableName: getConfig().stateTable, startedAt: run.startedAt }),
+/** EnableRadius or UpdateRadius on the next chunk of the phase's directories; the secret goes only to the API. */
+export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) =>
+  updateDirectories({ config: getConfig(), ...input }),
 );

@@ -3,6 +3,7 @@ import {
   type InstanceInformation,
   type InstanceInformationStringFilter,
   paginateDescribeInstanceInformation,
+  paginateListCommandInvocations,
   paginateListCommands,
   SendCommandCommand,
   type SSMClient,
@@ -208,6 +209,39 @@ export async function findCommandsByComment(
     throw asWorkflowError(error, "ListCommands");
   }
   return found;
+}
+
+/**
+ * The status of every invocation of one command, by instance, in one paged listing: a poll of a
+ * command sent to many servers costs one call per 50 servers (ListCommandInvocations `MaxResults`
+ * 1–50, botocore ssm/2014-11-06 `CommandMaxResults`), not one per server. Without `Details` the
+ * listing carries no output; {@link getInvocation} reads a finished server's output. An invocation
+ * SSM has not created yet is simply not listed.
+ *
+ * @example
+ * ```ts
+ * const statuses = await listInvocationStatuses("0b1c…"); // Map { "i-0a…" => "InProgress", "i-0b…" => "Success" }
+ * ```
+ */
+export async function listInvocationStatuses(
+  commandId: string,
+  client = clients.ssm,
+): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  try {
+    const pages = paginateListCommandInvocations(
+      { client, pageSize: 50 },
+      { CommandId: commandId, Details: false },
+    );
+    for await (const page of pages) {
+      for (const invocation of page.CommandInvocations ?? []) {
+        if (invocation.InstanceId) statuses.set(invocation.InstanceId, invocation.Status ?? "Pending");
+      }
+    }
+  } catch (error) {
+    throw asWorkflowError(error, "ListCommandInvocations");
+  }
+  return statuses;
 }
 
 /** What one instance reported for a command. */

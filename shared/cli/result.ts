@@ -1,3 +1,4 @@
+import { causeMessage } from "../core/error-cause.js";
 import { exitCodes } from "./errors.js";
 import type { ExecutionOutcome } from "./follow.js";
 import { formatElapsed } from "./output.js";
@@ -14,13 +15,7 @@ const lines = (value: unknown): string[] =>
  */
 export function readableCause(cause: string | undefined): string {
   if (!cause) return "(no cause given)";
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    if (isObject(parsed) && typeof parsed.errorMessage === "string") return parsed.errorMessage;
-  } catch {
-    // Not JSON: the cause is already the message.
-  }
-  return cause;
+  return causeMessage(cause);
 }
 
 /**

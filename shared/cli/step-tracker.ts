@@ -30,8 +30,11 @@ const endings: Record<string, ExecutionEnd> = {
 /** A Task (re)scheduled: after a failure it means a Retry. */
 const scheduledTypes = ["TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled"];
 
-/** Choice and Succeed states are instant decisions; showing them would bury the steps that do work. */
-const silentStateKinds = ["Choice", "Succeed"];
+/**
+ * Choice and Succeed states are instant decisions, and Pass states the phase loop's bookkeeping (which
+ * phase is next); showing them would bury the steps that do work.
+ */
+const silentStateKinds = ["Choice", "Succeed", "Pass"];
 
 const failureDetails = (event: HistoryEvent) =>
   event.taskFailedEventDetails ??

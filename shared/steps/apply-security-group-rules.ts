@@ -1,5 +1,24 @@
 import { authorizeRadiusIngressRules, revokeRadiusIngress } from "../aws/ec2.js";
-import type { Work } from "./plan-step.js";
+import { retryThrottled } from "../aws/throttling.js";
+import { mapWithConcurrency } from "../core/concurrency.js";
+import { nextChunk, type PhaseProgress } from "../core/phases.js";
+import { logger } from "../observability.js";
+import type { SecurityGroupWork } from "./plan-step.js";
+
+/** Groups one step changes; a larger phase continues in the next step (see directoriesPerStep). */
+export const groupsPerStep = 25;
+
+/** Groups changed at once: EC2 throttles bursts of mutating calls (RequestLimitExceeded). */
+export const concurrentGroupChanges = 5;
+
+/** What one group's changes came to. */
+export interface GroupOutcome {
+  groupId: string;
+  added: number;
+  alreadyPresent: number;
+  removed: number;
+  alreadyAbsent: number;
+}
 
 /**
  * Applies one security group's planned rule changes: adds first (in one call), then removes, so a
@@ -7,24 +26,53 @@ import type { Work } from "./plan-step.js";
  *
  * @example
  * ```ts
- * const result = await applySecurityGroupRules(work.securityGroups[0]);
+ * const outcome = await applyGroupRules(work.securityGroups.groups[0], work.securityGroups);
  * ```
  */
-export async function applySecurityGroupRules(group: Work["securityGroups"][number]): Promise<{
-  groupId: string;
-  added: number;
-  alreadyPresent: number;
-  removed: number;
-  alreadyAbsent: number;
-}> {
-  const result = { groupId: group.groupId, added: 0, alreadyPresent: 0, removed: 0, alreadyAbsent: 0 };
-  const authorized = await authorizeRadiusIngressRules(group.groupId, group.authorize);
-  result.added = authorized.added;
-  result.alreadyPresent = authorized.existed;
+export async function applyGroupRules(
+  group: SecurityGroupWork["groups"][number],
+  shared: Pick<SecurityGroupWork, "port" | "descriptions">,
+): Promise<GroupOutcome> {
+  const outcome = { groupId: group.groupId, added: 0, alreadyPresent: 0, removed: 0, alreadyAbsent: 0 };
+  const authorize = group.authorize.map((cidr) => ({
+    cidr,
+    port: shared.port,
+    description: shared.descriptions[cidr] ?? "",
+  }));
+  const authorized = await authorizeRadiusIngressRules(group.groupId, authorize);
+  outcome.added = authorized.added;
+  outcome.alreadyPresent = authorized.existed;
   for (const rule of group.revoke) {
-    const outcome = await revokeRadiusIngress({ groupId: group.groupId, ...rule });
-    if (outcome === "removed") result.removed += 1;
-    else result.alreadyAbsent += 1;
+    const result = await revokeRadiusIngress({ groupId: group.groupId, ...rule, description: "" });
+    if (result === "removed") outcome.removed += 1;
+    else outcome.alreadyAbsent += 1;
   }
-  return result;
+  return outcome;
+}
+
+/**
+ * Applies the next chunk of the security-groups phase: up to {@link groupsPerStep} groups,
+ * {@link concurrentGroupChanges} at a time, a throttled group retried. Returns `continue` while
+ * groups remain, then `done` (nothing to wait for).
+ *
+ * @example
+ * ```ts
+ * const progress = await applySecurityGroupRules({ securityGroups: work.securityGroups, progress });
+ * ```
+ */
+export async function applySecurityGroupRules(options: {
+  securityGroups: SecurityGroupWork;
+  progress: PhaseProgress;
+}): Promise<PhaseProgress> {
+  const { securityGroups } = options;
+  const { chunk, after } = nextChunk({
+    items: securityGroups.groups,
+    progress: options.progress,
+    size: groupsPerStep,
+  });
+  const outcomes = await mapWithConcurrency(chunk, concurrentGroupChanges, (group) =>
+    retryThrottled(() => applyGroupRules(group, securityGroups)),
+  );
+  for (const outcome of outcomes) logger.info("security group rules applied", { ...outcome });
+  return after;
 }

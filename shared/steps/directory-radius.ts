@@ -1,80 +1,141 @@
 import { awsErrorName } from "../aws/aws-errors.js";
 import {
   type DesiredRadiusSettings,
+  type DirectoryView,
   describeRadiusTargets,
   enableOrUpdateRadius,
 } from "../aws/directory-service.js";
 import { readSharedSecret } from "../aws/secrets.js";
 import { writeDirectoryRecord } from "../aws/state-table.js";
+import { retryThrottled } from "../aws/throttling.js";
 import type { Config } from "../config.js";
+import { mapWithConcurrency } from "../core/concurrency.js";
 import type { RadiusSettingsView } from "../core/model.js";
+import {
+  type DirectoryUpdatePhase,
+  nextChunk,
+  type PhaseProgress,
+  type PhaseSecret,
+  secretVersionFor,
+} from "../core/phases.js";
 import { validateSharedSecret } from "../core/secret-policy.js";
 import { DirectoryNotFound, RadiusUpdateFailed, RadiusUpdateTimedOut, SecretInvalid } from "../errors.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
 
-/** One directory's planned change, as the Map state hands it over. */
-export interface DirectoryChange {
-  directoryId: string;
-  action: "enable" | "update";
-  settings: DesiredRadiusSettings;
-  settingsFingerprint: string;
+/**
+ * Directories one step changes: 5 waves of 5 concurrent EnableRadius/UpdateRadius calls (each with
+ * its record write) stay far inside the 30 s Lambda timeout even when Directory Service throttles;
+ * a larger phase continues in the next step.
+ */
+export const directoriesPerStep = 25;
+
+/** EnableRadius/UpdateRadius calls in flight at once: Directory Service throttles bursts. */
+export const concurrentDirectoryUpdates = 5;
+
+/** Longest list of directory ids quoted back in an error. */
+const maxQuotedDirectories = 20;
+
+function quoted(ids: readonly string[]): string {
+  const more = ids.length - maxQuotedDirectories;
+  return `${ids.slice(0, maxQuotedDirectories).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
 }
 
-/**
- * Reads the secret version inside this Lambda and hands it to Directory Service with the planned
- * settings. Enabling a directory that a crashed earlier attempt already enabled falls back to update.
- *
- * @example
- * ```ts
- * await updateDirectoryRadius({ directory, secret: { arn, versionId }, tableName, startedAt: run.startedAt });
- * ```
- */
-export async function updateDirectoryRadius(options: {
-  directory: DirectoryChange;
-  secret: { arn: string; versionId: string };
+async function updateOne(options: {
+  directoryId: string;
+  action: "enable" | "update";
+  phase: DirectoryUpdatePhase;
+  sharedSecret: string;
+  versionId: string;
   tableName: string;
   startedAt: string;
-}): Promise<{ directoryId: string; action: "enable" | "update" }> {
-  const { directory, secret, tableName, startedAt } = options;
+}): Promise<"enable" | "update"> {
+  const { directoryId, phase, sharedSecret } = options;
   // Until RadiusStatus says Completed, nobody knows which secret the directory holds: a failure from
   // here on must make the next reconcile update it again, not trust an older record.
   await writeDirectoryRecord({
-    tableName,
-    directoryId: directory.directoryId,
+    tableName: options.tableName,
+    directoryId,
     record: {
-      secretVersionId: `unconfirmed:${secret.versionId}`,
+      secretVersionId: `unconfirmed:${options.versionId}`,
       settingsFingerprint: "unconfirmed",
-      appliedAt: startedAt,
+      appliedAt: options.startedAt,
     },
   });
-  const sharedSecret = await readSharedSecret({ secretArn: secret.arn, versionId: secret.versionId });
-  const problems = validateSharedSecret(sharedSecret);
-  if (problems.length > 0) {
-    throw new SecretInvalid(
-      `secret ${secret.arn} version ${secret.versionId} is not usable: ${problems.join("; ")}`,
-    );
-  }
-  const request = { directoryId: directory.directoryId, settings: directory.settings, sharedSecret };
-  let action = directory.action;
+  const request = { directoryId, settings: phase.settings, sharedSecret };
   try {
-    await enableOrUpdateRadius({ ...request, action });
+    await enableOrUpdateRadius({ ...request, action: options.action });
+    return options.action;
   } catch (error) {
     // EnableRadius on a directory that already has RADIUS answers EntityAlreadyExistsException
     // (botocore ds/2015-04-16 service-2.json, EnableRadius errors): an earlier attempt got that far.
     // Any other error, InvalidParameterException included, is a real refusal and must surface.
-    const alreadyEnabled = action === "enable" && awsErrorName(error) === "EntityAlreadyExistsException";
+    const alreadyEnabled =
+      options.action === "enable" && awsErrorName(error) === "EntityAlreadyExistsException";
     if (!alreadyEnabled) throw error;
-    action = "update";
-    await enableOrUpdateRadius({ ...request, action });
+    await enableOrUpdateRadius({ ...request, action: "update" });
+    return "update";
   }
-  logger.info("directory RADIUS settings sent", {
-    directoryId: directory.directoryId,
-    action,
-    servers: directory.settings.servers,
-    secretVersionId: secret.versionId,
+}
+
+/**
+ * Starts the next chunk of a directories phase: reads the phase's secret version once (inside this
+ * Lambda; it goes only to Directory Service) and enables or updates up to {@link directoriesPerStep}
+ * directories, {@link concurrentDirectoryUpdates} at a time, each throttled call retried. Returns the
+ * progress: `continue` while directories remain to start, then `pending` on all of them.
+ *
+ * @example
+ * ```ts
+ * const progress = await updateDirectories({ config, run, phase, secret, progress: { status: "start", … } });
+ * ```
+ */
+export async function updateDirectories(options: {
+  config: Readonly<Config>;
+  run: Run;
+  phase: DirectoryUpdatePhase;
+  secret: PhaseSecret;
+  progress: PhaseProgress;
+  /** Directories this step may change (default {@link directoriesPerStep}). */
+  chunkSize?: number;
+}): Promise<PhaseProgress> {
+  const { config, run, phase, secret } = options;
+  const versionId = secretVersionFor(secret, phase.secret);
+  const { chunk, after } = nextChunk({
+    items: phase.directoryIds,
+    progress: options.progress,
+    size: options.chunkSize ?? directoriesPerStep,
+    waitFor: phase.directoryIds,
   });
-  return { directoryId: directory.directoryId, action };
+  const sharedSecret = await readSharedSecret({ secretArn: secret.arn, versionId });
+  const problems = validateSharedSecret(sharedSecret);
+  if (problems.length > 0) {
+    throw new SecretInvalid(
+      `secret ${secret.arn} version ${versionId} is not usable: ${problems.join("; ")}`,
+    );
+  }
+  const enable = new Set(phase.enable);
+  const actions = await mapWithConcurrency(chunk, concurrentDirectoryUpdates, (directoryId) =>
+    retryThrottled(() =>
+      updateOne({
+        directoryId,
+        action: enable.has(directoryId) ? "enable" : "update",
+        phase,
+        sharedSecret,
+        versionId,
+        tableName: config.stateTable,
+        startedAt: run.startedAt,
+      }),
+    ),
+  );
+  logger.info("directory RADIUS settings sent", {
+    directories: chunk.length,
+    enabled: actions.filter((action) => action === "enable").length,
+    updated: actions.filter((action) => action === "update").length,
+    remaining: phase.directoryIds.length - after.started,
+    servers: phase.settings.servers,
+    secretVersionId: versionId,
+  });
+  return { ...after, attempt: 0 };
 }
 
 function settingsMatch(actual: RadiusSettingsView | undefined, wanted: DesiredRadiusSettings): boolean {
@@ -88,55 +149,89 @@ function settingsMatch(actual: RadiusSettingsView | undefined, wanted: DesiredRa
   );
 }
 
+/** How each pending directory stands after one look. */
+function sortByStatus(
+  views: readonly DirectoryView[],
+  phase: DirectoryUpdatePhase,
+  pending: readonly string[],
+) {
+  const byId = new Map(views.map((view) => [view.directoryId, view]));
+  const completed: string[] = [];
+  const failed: string[] = [];
+  const missing: string[] = [];
+  const waiting: Array<{ directoryId: string; status: string }> = [];
+  for (const directoryId of pending) {
+    const view = byId.get(directoryId);
+    if (!view) missing.push(directoryId);
+    else if (view.radiusStatus === "Failed") failed.push(directoryId);
+    // Completed with the old settings is the state before Directory Service picked the change up.
+    else if (view.radiusStatus === "Completed" && settingsMatch(view.radiusSettings, phase.settings))
+      completed.push(directoryId);
+    else waiting.push({ directoryId, status: view.radiusStatus ?? "(none)" });
+  }
+  return { completed, failed, missing, waiting };
+}
+
 /**
- * Checks one directory's RadiusStatus. `Completed` with the new settings records what the directory
- * holds; `Failed` and an exhausted wait are named errors that say what to check.
+ * One look at every directory still pending in the phase, in as few DescribeDirectories calls as
+ * the ids allow: `Completed` with the phase's settings records what the directory now holds; `Failed`
+ * ends the phase with RadiusUpdateFailed naming every failed directory; a wait past `maxPolls` checks
+ * ends it with RadiusUpdateTimedOut naming the directories still waiting.
  *
  * @example
  * ```ts
- * const check = await checkRadiusStatus({ config, run, directory, secretVersionId, attempt: 0, maxPolls: 120 });
+ * const progress = await checkDirectories({ config, run, phase, secret, progress, maxPolls: 120 });
+ * progress.status; // "pending" | "done"
  * ```
  */
-export async function checkRadiusStatus(options: {
+export async function checkDirectories(options: {
   config: Readonly<Config>;
   run: Run;
-  directory: DirectoryChange;
-  secretVersionId: string;
-  attempt: number;
+  phase: DirectoryUpdatePhase;
+  secret: PhaseSecret;
+  progress: PhaseProgress;
   maxPolls: number;
-}): Promise<{ status: "pending" | "completed"; attempt: number }> {
-  const { config, run, directory } = options;
-  const attempt = options.attempt + 1;
-  const [view] = await describeRadiusTargets([directory.directoryId]);
-  if (!view)
-    throw new DirectoryNotFound(`directory ${directory.directoryId} disappeared while RADIUS was being set`);
-  const servers = directory.settings.servers.join(", ");
-  if (view.radiusStatus === "Failed") {
+}): Promise<PhaseProgress> {
+  const { config, run, phase, progress } = options;
+  const attempt = progress.attempt + 1;
+  const versionId = secretVersionFor(options.secret, phase.secret);
+  const views = await describeRadiusTargets([...progress.pending]);
+  const { completed, failed, missing, waiting } = sortByStatus(views, phase, progress.pending);
+  // What completed is recorded even when another directory of the phase failed.
+  await mapWithConcurrency(completed, concurrentDirectoryUpdates, (directoryId) =>
+    retryThrottled(() =>
+      writeDirectoryRecord({
+        tableName: config.stateTable,
+        directoryId,
+        record: {
+          secretVersionId: versionId,
+          settingsFingerprint: phase.settingsFingerprint,
+          appliedAt: run.startedAt,
+        },
+      }),
+    ),
+  );
+  logger.info("directory RADIUS checked", { attempt, completed: completed.length, waiting: waiting.length });
+  if (missing.length > 0) {
+    throw new DirectoryNotFound(
+      `director${missing.length === 1 ? "y" : "ies"} ${quoted(missing)} disappeared while RADIUS was being set`,
+    );
+  }
+  const servers = phase.settings.servers.join(", ");
+  if (failed.length > 0) {
     throw new RadiusUpdateFailed(
-      `directory ${directory.directoryId} reports RadiusStatus Failed: it could not reach RADIUS servers ${servers} ` +
-        `on UDP ${directory.settings.port} with the shared secret; check the NPS servers' RADIUS clients, ` +
-        "the security groups and network ACLs between them",
+      `${failed.length} director${failed.length === 1 ? "y reports" : "ies report"} RadiusStatus Failed (${quoted(failed)}): ` +
+        `they could not reach RADIUS servers ${servers} on UDP ${phase.settings.port} with the shared secret; ` +
+        "check the NPS servers' RADIUS clients, the security groups and network ACLs between them",
     );
   }
-  // Completed with the old settings is the state before Directory Service picked the change up.
-  if (view.radiusStatus === "Completed" && settingsMatch(view.radiusSettings, directory.settings)) {
-    await writeDirectoryRecord({
-      tableName: config.stateTable,
-      directoryId: directory.directoryId,
-      record: {
-        secretVersionId: options.secretVersionId,
-        settingsFingerprint: directory.settingsFingerprint,
-        appliedAt: run.startedAt,
-      },
-    });
-    logger.info("directory RADIUS completed", { directoryId: directory.directoryId, attempts: attempt });
-    return { status: "completed", attempt };
-  }
+  if (waiting.length === 0) return { ...progress, status: "done", attempt, pending: [] };
   if (attempt >= options.maxPolls) {
+    const statuses = [...new Set(waiting.map((entry) => entry.status))].join(", ");
     throw new RadiusUpdateTimedOut(
-      `directory ${directory.directoryId} still reports RadiusStatus ${view.radiusStatus ?? "(none)"} after ` +
-        `${attempt} checks; the directory may not reach RADIUS servers ${servers}`,
+      `${waiting.length} director${waiting.length === 1 ? "y" : "ies"} (${quoted(waiting.map((entry) => entry.directoryId))}) ` +
+        `still report RadiusStatus ${statuses} after ${attempt} checks; they may not reach RADIUS servers ${servers}`,
     );
   }
-  return { status: "pending", attempt };
+  return { ...progress, status: "pending", attempt, pending: waiting.map((entry) => entry.directoryId) };
 }

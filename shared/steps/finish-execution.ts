@@ -2,6 +2,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { publishResultEvent } from "../aws/events.js";
 import { releaseMutationLock } from "../aws/lock.js";
 import type { Config } from "../config.js";
+import { causeMessage } from "../core/error-cause.js";
 import { logger, metrics } from "../observability.js";
 
 /** The result an ending state hands over: what changed, or nothing for a failure. */
@@ -9,11 +10,6 @@ export interface ExecutionResult {
   changed?: boolean;
   changeCount?: number;
   summary?: string[];
-}
-
-/** A Catch's Cause is text from Step Functions, but the local interpreter may hand over an Error. */
-function describeCause(cause: unknown): string {
-  return cause instanceof Error ? cause.message : typeof cause === "string" ? cause : JSON.stringify(cause);
 }
 
 /** Longest error cause quoted in a result event. */
@@ -57,7 +53,8 @@ export async function finishExecution<Result extends ExecutionResult>(options: {
       changeCount: result.changeCount ?? 0,
       summary: result.summary ?? [],
       ...(failure?.Error ? { error: failure.Error } : {}),
-      ...(failure?.Cause ? { cause: describeCause(failure.Cause).slice(0, maxCauseLength) } : {}),
+      // The message only: a Lambda failure's Cause is its JSON error payload, stack trace included.
+      ...(failure?.Cause ? { cause: causeMessage(failure.Cause).slice(0, maxCauseLength) } : {}),
     });
   }
   logger.info("execution finished", { released, changed, failed: failure !== undefined });

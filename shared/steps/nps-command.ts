@@ -1,9 +1,10 @@
-import { findCommandsByComment, getInvocation, sendDocumentCommand } from "../aws/ssm.js";
+import { findCommandsByComment, type InvocationView, sendDocumentCommand } from "../aws/ssm.js";
 import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import { type NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../core/nps-push.js";
+import type { NpsTarget } from "../core/phases.js";
 import { npsFingerprint, npsSettingsOf } from "../core/plan.js";
-import { createWorkflowError, NpsCommandFailed, NpsCommandTimedOut } from "../errors.js";
+import { createWorkflowError, NpsCommandFailed } from "../errors.js";
 import { createSecretProofNonce, parseNpsSummary, renderNpsCommandParameters } from "../nps/index.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
@@ -16,13 +17,6 @@ function regionOf(secretArn: string): string {
 
 /** Longest script error quoted back into an execution's error cause. */
 const maxQuotedErrorLength = 600;
-
-/** One server's part of a command: checkNpsCommand polls it and checks its proof with the nonce. */
-export interface NpsTarget {
-  instanceId: string;
-  commandId: string;
-  nonce: string;
-}
 
 /**
  * Commands this very push already sent (a retried Task whose earlier attempt lost SendCommand's
@@ -144,8 +138,6 @@ function readSummary(standardOutput: string, target: { instanceId: string; comma
   }
 }
 
-const pendingStatuses = new Set(["Pending", "InProgress", "Delayed"]);
-
 /**
  * The errors sync-nps.ps1 names on stderr ("radius-sync NPS sync failed [<name>]: <why>"): each
  * becomes the execution's error, so a missing MFA extension reads NpsMfaExtensionMissing, not a
@@ -166,80 +158,71 @@ function scriptError(output: string, failed: string) {
   return createWorkflowError(name, `${failed}: ${named?.[2] ?? output}`);
 }
 
+/** Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`). */
+export const pendingInvocationStatuses: ReadonlySet<string> = new Set(["Pending", "InProgress", "Delayed"]);
+
 /**
- * Checks one server's invocation. Success records what the server now holds; a failure or an
- * exhausted wait throws a named error that names the server and quotes the script's error.
+ * Confirms one server whose invocation finished: Success with a summary whose secret proof verifies
+ * records what the server now holds; any other final status is the error the script named
+ * (NpsMfaExtensionMissing, …; NpsCommandFailed when it named none) naming the server and quoting the
+ * script's reason; a proof that differs is NpsSecretMismatch.
  *
  * @example
  * ```ts
- * const check = await checkNpsCommand({ config, run, target, secretVersionId, clients, attempt: 0, maxPolls: 40 });
- * check.status; // "pending" | "succeeded"
+ * await confirmNpsServer({ config, run, target, invocation, secretArn, secretVersionId, clients });
  * ```
  */
-export async function checkNpsCommand(options: {
+export async function confirmNpsServer(options: {
   config: Readonly<Config>;
   run: Run;
-  target: { instanceId: string; commandId: string; nonce: string };
+  target: NpsTarget;
+  invocation: InvocationView;
   secretArn: string;
   secretVersionId: string;
   clients: Array<{ name: string; ip: string }>;
-  attempt: number;
-  maxPolls: number;
-}): Promise<{ status: "pending" | "succeeded"; attempt: number }> {
-  const { config, run, target } = options;
-  const attempt = options.attempt + 1;
-  const invocation = await getInvocation(target);
-  if (invocation.status === "Success") {
-    const summary = readSummary(invocation.standardOutput, target);
-    try {
-      await verifyNpsSummary({
-        arn: options.secretArn,
-        versionId: options.secretVersionId,
-        nonce: target.nonce,
-        summary,
-        expectedClients: options.clients,
-      });
-    } catch (error) {
-      if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;
-      throw error;
-    }
-    await writeNpsRecord({
-      tableName: config.stateTable,
-      instanceId: target.instanceId,
-      record: {
-        fingerprint: npsFingerprint({
-          clients: options.clients,
-          secretVersionId: options.secretVersionId,
-          settings: npsSettingsOf(config),
-          namePrefix: config.namePrefix,
-        }),
-        secretVersionId: options.secretVersionId,
-        clients: options.clients,
-        appliedAt: run.startedAt,
-      },
-    });
-    logger.info("NPS server configured", {
-      instanceId: target.instanceId,
-      commandId: target.commandId,
+}): Promise<void> {
+  const { config, run, target, invocation } = options;
+  if (invocation.status !== "Success") {
+    const output = (invocation.standardError.trim() || invocation.statusDetails || "no error output").slice(
+      0,
+      maxQuotedErrorLength,
+    );
+    const failed =
+      `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
+      `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}`;
+    throw scriptError(output, failed);
+  }
+  const summary = readSummary(invocation.standardOutput, target);
+  try {
+    await verifyNpsSummary({
+      arn: options.secretArn,
+      versionId: options.secretVersionId,
+      nonce: target.nonce,
       summary,
+      expectedClients: options.clients,
     });
-    return { status: "succeeded", attempt };
+  } catch (error) {
+    if (error instanceof Error) error.message = `NPS server ${target.instanceId}: ${error.message}`;
+    throw error;
   }
-  if (pendingStatuses.has(invocation.status)) {
-    if (attempt >= options.maxPolls) {
-      throw new NpsCommandTimedOut(
-        `NPS server ${target.instanceId} did not finish command ${target.commandId} after ${attempt} checks ` +
-          `(status ${invocation.status}); is the SSM agent running and the instance reachable?`,
-      );
-    }
-    return { status: "pending", attempt };
-  }
-  const output = (invocation.standardError.trim() || invocation.statusDetails || "no error output").slice(
-    0,
-    maxQuotedErrorLength,
-  );
-  const failed =
-    `NPS server ${target.instanceId} failed command ${target.commandId} with status ${invocation.status}` +
-    `${invocation.responseCode === undefined ? "" : ` (exit code ${invocation.responseCode})`}`;
-  throw scriptError(output, failed);
+  await writeNpsRecord({
+    tableName: config.stateTable,
+    instanceId: target.instanceId,
+    record: {
+      fingerprint: npsFingerprint({
+        clients: options.clients,
+        secretVersionId: options.secretVersionId,
+        settings: npsSettingsOf(config),
+        namePrefix: config.namePrefix,
+      }),
+      secretVersionId: options.secretVersionId,
+      clients: options.clients,
+      appliedAt: run.startedAt,
+    },
+  });
+  logger.info("NPS server configured", {
+    instanceId: target.instanceId,
+    commandId: target.commandId,
+    summary,
+  });
 }

@@ -1,14 +1,37 @@
 import * as z from "zod";
 import type { Config } from "../config.js";
 import type { Discovery } from "../core/model.js";
+import { WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
+import { maxPolls } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
 import { maxClients } from "../nps/index.js";
 import type { Run } from "../run.js";
 import { BaseRadiusSettings } from "./rotation-phases.js";
 
-/** The slice of the plan the apply states need, kept small for the Step Functions payload limit. */
+/** One directory security group's rule changes, compactly: every rule is UDP on a single /32. */
+const GroupRuleChanges = z.object({
+  groupId: z.string(),
+  directoryId: z.string(),
+  /** Sources to allow on the RADIUS port (their descriptions are in `SecurityGroupWork.descriptions`). */
+  authorize: z.array(z.string()),
+  revoke: z.array(z.object({ cidr: z.string(), port: z.number().int() })),
+});
+
+/** Every security group's changes, with what they share written once (payloads stay small). */
+export const SecurityGroupWork = z.object({
+  port: z.number().int(),
+  /** The description each authorized source's rule gets, by CIDR (it marks the rule as ours). */
+  descriptions: z.record(z.string(), z.string()),
+  groups: z.array(GroupRuleChanges),
+});
+export type SecurityGroupWork = z.infer<typeof SecurityGroupWork>;
+
+/**
+ * The slice of the plan the apply states need, kept small for the Step Functions payload limit: what
+ * many directories share is written once (settings, rule descriptions), and the phases list ids.
+ */
 export const Work = z.object({
   changeCount: z.number().int(),
   summary: z.array(z.string()),
@@ -16,27 +39,10 @@ export const Work = z.object({
     z.object({ action: z.literal("create"), name: z.string() }),
     z.object({ action: z.literal("keep"), arn: z.string(), versionId: z.string() }),
   ]),
-  securityGroups: z.array(
-    z.object({
-      groupId: z.string(),
-      directoryId: z.string(),
-      authorize: z.array(z.object({ cidr: z.string(), port: z.number(), description: z.string() })),
-      revoke: z.array(z.object({ cidr: z.string(), port: z.number(), description: z.string() })),
-    }),
-  ),
-  pushNps: z.boolean(),
-  npsServerIds: z.array(z.string()),
+  securityGroups: SecurityGroupWork,
   npsClients: z.array(z.object({ name: z.string(), ip: z.string() })),
-  updateDirectories: z.boolean(),
-  directories: z.array(
-    z.object({
-      directoryId: z.string(),
-      action: z.enum(["enable", "update"]),
-      // The last schema before EnableRadius/UpdateRadius: Directory Service's ranges hold here too.
-      settings: BaseRadiusSettings.extend({ servers: z.array(z.string()), protocol: z.string() }),
-      settingsFingerprint: z.string(),
-    }),
-  ),
+  /** The reconcile's phases, in order: security groups, the NPS push, the directory updates. */
+  phases: z.array(WorkflowPhase),
   waits: z.object({ pollSeconds: z.number(), maxNpsPolls: z.number(), maxRadiusPolls: z.number() }),
   /** Present in rotate mode: what the rotation covers (every eligible NPS server and directory). */
   rotation: z
@@ -159,10 +165,23 @@ function withCommandLimit(plan: Plan): Plan {
 /** Most summary lines a state carries; every action keeps its own reason in the plan regardless. */
 const maxSummaryLines = 100;
 
+/**
+ * Most UTF-8 bytes of summary the apply states carry (and the result event quotes): the whole
+ * state stays under 64 KB at 100 directories × 4 NPS servers (docs/benchmarks.md).
+ */
+const maxWorkSummaryBytes = 8 * 1024;
+
 /** Keeps the state small on large estates: the first lines, then how many more there were. */
-function capSummary(summary: string[]): string[] {
-  if (summary.length <= maxSummaryLines) return summary;
-  return [...summary.slice(0, maxSummaryLines), `… and ${summary.length - maxSummaryLines} more`];
+function capSummary(summary: string[], maxBytes = Number.POSITIVE_INFINITY): string[] {
+  const kept: string[] = [];
+  let bytes = 0;
+  for (const line of summary) {
+    bytes += Buffer.byteLength(line, "utf8");
+    if (kept.length >= maxSummaryLines || bytes > maxBytes) break;
+    kept.push(line);
+  }
+  if (kept.length === summary.length) return summary;
+  return [...kept, `… and ${summary.length - kept.length} more`];
 }
 
 /** In rotate mode the rotation is one more change, described with the secret's age. */
@@ -192,8 +211,9 @@ function restrictToRequested(plan: Plan, directoryIds: string[] | undefined): Pl
   return { ...plan, directories, securityGroupRules, changeCount };
 }
 
-function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {
-  const groups = new Map<string, Work["securityGroups"][number]>();
+function securityGroupWork(plan: Plan, port: number): SecurityGroupWork {
+  const groups = new Map<string, SecurityGroupWork["groups"][number]>();
+  const descriptions: Record<string, string> = {};
   for (const rule of plan.securityGroupRules) {
     const group = groups.get(rule.groupId) ?? {
       groupId: rule.groupId,
@@ -201,24 +221,53 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
       authorize: [],
       revoke: [],
     };
-    group[rule.action].push({ cidr: rule.cidr, port: rule.port, description: rule.description });
+    if (rule.action === "authorize") {
+      group.authorize.push(rule.cidr);
+      descriptions[rule.cidr] = rule.description;
+    } else {
+      group.revoke.push({ cidr: rule.cidr, port: rule.port });
+    }
     groups.set(rule.groupId, group);
   }
-  const npsServerIds = plan.npsServers
+  return { port, descriptions, groups: [...groups.values()] };
+}
+
+/** The reconcile as phases: security groups first, then NPS (which must hold the secret first), then directories. */
+function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): WorkflowPhase[] {
+  const phases: WorkflowPhase[] = [];
+  if (securityGroups.groups.length > 0) {
+    const reason = `${plan.securityGroupRules.length} security-group rule change(s) in ${securityGroups.groups.length} group(s)`;
+    phases.push({ kind: "securityGroups", mismatch: false, reason });
+  }
+  const instanceIds = plan.npsServers
     .filter((server) => server.action === "push")
     .map((server) => server.instanceId);
-  const directories = plan.directories.flatMap((directory) =>
-    directory.action === "none"
-      ? []
-      : [
-          {
-            directoryId: directory.directoryId,
-            action: directory.action,
-            settings: directory.settings,
-            settingsFingerprint: directory.settingsFingerprint,
-          },
-        ],
-  );
+  if (instanceIds.length > 0) {
+    const reason = `${instanceIds.length} NPS server(s) need the configuration`;
+    phases.push({ kind: "nps", instanceIds, secret: "current", mismatch: false, reason });
+  }
+  const changing = plan.directories.filter((directory) => directory.action !== "none");
+  const [first] = changing;
+  if (first) {
+    phases.push({
+      kind: "directories",
+      directoryIds: changing.map((directory) => directory.directoryId),
+      enable: changing
+        .filter((directory) => directory.action === "enable")
+        .map((directory) => directory.directoryId),
+      // Every directory is planned with the same settings (shared/core/plan-directories.ts).
+      settings: first.settings,
+      settingsFingerprint: first.settingsFingerprint,
+      secret: "current",
+      mismatch: false,
+      reason: `${changing.length} director${changing.length === 1 ? "y needs" : "ies need"} RADIUS enabled or updated`,
+    });
+  }
+  return phases;
+}
+
+function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {
+  const securityGroups = securityGroupWork(plan, config.radius.port);
   const { pollSeconds, maxNpsWaitSeconds, maxRadiusWaitSeconds } = config.waits;
   const eligible = plan.directories.map((directory) => directory.directoryId);
   const rotation =
@@ -233,21 +282,18 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
   return {
     ...(rotation ? { rotation } : {}),
     changeCount: plan.changeCount,
-    summary: capSummary(plan.summary),
+    summary: capSummary(plan.summary, maxWorkSummaryBytes),
     secret:
       plan.secret.action === "create"
         ? { action: "create", name: plan.secret.name }
         : { action: "keep", arn: plan.secret.arn, versionId: plan.secret.versionId },
-    securityGroups: [...groups.values()],
-    pushNps: npsServerIds.length > 0,
-    npsServerIds,
+    securityGroups,
     npsClients: plan.npsClients.map(({ name, ip }) => ({ name, ip })),
-    updateDirectories: directories.length > 0,
-    directories,
+    phases: reconcilePhases(plan, securityGroups),
     waits: {
       pollSeconds,
-      maxNpsPolls: Math.ceil(maxNpsWaitSeconds / pollSeconds),
-      maxRadiusPolls: Math.ceil(maxRadiusWaitSeconds / pollSeconds),
+      maxNpsPolls: maxPolls(maxNpsWaitSeconds, pollSeconds),
+      maxRadiusPolls: maxPolls(maxRadiusWaitSeconds, pollSeconds),
     },
   };
 }

@@ -2,9 +2,11 @@ import { describeRadiusTargets } from "../aws/directory-service.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { readAppliedRecords } from "../aws/state-table.js";
 import type { Config } from "../config.js";
+import { causeMessage } from "../core/error-cause.js";
+import type { WorkflowPhase } from "../core/phases.js";
 import { planRollback, type RotationServer } from "../core/rotation.js";
 import { cancelRotation } from "./rotation.js";
-import { type BaseRadiusSettings, type ResolvedPhase, resolvePhases } from "./rotation-phases.js";
+import { type BaseRadiusSettings, toWorkflowPhases } from "./rotation-phases.js";
 
 /** What a rotation covers, as plan-step's Work.rotation carries it. */
 export interface RotationScope {
@@ -21,17 +23,18 @@ export interface RotationVersions {
 }
 
 /**
- * The phases that bring every NPS server and directory back to AWSCURRENT.
+ * The phases that bring every NPS server and directory back to AWSCURRENT, and the versions they
+ * run with: "current" is whatever holds AWSCURRENT now.
  *
  * @example
  * ```ts
- * const { phases } = await planRollbackPhases({ scope: work.rotation, rotation });
+ * const { phases, currentVersionId } = await planRollbackPhases({ scope: work.rotation, rotation });
  * ```
  */
 export async function planRollbackPhases(options: {
   scope: RotationScope;
   rotation: RotationVersions;
-}): Promise<{ phases: ResolvedPhase[]; currentVersionId: string }> {
+}): Promise<RotationVersions & { phases: WorkflowPhase[] }> {
   const { scope, rotation } = options;
   // Whatever holds AWSCURRENT now is what every side must hold: if the rotation failed after
   // AWSCURRENT moved, "rolling back" means finishing the move on every side.
@@ -39,19 +42,17 @@ export async function planRollbackPhases(options: {
   const currentVersionId = secret.exists ? secret.currentVersionId : rotation.currentVersionId;
   const plan = planRollback({ servers: scope.servers, directoryIds: scope.directoryIds });
   return {
+    arn: rotation.arn,
     currentVersionId,
-    phases: resolvePhases(plan.phases, {
-      currentVersionId,
-      pendingVersionId: rotation.pendingVersionId,
-      directoryIds: scope.directoryIds,
-      settings: scope.settings,
-    }),
+    pendingVersionId: rotation.pendingVersionId,
+    phases: toWorkflowPhases(plan.phases, { directoryIds: scope.directoryIds, settings: scope.settings }),
   };
 }
 
 /**
  * After a successful rollback: removes AWSPENDING and returns the original error with the
- * rollback's outcome appended, for the execution's failure.
+ * rollback's outcome appended, for the execution's failure. The original Cause is read as its
+ * message: a Lambda failure's Cause is the runtime's JSON error payload, stack trace included.
  *
  * @example
  * ```ts
@@ -66,7 +67,7 @@ export async function concludeRollback(options: {
 }): Promise<{ Error: string; Cause: string }> {
   const { rotation, error, scope } = options;
   await cancelRotation({ arn: rotation.arn, pendingVersionId: rotation.pendingVersionId });
-  const cause = typeof error.Cause === "string" ? error.Cause : JSON.stringify(error.Cause ?? "");
+  const cause = causeMessage(error.Cause);
   return {
     Error: error.Error,
     Cause:
@@ -93,7 +94,6 @@ export async function describeRollbackFailure(options: {
   scope: RotationScope;
 }): Promise<{ Error: "RollbackFailed"; Cause: string }> {
   const { config, scope, error, rollbackError } = options;
-  const text = (cause: unknown) => (typeof cause === "string" ? cause : JSON.stringify(cause ?? ""));
   const [secret, directories, records] = await Promise.all([
     describeSharedSecret(config.secret.name),
     describeRadiusTargets(scope.directoryIds),
@@ -120,8 +120,8 @@ export async function describeRollbackFailure(options: {
   return {
     Error: "RollbackFailed",
     Cause:
-      `rotation failed with ${error.Error}: ${text(error.Cause)}; the rollback failed too with ` +
-      `${rollbackError.Error}: ${text(rollbackError.Cause)}. Now: ${[secretLine, ...directoryLines, ...serverLines].join("; ")}. ` +
+      `rotation failed with ${error.Error}: ${causeMessage(error.Cause)}; the rollback failed too with ` +
+      `${rollbackError.Error}: ${causeMessage(rollbackError.Cause)}. Now: ${[secretLine, ...directoryLines, ...serverLines].join("; ")}. ` +
       "The next reconcile converges every side to AWSCURRENT.",
   };
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { WorkflowPhase } from "../core/phases.js";
 import { radiusSettingsFingerprint } from "../core/plan.js";
 import {
   boundedInteger,
@@ -18,62 +19,37 @@ export const BaseRadiusSettings = z.object({
 });
 export type BaseRadiusSettings = z.infer<typeof BaseRadiusSettings>;
 
-/** A rotation or rollback phase with concrete secret version ids, as the phase Map runs it. */
-export const ResolvedPhase = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("nps"),
-    index: z.number().int(),
-    instanceIds: z.array(z.string()),
-    secretVersionId: z.string(),
-    mismatch: z.boolean(),
-    reason: z.string(),
-  }),
-  z.object({
-    kind: z.literal("directories"),
-    index: z.number().int(),
-    directoryIds: z.array(z.string()),
-    settings: BaseRadiusSettings.extend({ servers: z.array(z.string()) }),
-    settingsFingerprint: z.string(),
-    secretVersionId: z.string(),
-    mismatch: z.boolean(),
-    reason: z.string(),
-  }),
-]);
-export type ResolvedPhase = z.infer<typeof ResolvedPhase>;
-
 /**
- * Turns planned phases ("pending"/"current") into phases with version ids and full settings,
- * so the state machine's phase Map needs no decisions of its own.
+ * Turns a rotation's or rollback's planned phases into the workflow's phases: every directories phase
+ * gets the directories and the full settings (its servers, sorted, with the base settings), so the
+ * state machine's one phase loop needs no decisions of its own. Secrets stay roles ("current",
+ * "pending"); the run's secret versions resolve them.
  *
  * @example
  * ```ts
- * const phases = resolvePhases(plan.phases, { currentVersionId, pendingVersionId, directoryIds, settings });
+ * const phases = toWorkflowPhases(plan.phases, { directoryIds, settings });
  * ```
  */
-export function resolvePhases(
+export function toWorkflowPhases(
   phases: readonly RotationPhase[],
-  context: {
-    currentVersionId: string;
-    pendingVersionId: string;
-    directoryIds: readonly string[];
-    settings: BaseRadiusSettings;
-  },
-): ResolvedPhase[] {
-  return phases.map((phase, index) => {
-    const secretVersionId = phase.secret === "pending" ? context.pendingVersionId : context.currentVersionId;
-    if (phase.kind === "nps") {
-      return { ...phase, kind: "nps", index, secretVersionId, instanceIds: [...phase.instanceIds] };
-    }
+  context: { directoryIds: readonly string[]; settings: BaseRadiusSettings },
+): WorkflowPhase[] {
+  return phases.flatMap((phase): WorkflowPhase[] => {
+    if (phase.kind === "nps") return [{ ...phase, instanceIds: [...phase.instanceIds] }];
+    // A rotation without directories has nothing to point anywhere: the phase is left out.
+    if (context.directoryIds.length === 0) return [];
     const settings = { ...context.settings, servers: [...phase.servers].sort() };
-    return {
-      kind: "directories",
-      index,
-      directoryIds: [...context.directoryIds],
-      settings,
-      settingsFingerprint: radiusSettingsFingerprint(settings),
-      secretVersionId,
-      mismatch: phase.mismatch,
-      reason: phase.reason,
-    };
+    return [
+      {
+        kind: "directories",
+        directoryIds: [...context.directoryIds],
+        enable: [],
+        settings,
+        settingsFingerprint: radiusSettingsFingerprint(settings),
+        secret: phase.secret,
+        mismatch: phase.mismatch,
+        reason: phase.reason,
+      },
+    ];
   });
 }

@@ -92,8 +92,7 @@ describe("radius-sync start", () => {
     expect(arn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:radius-sync-dev:/);
     for (const step of [
       "ValidateInput",
-      "DiscoverDirectories",
-      "PlanChanges",
+      "DiscoverAndPlan",
       "AcquireLock",
       "EnsureSecret",
       "ApplySecurityGroupRules",
@@ -104,6 +103,8 @@ describe("radius-sync start", () => {
       expect(result.stdout).toMatch(new RegExp(`✓ ${step} +\\d+\\.\\d s`));
     }
     expect(result.stdout).not.toContain("IsDryRun");
+    // The phase loop's bookkeeping (Pass states) is not a step.
+    expect(result.stdout).not.toContain("SelectPhase");
     expect(result.stdout).toContain("Execution SUCCEEDED");
     expect(result.stdout).toMatch(/Applied \d+ change\(s\):/);
     expect(result.stdout).toContain(`enable RADIUS on ${world.estate.directory.directoryId}`);
@@ -142,7 +143,7 @@ describe("radius-sync start", () => {
     const followed = await cli("follow", arn);
 
     expect(followed.exitCode, followed.stderr).toBe(0);
-    expect(followed.stdout).toMatch(/✓ PlanChanges/);
+    expect(followed.stdout).toMatch(/✓ DiscoverAndPlan/);
     expect(followed.stdout).toMatch(/Dry run: \d+ change\(s\) planned, nothing applied/);
     expect(executions.executions).toHaveLength(1);
   });
@@ -181,7 +182,7 @@ describe("radius-sync follow on a terminal", () => {
     const redraws = result.stdout.split(clearLine);
     // A spinner frame with the running step's name and elapsed time, drawn over the previous one.
     expect(redraws.some((chunk) => /^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] [A-Z]\w+.* \d+\.\d s$/.test(chunk))).toBe(true);
-    expect(redraws.some((chunk) => /^ {2}✓ PlanChanges +\d+\.\d s\n/.test(chunk))).toBe(true);
+    expect(redraws.some((chunk) => /^ {2}✓ DiscoverAndPlan +\d+\.\d s\n/.test(chunk))).toBe(true);
     expect(result.stdout).toContain("Execution SUCCEEDED");
   });
 });

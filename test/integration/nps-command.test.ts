@@ -2,11 +2,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createSharedSecret } from "../../shared/aws/secrets.js";
 import { getInvocation } from "../../shared/aws/ssm.js";
 import { getConfig } from "../../shared/config.js";
+import type { NpsPushPhase } from "../../shared/core/phases.js";
 import { SECRET_EXCLUDED_CHARACTERS } from "../../shared/core/secret-policy.js";
 import { maxClients, ssmStandardOutputLimit } from "../../shared/nps/index.js";
 import type { Run } from "../../shared/run.js";
-import { checkNpsCommand, sendNpsCommand } from "../../shared/steps/nps-command.js";
-import { recordApiCalls } from "../support/doubles/index.js";
+import { checkNpsServers, startNpsPhase } from "../../shared/steps/nps-phase.js";
+import { installCommandInvocationDouble, recordApiCalls } from "../support/doubles/index.js";
 import { installNpsHostDouble, type NpsHostDouble } from "../support/doubles/nps-host.js";
 import { type SeededEstate, seedEnvironment } from "../support/seed.js";
 
@@ -32,6 +33,7 @@ describe("one NPS command at the largest estate it may carry", () => {
   beforeEach(async () => {
     estate = await seedEnvironment();
     nps = installNpsHostDouble();
+    installCommandInvocationDouble();
   });
 
   it(`configures ${maxClients} clients and reads back a summary well inside SSM's 24,000 characters`, async () => {
@@ -48,28 +50,35 @@ describe("one NPS command at the largest estate it may carry", () => {
     const calls = recordApiCalls();
 
     // Act
-    const { targets } = await sendNpsCommand({
+    const phase: NpsPushPhase = {
+      kind: "nps",
+      instanceIds: [server],
+      secret: "current",
+      mismatch: false,
+      reason: "test",
+    };
+    const phaseSecret = { arn: secret.arn, currentVersionId: secret.versionId };
+    const started = await startNpsPhase({
       config,
       run,
       push: { step: "reconcile", index: 0 },
-      secret,
-      instanceIds: [server],
+      phase,
+      secret: phaseSecret,
       clients,
     });
-    const [target] = targets;
-    const check = await checkNpsCommand({
+    const [target] = started.targets ?? [];
+    const check = await checkNpsServers({
       config,
       run,
-      target: target ?? { instanceId: server, commandId: "", nonce: "" },
-      secretArn: secret.arn,
-      secretVersionId: secret.versionId,
+      phase,
+      secret: phaseSecret,
       clients,
-      attempt: 0,
+      progress: started,
       maxPolls: 3,
     });
 
     // Assess: verified against all 500 clients, from a summary the proxy had no need to cut.
-    expect(check.status).toBe("succeeded");
+    expect(check.status).toBe("done");
     expect(nps.clientsOf(server).size).toBe(maxClients);
     expect(calls.callsTo("GetCommandInvocation").map((call) => call.status)).toEqual([200]);
     const { standardOutput } = await getInvocation(target ?? { instanceId: server, commandId: "" });

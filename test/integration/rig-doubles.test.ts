@@ -9,6 +9,7 @@ import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   InvalidInstanceId,
+  ListCommandInvocationsCommand,
   paginateDescribeInstanceInformation,
   SendCommandCommand,
 } from "@aws-sdk/client-ssm";
@@ -240,7 +241,100 @@ describe("the GetCommandInvocation double", () => {
   });
 });
 
+describe("the ListCommandInvocations double", () => {
+  async function sendToNps(): Promise<string> {
+    const { Command } = await clients.ssm.send(
+      new SendCommandCommand({
+        DocumentName: estate.documentName,
+        InstanceIds: estate.npsServers.map((s) => s.instanceId),
+      }),
+    );
+    return Command?.CommandId ?? "";
+  }
+  const list = (input: { CommandId: string; MaxResults?: number; NextToken?: string }) =>
+    clients.ssm.send(new ListCommandInvocationsCommand(input));
+  const statuses = async (commandId: string) =>
+    ((await list({ CommandId: commandId })).CommandInvocations ?? []).map(
+      (invocation) => `${invocation.InstanceId} ${invocation.Status}`,
+    );
+
+  it("is needed: moto has no ListCommandInvocations", async () => {
+    const commandId = await sendToNps();
+    await expect(list({ CommandId: commandId })).rejects.toMatchObject(lackedByMoto);
+  });
+
+  it("lists one invocation per server the command targets, with the latency and outcomes GetCommandInvocation has", async () => {
+    const double = installCommandInvocationDouble();
+    const [slow, broken] = estate.npsServers;
+    double.setLatency({ pendingPolls: 1 });
+    double.setOutcome(broken.instanceId, { status: "Failed" });
+    const commandId = await sendToNps();
+
+    const first = await statuses(commandId);
+    const second = await statuses(commandId);
+
+    expect(first).toEqual([`${slow.instanceId} InProgress`, `${broken.instanceId} Failed`]);
+    expect(second).toEqual([`${slow.instanceId} Success`, `${broken.instanceId} Failed`]);
+    // Looks are shared: a GetCommandInvocation after the listing sees the same, later status.
+    const polled = await clients.ssm.send(
+      new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: slow.instanceId }),
+    );
+    expect(polled.Status).toBe("Success");
+    expect(double.pollCount(commandId, slow.instanceId)).toBe(3);
+  });
+
+  it("pages with MaxResults 1-50, refuses others as SSM's model does, and names an unknown command", async () => {
+    installCommandInvocationDouble();
+    const commandId = await sendToNps();
+
+    const page = await list({ CommandId: commandId, MaxResults: 1 });
+    const next = await list({ CommandId: commandId, MaxResults: 1, NextToken: page.NextToken ?? "" });
+
+    expect([page.CommandInvocations?.length, next.CommandInvocations?.length, next.NextToken]).toEqual([
+      1,
+      1,
+      undefined,
+    ]);
+    await expect(list({ CommandId: commandId, MaxResults: 51 })).rejects.toMatchObject({
+      name: "ValidationException",
+      message: expect.stringContaining("maxResults"),
+    });
+    await expect(list({ CommandId: "00000000-0000-0000-0000-000000000000" })).rejects.toMatchObject({
+      name: "InvalidCommandId",
+    });
+  });
+});
+
 describe("the RadiusStatus double", () => {
+  it("keeps every directory Creating for k looks after each change with the latency knob, unless it has a sequence", async () => {
+    installUpdateRadiusDouble();
+    const double = installRadiusStatusDouble();
+    const branch = await addSecondDirectory(estate);
+    double.setLatency({ creatingPolls: 2 });
+    double.setSequence(branch.directoryId, ["Failed"]);
+    await enableRadius();
+    await clients.ds.send(
+      new EnableRadiusCommand({ DirectoryId: branch.directoryId, RadiusSettings: settings(["10.0.1.20"]) }),
+    );
+
+    const looks = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      looks.push([
+        (await describeDirectory()).RadiusStatus,
+        (await describeDirectory(branch.directoryId)).RadiusStatus,
+      ]);
+    }
+    await updateRadius(["10.0.2.20"]);
+    const afterUpdate = [(await describeDirectory()).RadiusStatus, (await describeDirectory()).RadiusStatus];
+
+    expect(looks).toEqual([
+      ["Creating", "Failed"],
+      ["Creating", "Failed"],
+      ["Completed", "Failed"],
+    ]);
+    expect(afterUpdate).toEqual(["Creating", "Creating"]);
+  });
+
   it("reports the sequence from the next EnableRadius on, repeating its last status", async () => {
     const double = installRadiusStatusDouble();
     double.setSequence(estate.directory.directoryId, ["Creating", "Creating", "Completed"]);

@@ -11,6 +11,7 @@ import {
   GetCommandInvocationCommand,
   InvalidInstanceId,
   InvocationDoesNotExist,
+  ListCommandInvocationsCommand,
   SendCommandCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
@@ -161,6 +162,44 @@ describe("SSM GetCommandInvocation on the rig", () => {
     const output = invocation.StandardOutputContent ?? "";
     expect(output.length).toBeLessThan(standardOutputLimit / 10);
     expect(parseNpsSummary(output)).toMatchObject({ radiusSyncSummary: 2, created: 400, held: 400 });
+  });
+});
+
+describe("the NPS host's failures as SSM lists them", () => {
+  it("lists a script that failed closed as Failed in ListCommandInvocations, as GetCommandInvocation reports it", async () => {
+    // The NPS host first (outermost), then the invocation double that answers ListCommandInvocations.
+    const hosts = installNpsHostDouble();
+    installCommandInvocationDouble();
+    const [server] = estate.npsServers;
+    hosts.modelOf(server.instanceId).extension.registered = false;
+    const { ARN } = await clients.secretsManager.send(
+      new CreateSecretCommand({ Name: "rig-ssm-failed-secret", SecretString: "a-rig-secret-0123456789" }),
+    );
+    const { Command } = await send([server.instanceId], {
+      NamePrefix: ["radius-sync"],
+      SecretArn: [ARN ?? ""],
+      SecretVersion: ["AWSCURRENT"],
+      Clients: ["radius-sync-d-0123456789-10-0-1-5=10.0.1.5"],
+      RequireMessageAuthenticator: ["false"],
+      Policies: [
+        renderNpsPolicies(
+          planNpsPolicies({ namePrefix: "radius-sync", accessMode: "push", protocol: "PAP", adGroup: "" }),
+        ),
+      ],
+      Nonce: ["0123456789abcdef0123456789abcdef"],
+    });
+    const commandId = Command?.CommandId ?? "";
+
+    const listed = await clients.ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId }));
+    const invocation = await poll(commandId, server.instanceId);
+
+    expect(listed.CommandInvocations?.map((entry) => [entry.InstanceId, entry.Status])).toEqual([
+      [server.instanceId, "Failed"],
+    ]);
+    expect(invocation.Status).toBe("Failed");
+    expect(invocation.StandardErrorContent).toMatch(
+      /^radius-sync NPS sync failed \[NpsMfaExtensionMissing\]/,
+    );
   });
 });
 

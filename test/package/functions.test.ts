@@ -18,7 +18,6 @@ const functionFolders: Readonly<Record<string, string>> = {
   releaseLock: "release-lock",
   validateInput: "validate-input",
   discover: "discover",
-  planChanges: "plan-changes",
   ensureSecret: "ensure-secret",
   applySecurityGroupRules: "apply-security-group-rules",
   sendNpsCommand: "send-nps-command",
@@ -119,7 +118,7 @@ describe("the packaged functions", () => {
         namePrefix: "radius-sync",
         secret: { name: "radius-sync/shared-secret", length: 64 },
         waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 600 },
-        lock: { ttlSeconds: 7500, maxWaitSeconds: 3600 },
+        lock: { ttlSeconds: 21_900, maxWaitSeconds: 3600 },
         rotation: { strategy: "auto" },
       });
       expect(config.nps.tag).toEqual({ key: "radius-sync:role", value: "nps" });

@@ -47,6 +47,7 @@ const wildcardReasons: Readonly<Record<string, string>> = {
   "ec2:DescribeInstances": "EC2 Describe* calls support no resource-level permissions",
   "ssm:DescribeInstanceInformation": "a list call; no resource type",
   "ssm:GetCommandInvocation": "no resource type",
+  "ssm:ListCommandInvocations": "a list call; no resource type",
   "ssm:ListCommands": "a list call; no resource type",
   "secretsmanager:GetRandomPassword": "generates a string; touches no resource",
   "xray:PutTraceSegments": "X-Ray has no resource-level permissions",
@@ -92,7 +93,6 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "secretsmanager:ListSecretVersionIds": [SECRET],
     "dynamodb:BatchGetItem": [when(TABLE, onlyKeysLike(RECORD_KEYS))],
   },
-  planChanges: {},
   ensureSecret: {
     "secretsmanager:CreateSecret": [SECRET],
     "secretsmanager:TagResource": [SECRET],
@@ -113,6 +113,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "ssm:ListCommands": [ANY],
   },
   checkNpsCommand: {
+    "ssm:ListCommandInvocations": [ANY],
     "ssm:GetCommandInvocation": [ANY],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
     "secretsmanager:GetSecretValue": [SECRET],

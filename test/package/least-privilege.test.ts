@@ -78,7 +78,6 @@ const functionsOfTheTemplate = [
   "releaseLock",
   "validateInput",
   "discover",
-  "planChanges",
   "ensureSecret",
   "applySecurityGroupRules",
   "sendNpsCommand",

@@ -4,19 +4,18 @@
  * smallest input that does; the last test keeps the table complete as errors are added.
  */
 
+import { DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
-import type { Discovery } from "../../shared/core/model.js";
 import { workflowErrorNames } from "../../shared/errors.js";
-import { loadFreshDiscovery } from "../fixtures/plan/fixtures.js";
 import { currentLambdas } from "../support/lambda/current-lambdas.js";
 import type { LambdaEmulator } from "../support/lambda/emulator.js";
 import { unexpectedErrorNames } from "../support/lambda/error-name-guard.js";
 import type { InvokeOutcome } from "../support/lambda/function-process.js";
 import { runPackagedWorkflow } from "../support/lambda/packaged-workflow.js";
 import { faults } from "../support/rig/faults.js";
-import { createStateTable } from "../support/seed.js";
+import { createStateTable, launchInstance, npsSecurityGroupName } from "../support/seed.js";
 import { prepareWorld, type World } from "../support/world.js";
 
 const run = {
@@ -34,45 +33,67 @@ function arrivingName(outcome: InvokeOutcome): string | undefined {
   return returned?.Error;
 }
 
-/** planChanges (pure) on the fixture discovery changed by `change`: each eligibility problem's name. */
-const planWith = (change: (discovery: Discovery) => void) => (lambdas: LambdaEmulator) => {
-  const discovery = loadFreshDiscovery();
-  change(discovery);
-  return lambdas.invoke("planChanges", { run, lock: noLock, discovery });
-};
+/**
+ * The discover function (it discovers, then plans) on the seeded estate changed by `change`, with
+ * `environment` added to its configuration: each eligibility problem's name.
+ */
+const planWith =
+  (change: (world: World) => Promise<void> | void, environment: Record<string, string> = {}) =>
+  async (lambdas: LambdaEmulator) => {
+    const world = await prepareWorld();
+    await change(world);
+    await lambdas.setEnvironment("discover", environment);
+    try {
+      return await lambdas.invoke("discover", { run, lock: noLock });
+    } finally {
+      await lambdas.setEnvironment("discover", {});
+    }
+  };
 
 type Provocation = (lambdas: LambdaEmulator) => Promise<InvokeOutcome>;
 
 const provocations: Record<string, Provocation> = {
   InvalidInput: (lambdas) => lambdas.invoke("validateInput", { input: { mode: "sideways" } }),
-  InvalidConfiguration: async (lambdas) => {
-    await lambdas.setEnvironment("planChanges", { RADIUS_SYNC_RADIUS_TIMEOUT: "90" });
-    try {
-      return await planWith(() => undefined)(lambdas);
-    } finally {
-      await lambdas.setEnvironment("planChanges", {});
-    }
-  },
-  DirectoryNotFound: planWith((discovery) => discovery.missingDirectoryIds.push("d-0000000404")),
-  NpsNetworkPathBlocked: planWith((discovery) => {
-    for (const server of discovery.npsServers)
-      server.securityGroups = [{ groupId: "sg-0a1b2c3d4e5f60718", radiusRules: [] }];
+  InvalidConfiguration: planWith(() => undefined, { RADIUS_SYNC_RADIUS_TIMEOUT: "90" }),
+  DirectoryNotFound: planWith(() => undefined, { RADIUS_SYNC_DIRECTORY_IDS: "d-0000000404" }),
+  // The NPS servers' security group loses the seed's rule (UDP 1812 from the VPC): nothing admits the directory.
+  NpsNetworkPathBlocked: planWith(async () => {
+    const { SecurityGroups } = await clients.ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [{ Name: "group-name", Values: [npsSecurityGroupName] }],
+      }),
+    );
+    await clients.ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: SecurityGroups?.[0]?.GroupId,
+        IpPermissions: [
+          { IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+        ],
+      }),
+    );
   }),
-  DirectoryNotActive: planWith((discovery) => {
-    for (const directory of discovery.directories) directory.stage = "Impaired";
-  }),
-  DirectoryHasNoRadiusSources: planWith((discovery) => {
-    for (const directory of discovery.directories) directory.radiusSourceIps = [];
-  }),
-  NoNpsServers: planWith((discovery) => {
-    discovery.npsServers = [];
-  }),
-  NpsServerNotManaged: planWith((discovery) => discovery.missingNpsInstanceIds.push("i-0000000000000404a")),
-  NpsServerOffline: planWith((discovery) => {
-    for (const server of discovery.npsServers) server.pingStatus = "ConnectionLost";
-  }),
-  NpsServerNotWindows: planWith((discovery) => {
-    for (const server of discovery.npsServers) server.platformType = "Linux";
+  DirectoryNotActive: planWith((world) =>
+    world.stages.setStage(world.estate.directory.directoryId, "Impaired"),
+  ),
+  DirectoryHasNoRadiusSources: planWith((world) =>
+    world.drift.setConnectIps(world.estate.directory.directoryId, []),
+  ),
+  NoNpsServers: planWith(() => undefined, { RADIUS_SYNC_NPS_TAG: "radius-sync:nps=nowhere" }),
+  NpsServerNotManaged: planWith(
+    (world) => world.nodes.markNotRegistered(world.estate.npsServers[0].instanceId),
+    { RADIUS_SYNC_NPS_INSTANCE_IDS: "i-0000000000000404a" },
+  ),
+  NpsServerOffline: planWith((world) =>
+    world.nodes.setPingStatus(world.estate.npsServers[0].instanceId, "ConnectionLost"),
+  ),
+  NpsServerNotWindows: planWith(async (world) => {
+    const { estate } = world;
+    await launchInstance({
+      imageId: estate.linuxImageId,
+      subnet: estate.subnets[0],
+      name: "linux",
+      tagged: true,
+    });
   }),
   LockHeld: async (lambdas) => {
     await createStateTable();
@@ -86,12 +107,17 @@ const provocations: Record<string, Provocation> = {
 
 const radiusSettings = { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" };
 
+type Progress = { attempt: number; targets?: Array<{ instanceId: string }> } & Record<string, unknown>;
+
 /** What a packaged reconcile handed its Task states, read back from its event log. */
 interface ReconciledInputs {
-  checkNps: { target: { instanceId: string } } & Record<string, unknown>;
-  updateDirectory: { directory: Record<string, unknown> } & Record<string, unknown>;
-  checkRadius: Record<string, unknown>;
+  checkNps: { progress: Progress; secret: Record<string, unknown> } & Record<string, unknown>;
+  updateDirectory: Record<string, unknown>;
+  checkRadius: { progress: Progress } & Record<string, unknown>;
 }
+
+/** The first NPS server the reconcile's check looked at. */
+const checkedServer = (inputs: ReconciledInputs) => inputs.checkNps.progress.targets?.[0]?.instanceId ?? "";
 
 /** Runs a packaged reconcile, keeping the first input each Task state handed its function. */
 async function reconcileKeepingInputs(lambdas: LambdaEmulator): Promise<ReconciledInputs> {
@@ -113,9 +139,9 @@ async function reconcileKeepingInputs(lambdas: LambdaEmulator): Promise<Reconcil
     return input;
   };
   return {
-    checkNps: inputOf("CheckNpsCommand") as ReconciledInputs["checkNps"],
-    updateDirectory: inputOf("UpdateDirectoryRadius") as ReconciledInputs["updateDirectory"],
-    checkRadius: inputOf("CheckRadiusStatus"),
+    checkNps: inputOf("CheckNpsServers") as ReconciledInputs["checkNps"],
+    updateDirectory: inputOf("UpdateDirectories"),
+    checkRadius: inputOf("CheckDirectories") as ReconciledInputs["checkRadius"],
   };
 }
 
@@ -138,61 +164,72 @@ type EstateProvocation = (
  * function again with what a packaged reconcile gave it, the world changed just enough.
  */
 const estateProvocations: Record<string, EstateProvocation> = {
-  SecretInvalid: async (lambdas, _world, { updateDirectory }) =>
-    await lambdas.invoke("updateDirectoryRadius", {
+  SecretInvalid: async (lambdas, _world, { updateDirectory }) => {
+    const unusable = await createUnusableSecret();
+    return await lambdas.invoke("updateDirectoryRadius", {
       ...updateDirectory,
-      secret: await createUnusableSecret(),
-    }),
+      secret: { arn: unusable.arn, currentVersionId: unusable.versionId },
+    });
+  },
   RadiusUpdateFailed: async (lambdas, world, { checkRadius }) => {
     world.radiusStatus.setSequence(world.estate.directory.directoryId, ["Failed"], { startNow: true });
     return await lambdas.invoke("checkRadiusStatus", checkRadius);
   },
   RadiusUpdateTimedOut: async (lambdas, world, { checkRadius }) => {
     world.radiusStatus.setSequence(world.estate.directory.directoryId, ["Creating"], { startNow: true });
-    return await lambdas.invoke("checkRadiusStatus", { ...checkRadius, attempt: 0, maxPolls: 1 });
+    const progress = { ...checkRadius.progress, attempt: 0 };
+    return await lambdas.invoke("checkRadiusStatus", { ...checkRadius, progress, maxPolls: 1 });
   },
-  NpsCommandTimedOut: async (lambdas, world, { checkNps }) => {
-    world.invocations.setOutcome(checkNps.target.instanceId, { pendingPolls: "forever" });
-    return await lambdas.invoke("checkNpsCommand", { ...checkNps, attempt: 0, maxPolls: 1 });
+  NpsCommandTimedOut: async (lambdas, world, inputs) => {
+    world.invocations.setOutcome(checkedServer(inputs), { pendingPolls: "forever" });
+    const progress = { ...inputs.checkNps.progress, attempt: 0 };
+    return await lambdas.invoke("checkNpsCommand", { ...inputs.checkNps, progress, maxPolls: 1 });
   },
-  NpsCommandFailed: async (lambdas, world, { checkNps }) => {
-    world.invocations.setOutcome(checkNps.target.instanceId, {
+  NpsCommandFailed: async (lambdas, world, inputs) => {
+    world.invocations.setOutcome(checkedServer(inputs), {
       status: "Failed",
       standardErrorContent: "Import-Module : The specified module 'NPS' was not loaded",
     });
-    return await lambdas.invoke("checkNpsCommand", checkNps);
+    return await lambdas.invoke("checkNpsCommand", inputs.checkNps);
   },
   // The script's named failures (sync-nps.ps1 prints "radius-sync NPS sync failed [<name>]: <why>").
   ...Object.fromEntries(
     ["NpsRoleMissing", "NpsMfaExtensionMissing", "NpsMfaExtensionBypassed", "SsmAgentOutdated"].map(
       (name) => [
         name,
-        async (lambdas: LambdaEmulator, world: World, { checkNps }: ReconciledInputs) => {
-          world.invocations.setOutcome(checkNps.target.instanceId, {
+        async (lambdas: LambdaEmulator, world: World, inputs: ReconciledInputs) => {
+          const server = checkedServer(inputs);
+          world.invocations.setOutcome(server, {
             status: "Failed",
             standardErrorContent: `radius-sync NPS sync failed [${name}]: the prerequisite is not met`,
           });
-          return await lambdas.invoke("checkNpsCommand", checkNps);
+          const outcome = await lambdas.invoke("checkNpsCommand", inputs.checkNps);
+          // The batched check names the server and quotes the script's reason.
+          const message = outcome.ok ? "" : outcome.error.errorMessage;
+          expect(message).toContain(server);
+          expect(message).toContain("the prerequisite is not met");
+          return outcome;
         },
       ],
     ),
   ),
   // The host proved the version it was sent; asked to confirm another version, the proofs differ.
-  NpsSecretMismatch: async (lambdas, world, { checkNps }) => {
-    world.invocations.clear(checkNps.target.instanceId);
+  NpsSecretMismatch: async (lambdas, world, inputs) => {
+    world.invocations.clear(checkedServer(inputs));
     const other = await clients.secretsManager.send(
       new PutSecretValueCommand({
-        SecretId: String(checkNps.secretArn),
+        SecretId: String(inputs.checkNps.secret.arn),
         SecretString: "another-secret-value-that-no-nps-server-holds-0123456789abcdefghij",
         VersionStages: ["AWSPENDING"],
       }),
     );
-    return await lambdas.invoke("checkNpsCommand", { ...checkNps, secretVersionId: other.VersionId });
+    const secret = { ...inputs.checkNps.secret, currentVersionId: other.VersionId };
+    return await lambdas.invoke("checkNpsCommand", { ...inputs.checkNps, secret });
   },
   AwsThrottled: async (lambdas, _world, { checkNps }) => {
     const throttled = faults.fail({
       service: "ssm",
-      operation: "GetCommandInvocation",
+      operation: "ListCommandInvocations",
       code: "ThrottlingException",
     });
     try {

@@ -91,18 +91,26 @@ describe("the packaged reconcile path stops at the first failing side, under eac
 
     expect(result.error).toBe("NpsCommandFailed");
     expect(messageOf(result)).toContain("Access is denied");
-    expect(statesWith(result, "StateFailed")).toContain("CheckNpsCommand");
+    expect(statesWith(result, "StateFailed")).toContain("CheckNpsServers");
     expect(world.calls.callsTo("EnableRadius")).toEqual([]);
     expect((await readDirectoryRadius(world.estate.directory.directoryId)).settings).toBeUndefined();
   });
 
-  it("fails with RadiusUpdateFailed when the directory reports RadiusStatus Failed", async () => {
+  it("fails with RadiusUpdateFailed when the directory reports RadiusStatus Failed, and says so in the result event without the stack trace", async () => {
     world.radiusStatus.setSequence(world.estate.directory.directoryId, ["Creating", "Failed"]);
 
     const result = await run({ mode: "reconcile" });
 
     expect(result.error).toBe("RadiusUpdateFailed");
     expect(messageOf(result)).toContain(world.estate.directory.directoryId);
+    // The execution's Cause is Lambda's error payload (as on AWS); the result event quotes its message.
+    expect(JSON.parse(result.cause ?? "{}")).toHaveProperty("trace");
+    const [published] = world.calls.callsTo("PutEvents");
+    const entries = published?.input.Entries as Array<{ Detail: string }> | undefined;
+    const detail = JSON.parse(entries?.[0]?.Detail ?? "{}") as { error?: string; cause?: string };
+    expect(detail).toEqual(
+      expect.objectContaining({ error: "RadiusUpdateFailed", cause: messageOf(result) }),
+    );
   });
 
   it("fails with RadiusUpdateTimedOut after the configured number of status checks", async () => {
@@ -111,7 +119,7 @@ describe("the packaged reconcile path stops at the first failing side, under eac
     const result = await run({ mode: "reconcile" });
 
     expect(result.error).toBe("RadiusUpdateTimedOut");
-    expect(statesWith(result, "StateEntered").filter((name) => name === "CheckRadiusStatus")).toHaveLength(
+    expect(statesWith(result, "StateEntered").filter((name) => name === "CheckDirectories")).toHaveLength(
       Math.ceil(1800 / 15),
     );
   });
@@ -132,7 +140,7 @@ describe("the packaged definition retries AwsThrottled", () => {
 
     expect(result.status, result.cause).toBe("SUCCEEDED");
     expect(throttled.failed).toBe(3);
-    expect(statesWith(result, "StateRetried")).toEqual(["DiscoverDirectories"]);
+    expect(statesWith(result, "StateRetried")).toEqual(["DiscoverAndPlan"]);
     expect(currentLambdas().failures).toContainEqual({
       functionKey: "discover",
       errorType: "AwsThrottled",

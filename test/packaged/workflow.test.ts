@@ -94,7 +94,17 @@ describe("the packaged functions rotate the shared secret", () => {
 
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("RadiusUpdateFailed");
-    expect(result.cause).toContain("rotation rolled back");
+    // The Catch handed the rollback Lambda's JSON error payload; the Cause keeps its message only.
+    expect(result.cause).toMatch(
+      new RegExp(`^1 directory reports RadiusStatus Failed \\(${directoryId}\\): .*; rotation rolled back: `),
+    );
+    expect(result.cause).not.toMatch(/errorType|errorMessage|trace|at .*\.cjs/);
+    const [resultEvent] = world.calls.callsTo("PutEvents");
+    const detail = JSON.parse(
+      (resultEvent?.input.Entries as Array<{ Detail: string }> | undefined)?.[0]?.Detail ?? "{}",
+    ) as { status?: string; error?: string; cause?: string };
+    expect(detail).toMatchObject({ status: "FAILED", error: "RadiusUpdateFailed" });
+    expect(detail.cause).toMatch(/^1 directory reports RadiusStatus Failed .*rotation rolled back/);
     expect((await readSecret("AWSCURRENT")).versionId).toBe(before.versionId);
     expect(agree(await readSecretSides(world, [directoryId]))).toBe(true);
   });

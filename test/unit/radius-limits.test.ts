@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../shared/config.js";
+import { DirectoryUpdatePhase } from "../../shared/core/phases.js";
 import { DesiredSettings, RadiusSettings } from "../../shared/core/plan-schema.js";
 import { RADIUS_PORT_RANGE } from "../../shared/core/radius-limits.js";
 import { InvalidConfiguration } from "../../shared/errors.js";
-import { Work } from "../../shared/steps/plan-step.js";
 import { BaseRadiusSettings } from "../../shared/steps/rotation-phases.js";
 
 const required = {
@@ -38,17 +38,21 @@ describe("the RADIUS port range (Directory Service's PortNumber, 1025-65535)", (
   it("is enforced by every schema that carries directory settings, up to the step that calls EnableRadius", () => {
     // Prepare: the same settings at the last allowed port and one below it.
     const at = (port: number) => ({ ...settings, port });
-    const directoryChange = (port: number) => ({
-      directoryId: "d-0123456789",
-      action: "enable",
+    const directoryPhase = (port: number) => ({
+      kind: "directories",
+      directoryIds: ["d-0123456789"],
+      enable: ["d-0123456789"],
       settings: { ...at(port), servers: ["10.0.2.7"] },
       settingsFingerprint: "f",
+      secret: "current",
+      mismatch: false,
+      reason: "RADIUS is not enabled",
     });
     const schemas = [
       (port: number) => DesiredSettings.shape.radius.safeParse(at(port)),
       (port: number) => RadiusSettings.safeParse({ ...at(port), servers: ["10.0.2.7"] }),
       (port: number) => BaseRadiusSettings.safeParse(at(port)),
-      (port: number) => Work.shape.directories.element.safeParse(directoryChange(port)),
+      (port: number) => DirectoryUpdatePhase.safeParse(directoryPhase(port)),
     ];
     // Act
     const accepted = schemas.map((parse) => parse(1025).success);

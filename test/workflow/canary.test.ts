@@ -69,6 +69,7 @@ describe("the shared secret", () => {
       results.push(await runWorkflow({ mode: "reconcile" }));
       results.push(await runWorkflow({ mode: "rotate" }));
       results.push(await runWorkflow({ mode: "rotate", dryRun: true }));
+      // The rotation fails at its first directory check, then its rollback's directory update fails too.
       let failures = 0;
       results.push(
         await runWorkflow(
@@ -76,10 +77,10 @@ describe("the shared secret", () => {
           {
             intercept: async (state, _input, next) => {
               const output = await next();
-              if (
-                (state === "CheckPhaseRadiusStatus" || state === "UpdatePhaseDirectoryRadiusRollback") &&
-                failures < 2
-              ) {
+              const failing =
+                (failures === 0 && state === "CheckDirectories") ||
+                (failures === 1 && state === "UpdateDirectories");
+              if (failing) {
                 failures += 1;
                 throw new InjectedFault(`injected after ${state}`);
               }

@@ -15,7 +15,7 @@ describe("EnableRadius on a directory", () => {
   });
 
   it("falls back to UpdateRadius when a retried enable finds RADIUS already on (EntityAlreadyExistsException)", async () => {
-    // Prepare: the first UpdateDirectoryRadius enables RADIUS, then its answer is lost.
+    // Prepare: the first UpdateDirectories enables RADIUS, then its answer is lost.
     let lost = false;
 
     // Act
@@ -24,7 +24,7 @@ describe("EnableRadius on a directory", () => {
       {
         intercept: async (state, _input, next) => {
           const output = await next();
-          if (state === "UpdateDirectoryRadius" && !lost) {
+          if (state === "UpdateDirectories" && !lost) {
             lost = true;
             throw new LambdaServiceException("the invocation's response was lost");
           }

@@ -1,17 +1,31 @@
 /**
- * Guards the stable figures of docs/benchmarks.md (issue 5) with the bench's own measuring code:
- * exact API calls by operation and state transitions of a no-op reconcile and of one blue/green
- * rotation (1 directory, 2 NPS servers), and calls growing with D + M, never D × M. Counts only:
- * nothing here depends on timing. A change in these numbers is a change in cost: update the
- * expectation only together with docs/benchmarks.md (`npm run bench`).
+ * Guards the stable figures of docs/benchmarks.md (issues 5 and 10) with the bench's own measuring
+ * code: exact API calls by operation, state transitions and history events (as Step Functions counts
+ * them, bench/history.ts) of a no-op reconcile and of one blue/green rotation (1 directory, 2 NPS
+ * servers); calls growing with D + M, never D × M; and, under AWS-like latency, history events that
+ * grow with phases × polls, never directories × polls. Counts only: nothing here depends on timing.
+ * A change in these numbers is a change in cost: update the expectation only together with
+ * docs/benchmarks.md (`npm run bench`).
  */
 import { describe, expect, it } from "vitest";
 import type { EstateSize } from "../../bench/estate.js";
-import { measureScenario, type ScenarioFigures, type ScenarioName } from "../../bench/scenarios.js";
+import {
+  type Latency,
+  measureScenario,
+  type ScenarioFigures,
+  type ScenarioName,
+} from "../../bench/scenarios.js";
 import { currentMoto } from "../support/current-moto.js";
 
-async function measure(scenario: ScenarioName, size: EstateSize): Promise<ScenarioFigures> {
-  const result = await measureScenario(scenario, size, { reset: () => currentMoto().reset() });
+async function measure(
+  scenario: ScenarioName,
+  size: EstateSize,
+  latency?: Latency,
+): Promise<ScenarioFigures> {
+  const result = await measureScenario(scenario, size, {
+    reset: () => currentMoto().reset(),
+    ...(latency ? { latency } : {}),
+  });
   if (!("apiCalls" in result)) throw new Error(`${scenario} at ${JSON.stringify(size)}: ${result.reason}`);
   expect(result.status, result.error).toBe("SUCCEEDED");
   return result;
@@ -61,7 +75,7 @@ const residuals = (perOperation: Record<string, { residual: number }>) =>
   Object.fromEntries(Object.entries(perOperation).map(([operation, fit]) => [operation, fit.residual]));
 
 describe("benchmark figures", () => {
-  it("a no-op reconcile of 1 directory and 2 NPS servers makes 8 reads, no mutating call, in 6 transitions", async () => {
+  it("a no-op reconcile of 1 directory and 2 NPS servers makes 8 reads, no mutating call, in 5 transitions and 18 history events", async () => {
     const figures = await measure("no-op reconcile", { directories: 1, npsServers: 2 });
 
     expect(byOperation(figures)).toEqual({
@@ -76,10 +90,14 @@ describe("benchmark figures", () => {
       ListSecretVersionIds: 1,
     });
     expect(figures.apiCalls.mutating).toBe(0);
-    expect(figures.stateTransitions).toBe(6);
+    expect(figures.stateTransitions).toBe(5);
+    expect(figures.historyEvents).toEqual({
+      total: 18,
+      byKind: { execution: 2, Task: 10, Choice: 4, Pass: 2 },
+    });
   });
 
-  it("a blue/green rotation of 1 directory and 2 NPS servers makes exactly these calls in 71 transitions, never mismatched", async () => {
+  it("a blue/green rotation of 1 directory and 2 NPS servers makes exactly these calls in 63 transitions, never mismatched", async () => {
     const figures = await measure("rotation blue/green", { directories: 1, npsServers: 2 });
 
     expect(byOperation(figures)).toEqual({
@@ -91,9 +109,11 @@ describe("benchmark figures", () => {
       DescribeSecret: 5,
       DescribeSecurityGroups: 2,
       DescribeWorkspaceDirectories: 2,
+      // One per finished server, to read its summary; the status comes from one listing per command and poll.
       GetCommandInvocation: 2,
       GetRandomPassword: 1,
       GetSecretValue: 5,
+      ListCommandInvocations: 2,
       // One per NPS push: a retried push looks for the command it may already have sent.
       ListCommands: 2,
       ListSecretVersionIds: 2,
@@ -104,8 +124,9 @@ describe("benchmark figures", () => {
       UpdateRadius: 3,
       UpdateSecretVersionStage: 2,
     });
-    expect(figures.apiCalls).toMatchObject({ total: 56, mutating: 24 });
-    expect(figures.stateTransitions).toBe(71);
+    expect(figures.apiCalls).toMatchObject({ total: 58, mutating: 24 });
+    expect(figures.stateTransitions).toBe(63);
+    expect(figures.historyEvents.total).toBe(182);
     expect(figures.mismatchWindow).toEqual({
       reported: { phases: 0, seconds: 0 },
       replayed: { changes: 5, mismatchedSteps: 0, mismatchedPairs: 0 },
@@ -125,7 +146,7 @@ describe("benchmark figures", () => {
     expect(residuals(growth.perOperation)).toEqual(
       Object.fromEntries(Object.keys(growth.perOperation).map((operation) => [operation, 0])),
     );
-    expect(growth.total).toEqual({ base: 33, perDirectory: 15, perServer: 4, residual: 0 });
+    expect(growth.total).toEqual({ base: 41, perDirectory: 9, perServer: 4, residual: 0 });
   });
 
   it("first-time set-up calls grow with D + M and have no D·M term", async () => {
@@ -138,4 +159,46 @@ describe("benchmark figures", () => {
     );
     expect(growth.total.residual).toBe(0);
   });
+});
+
+/** RadiusStatus Creating for k looks after each change, SSM invocations InProgress for 1 look. */
+const creatingFor = (creatingPolls: number): Latency => ({ creatingPolls, pendingPolls: 1 });
+
+/** Events one poll of a phase adds: WaitFor… (Entered, Exited), Check… (Entered, 3 Lambda events, Exited), IsPhaseComplete (Entered, Exited). */
+const eventsPerPoll = 2 + 5 + 2;
+/** States one poll enters: the Wait, the check, the Choice. */
+const transitionsPerPoll = 3;
+/** Blue/green with two NPS servers: directories → pool A, → pool B, → both. */
+const directoryPhases = 3;
+
+describe("history events under AWS latency (guard of issue 10)", () => {
+  it("pin a blue/green rotation of 10 directories × 2 servers at k = 8, and doubling k adds O(phases) events, not O(directories)", async () => {
+    const size = (directories: number) => ({ directories, npsServers: 2 });
+    const at8 = await measure("rotation blue/green", size(10), creatingFor(8));
+    const at16 = await measure("rotation blue/green", size(10), creatingFor(16));
+    const oneAt8 = await measure("rotation blue/green", size(1), creatingFor(8));
+    const oneAt16 = await measure("rotation blue/green", size(1), creatingFor(16));
+
+    // Pinned: k = 8 polls each directory phase 9 times, each NPS phase twice.
+    expect(at8.historyEvents).toEqual({
+      total: 416,
+      byKind: { execution: 2, Task: 220, Choice: 110, Pass: 22, Wait: 62 },
+    });
+    expect(at8.stateTransitions).toBe(141);
+    // Doubling k adds 8 polls to each directory phase: events per poll × phases, whatever D is.
+    const added = (from: ScenarioFigures, to: ScenarioFigures) => ({
+      events: to.historyEvents.total - from.historyEvents.total,
+      transitions: to.stateTransitions - from.stateTransitions,
+      describes: (byOperation(to).DescribeDirectories ?? 0) - (byOperation(from).DescribeDirectories ?? 0),
+    });
+    const expected = {
+      events: 8 * eventsPerPoll * directoryPhases,
+      transitions: 8 * transitionsPerPoll * directoryPhases,
+      describes: 8 * directoryPhases,
+    };
+    expect(added(at8, at16)).toEqual(expected);
+    expect(added(oneAt8, oneAt16)).toEqual(expected);
+    // And D itself adds no event at all while a phase's directories fit in one step (25).
+    expect(oneAt8.historyEvents.total).toBe(at8.historyEvents.total);
+  }, 300_000);
 });

@@ -36,10 +36,10 @@ describe("npm start", () => {
     expect(first.stdout).toContain("Seeded a demo estate");
     for (const step of [
       "ValidateInput",
-      "DiscoverDirectories",
-      "PlanChanges",
+      "DiscoverAndPlan",
       "PushToNpsServers",
-      "CheckRadiusStatus",
+      "CheckNpsServers",
+      "CheckDirectories",
     ]) {
       expect(first.stdout).toContain(`✓ ${step}`);
     }

@@ -55,15 +55,19 @@ describe("a retried NPS send sends once", () => {
     // Act
     const result = await runWorkflow({ mode: "reconcile" });
 
-    // Assess: one command in SSM, sent once, found again by the retry, and it configured both hosts.
+    // Assess: one command in SSM, sent once, found again by the retry, and it configured both hosts. The
+    // push is the reconcile's phase 1 (phase 0 opens the security groups).
     expect(result.status, result.cause).toBe("SUCCEEDED");
     expect(loss.lost).toBe(1);
     const commands = await commandsInSsm();
     expect(commands).toHaveLength(1);
-    expect(commands[0]?.comment).toMatch(/^radius-sync reconcile reconcile 0 [0-9a-f]{32}$/);
+    expect(commands[0]?.comment).toMatch(/^radius-sync reconcile reconcile 1 [0-9a-f]{32}$/);
     expect(world.calls.callsTo("SendCommand")).toHaveLength(1);
     expect(world.calls.callsTo("ListCommands")).toHaveLength(2);
-    const checked = world.calls.callsTo("GetCommandInvocation").map((call) => call.input.CommandId);
+    const checked = world.calls
+      .callsTo("ListCommandInvocations")
+      .concat(world.calls.callsTo("GetCommandInvocation"))
+      .map((call) => call.input.CommandId);
     expect(new Set(checked)).toEqual(new Set([commands[0]?.commandId]));
     for (const server of world.estate.npsServers)
       expect(world.npsHosts.clientsOf(server.instanceId).size).toBe(2);

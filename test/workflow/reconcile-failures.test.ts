@@ -88,7 +88,7 @@ describe("reconcile stops at the first failing side and changes nothing after it
     expect(result.error).toBe("NpsCommandFailed");
     expect(result.cause).toContain(failing);
     expect(result.cause).toContain("Access is denied");
-    expect(failedStates(result)).toContain("CheckNpsCommand");
+    expect(failedStates(result)).toContain("CheckNpsServers");
     expect(world.calls.callsTo("EnableRadius")).toEqual([]);
     expect(world.calls.callsTo("UpdateRadius")).toEqual([]);
     expect((await readDirectoryRadius(world.estate.directory.directoryId)).settings).toBeUndefined();
@@ -127,7 +127,7 @@ describe("reconcile stops at the first failing side and changes nothing after it
     const checks = result.events.filter(
       (event) =>
         event.type === "StateEntered" &&
-        (event as { state: { name: string } }).state.name === "CheckRadiusStatus",
+        (event as { state: { name: string } }).state.name === "CheckDirectories",
     );
     expect(checks).toHaveLength(maxPolls);
     expect(world.calls.callsTo("EnableRadius")).toHaveLength(1);

@@ -31,30 +31,32 @@ function runWithFaults(input: unknown, faults: Fault[]) {
 }
 
 /**
- * Every Task state on the rotate path. Blue/green with two servers runs five phases:
- * directories→A (current), NPS B→pending, directories→B (pending), NPS A→pending, directories→A+B
- * (pending); the n-th call of a phase state lands in the phase listed.
+ * Every Task state on the rotate path. Blue/green with two servers runs five phases through the one
+ * phase loop: directories→A (current), NPS B→pending, directories→B (pending), NPS A→pending,
+ * directories→A+B (pending); each phase starts with one UpdateDirectories or PushToNpsServers and,
+ * with the doubles answering at once, is checked once, so the n-th call of a loop state lands in the
+ * n-th phase of its kind. A rollback's phases continue the count.
  */
 const faults: Fault[] = [
   { state: "ValidateInput", call: 1, when: "before" },
-  { state: "DiscoverDirectories", call: 2, when: "before" },
-  { state: "PlanChanges", call: 2, when: "before" },
+  { state: "DiscoverAndPlan", call: 2, when: "before" },
+  { state: "DiscoverAndPlan", call: 2, when: "after" },
   { state: "AcquireLock", call: 1, when: "after" },
   { state: "EnsureSecret", call: 1, when: "before" },
   { state: "StartRotation", call: 1, when: "before" },
   { state: "StartRotation", call: 1, when: "after" },
-  { state: "UpdatePhaseDirectoryRadius", call: 1, when: "after" },
-  { state: "CheckPhaseRadiusStatus", call: 1, when: "before" },
-  { state: "PushPhaseToNps", call: 1, when: "before" },
-  { state: "PushPhaseToNps", call: 1, when: "after" },
-  { state: "CheckPhaseNpsCommand", call: 1, when: "before" },
-  { state: "UpdatePhaseDirectoryRadius", call: 2, when: "before" },
-  { state: "UpdatePhaseDirectoryRadius", call: 2, when: "after" },
-  { state: "CheckPhaseRadiusStatus", call: 2, when: "before" },
-  { state: "PushPhaseToNps", call: 2, when: "after" },
-  { state: "CheckPhaseNpsCommand", call: 2, when: "before" },
-  { state: "UpdatePhaseDirectoryRadius", call: 3, when: "after" },
-  { state: "CheckPhaseRadiusStatus", call: 3, when: "before" },
+  { state: "UpdateDirectories", call: 1, when: "after" },
+  { state: "CheckDirectories", call: 1, when: "before" },
+  { state: "PushToNpsServers", call: 1, when: "before" },
+  { state: "PushToNpsServers", call: 1, when: "after" },
+  { state: "CheckNpsServers", call: 1, when: "before" },
+  { state: "UpdateDirectories", call: 2, when: "before" },
+  { state: "UpdateDirectories", call: 2, when: "after" },
+  { state: "CheckDirectories", call: 2, when: "before" },
+  { state: "PushToNpsServers", call: 2, when: "after" },
+  { state: "CheckNpsServers", call: 2, when: "before" },
+  { state: "UpdateDirectories", call: 3, when: "after" },
+  { state: "CheckDirectories", call: 3, when: "before" },
   { state: "FinishRotation", call: 1, when: "before" },
   { state: "FinishRotation", call: 1, when: "after" },
   { state: "ReportRotation", call: 1, when: "before" },
@@ -89,21 +91,23 @@ const doubleFaults: Array<[label: string, faults: Fault[]]> = [
   [
     "directories→B fails, then the rollback's NPS push",
     [
-      { state: "CheckPhaseRadiusStatus", call: 2, when: "before" },
-      { state: "PushPhaseToNpsRollback", call: 1, when: "after" },
+      { state: "CheckDirectories", call: 2, when: "before" },
+      // The rotation pushed once (pool B); the rollback's push is the second.
+      { state: "PushToNpsServers", call: 2, when: "after" },
     ],
   ],
   [
     "directories→A+B fails, then the rollback's directory update",
     [
-      { state: "CheckPhaseRadiusStatus", call: 3, when: "before" },
-      { state: "UpdatePhaseDirectoryRadiusRollback", call: 1, when: "after" },
+      { state: "CheckDirectories", call: 3, when: "before" },
+      // The rotation updated the directories three times; the rollback's update is the fourth.
+      { state: "UpdateDirectories", call: 4, when: "after" },
     ],
   ],
   [
     "NPS A→pending fails, then removing AWSPENDING",
     [
-      { state: "CheckPhaseNpsCommand", call: 2, when: "before" },
+      { state: "CheckNpsServers", call: 2, when: "before" },
       { state: "ConcludeRollback", call: 1, when: "before" },
     ],
   ],

@@ -28,7 +28,8 @@ export interface SimulatedClient {
  * clients that disagree, one proof when the command carried a `Nonce`), or the named failure it
  * prints on stderr with exit code 1. `GetCommandInvocation` answers from moto with that summary as
  * `StandardOutputContent` (which the proxy's SSM rules cut to AWS's 24,000 characters), or with
- * Status Failed and the failure as `StandardErrorContent`. The host reads the secret as the rig
+ * Status Failed and the failure as `StandardErrorContent`; `ListCommandInvocations` lists a failed
+ * script's invocation as Failed. The host reads the secret as the rig
  * (straight from moto, with the rig's credentials), never through the proxy, as the real host reads
  * it with its own role.
  *
@@ -213,7 +214,26 @@ export function installNpsHostDouble(): NpsHostDouble {
     },
   );
 
-  const both = combineRemovables([onSend, onInvocation]);
+  // The batched check lists each command's invocations first: a script that exited 1 shows there as
+  // Failed too, as SSM lists it (ssm/2014-11-06 `CommandInvocation.Status`), not Success.
+  const onList = installInterceptor(
+    { service: "ssm", operation: "ListCommandInvocations" },
+    "nps-host:list-command-invocations",
+    async (_call, next) => {
+      const reply = await next();
+      if (!reply.ok) return reply;
+      const listed = (reply.output.CommandInvocations ?? []) as Array<Record<string, unknown>>;
+      for (const invocation of listed) {
+        if (invocation.Status !== "Success") continue;
+        const outcome = outcomes.get(`${String(invocation.CommandId)}/${String(invocation.InstanceId)}`);
+        if (outcome !== undefined && !outcome.ok)
+          Object.assign(invocation, { Status: "Failed", StatusDetails: "Failed" });
+      }
+      return reply;
+    },
+  );
+
+  const both = combineRemovables([onSend, onInvocation, onList]);
   return {
     clientsOf: (instanceId) =>
       new Map(

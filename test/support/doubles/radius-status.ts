@@ -15,6 +15,11 @@ export type RadiusStatus = "Creating" | "Completed" | "Failed";
  * restarts on each later one; `{ startNow: true }` starts it at once. Composes with
  * connect-ip drift and the UpdateRadius double.
  *
+ * The latency knob, {@link RadiusStatusDouble.setLatency}, models what AWS does to every directory:
+ * `RadiusStatus` stays `Creating` for minutes after each change (EMULATOR-NOTES, "AWS limits"), here
+ * for k DescribeDirectories answers that include the directory, then moto's `Completed`. A directory
+ * with a sequence of its own follows that sequence instead.
+ *
  * @example
  * ```ts
  * const radiusStatus = installRadiusStatusDouble();
@@ -24,8 +29,10 @@ export type RadiusStatus = "Creating" | "Completed" | "Failed";
 export interface RadiusStatusDouble extends Removable {
   /** The statuses to report for the directory from its next RADIUS change (or now). */
   setSequence(directoryId: string, statuses: readonly RadiusStatus[], options?: { startNow?: boolean }): void;
-  /** Back to moto's own status for the directory. */
+  /** Back to moto's own status for the directory (or the latency every directory has). */
   clear(directoryId: string): void;
+  /** Every directory without a sequence reports `Creating` for this many looks after each change. */
+  setLatency(latency: { creatingPolls: number }): void;
 }
 
 interface Sequence {
@@ -37,6 +44,9 @@ interface Sequence {
 /** Installs the {@link RadiusStatusDouble} on the AWS proxy. */
 export function installRadiusStatusDouble(): RadiusStatusDouble {
   const sequences = new Map<string, Sequence>();
+  /** Looks since the last change, for directories that follow the latency knob. */
+  const sinceChange = new Map<string, number>();
+  let latency = 0;
 
   // Outermost, so that it also sees UpdateRadius calls that the UpdateRadius double answers.
   const watchChanges = installInterceptor(
@@ -44,11 +54,14 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
     "radius-status:watch-changes",
     async (call, next) => {
       const reply = await next();
-      const sequence = sequences.get(String(call.input.DirectoryId));
+      const directoryId = String(call.input.DirectoryId);
+      const sequence = sequences.get(directoryId);
       // A refused change (already enabled, bad settings, an injected fault) starts nothing.
       if (reply.ok && sequence !== undefined) {
         sequence.armed = true;
         sequence.next = 0;
+      } else if (reply.ok && latency > 0) {
+        sinceChange.set(directoryId, 0);
       }
       return reply;
     },
@@ -63,12 +76,21 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
       if (!reply.ok) return reply;
       const descriptions = (reply.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
       for (const description of descriptions) {
-        const sequence = sequences.get(String(description.DirectoryId));
+        const directoryId = String(description.DirectoryId);
+        const sequence = sequences.get(directoryId);
         // Without RADIUS on, AWS reports no status at all; leave moto's answer alone.
-        if (sequence === undefined || !sequence.armed || description.RadiusStatus == null) continue;
-        const index = Math.min(sequence.next, sequence.statuses.length - 1);
-        description.RadiusStatus = sequence.statuses[index];
-        sequence.next += 1;
+        if (description.RadiusStatus == null) continue;
+        if (sequence?.armed) {
+          const index = Math.min(sequence.next, sequence.statuses.length - 1);
+          description.RadiusStatus = sequence.statuses[index];
+          sequence.next += 1;
+          continue;
+        }
+        const looks = sinceChange.get(directoryId);
+        if (sequence !== undefined || looks === undefined) continue;
+        sinceChange.set(directoryId, looks + 1);
+        if (looks < latency) description.RadiusStatus = "Creating";
+        else sinceChange.delete(directoryId);
       }
       return reply;
     },
@@ -82,6 +104,9 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
     },
     clear(directoryId) {
       sequences.delete(directoryId);
+    },
+    setLatency({ creatingPolls }) {
+      latency = creatingPolls;
     },
     remove: () => both.remove(),
   };

@@ -1,0 +1,122 @@
+import * as z from "zod";
+import { InvalidInput } from "../errors.js";
+import { DirectoryId, InstanceId } from "./model.js";
+import { RadiusSettings } from "./plan-schema.js";
+import { SecretRole } from "./rotation-schema.js";
+
+/**
+ * The phases every run is made of. Reconcile, rotation and rollback are each a list of phases that
+ * the state machine runs through the same states (one loop): apply security-group rules; push a
+ * secret version to NPS servers and wait for them; point directories at servers with a secret
+ * version and wait for them. Phases name the secret by role, as rotation plans do; the run's
+ * {@link PhaseSecret} says which version each role is.
+ */
+
+const described = { mismatch: z.boolean(), reason: z.string() };
+
+/** Apply the plan's security-group rule changes (reconcile only); nothing to wait for. */
+export const SecurityGroupsPhase = z.object({ kind: z.literal("securityGroups"), ...described });
+export type SecurityGroupsPhase = z.infer<typeof SecurityGroupsPhase>;
+
+/** Push the NPS configuration with the `secret` version to these servers, then wait for each. */
+export const NpsPushPhase = z.object({
+  kind: z.literal("nps"),
+  instanceIds: z.array(InstanceId).min(1),
+  secret: SecretRole,
+  ...described,
+});
+export type NpsPushPhase = z.infer<typeof NpsPushPhase>;
+
+/** Point these directories at `settings.servers` with the `secret` version, then wait for each. */
+export const DirectoryUpdatePhase = z.object({
+  kind: z.literal("directories"),
+  directoryIds: z.array(DirectoryId).min(1),
+  /** The directories without RADIUS yet (EnableRadius); the others are updated (UpdateRadius). */
+  enable: z.array(DirectoryId),
+  settings: RadiusSettings,
+  settingsFingerprint: z.string(),
+  secret: SecretRole,
+  ...described,
+});
+export type DirectoryUpdatePhase = z.infer<typeof DirectoryUpdatePhase>;
+
+/** One phase of a run. */
+export const WorkflowPhase = z.discriminatedUnion("kind", [
+  SecurityGroupsPhase,
+  NpsPushPhase,
+  DirectoryUpdatePhase,
+]);
+export type WorkflowPhase = z.infer<typeof WorkflowPhase>;
+
+/** Which version each secret role of a run's phases is (never the secret itself). */
+export const PhaseSecret = z.object({
+  arn: z.string().min(1),
+  currentVersionId: z.string().min(1),
+  pendingVersionId: z.string().min(1).optional(),
+});
+export type PhaseSecret = z.infer<typeof PhaseSecret>;
+
+/** One server's part of an NPS push: its command and the nonce its proof is keyed with. */
+export const NpsTarget = z.object({ instanceId: z.string(), commandId: z.string(), nonce: z.string() });
+export type NpsTarget = z.infer<typeof NpsTarget>;
+
+/**
+ * Where the running phase stands, as the state machine carries it between its Tasks: `start` (nothing
+ * sent yet), `continue` (a chunk was started, more to start), `pending` (everything started; waiting
+ * for `pending`), `done`.
+ */
+export const PhaseProgress = z.object({
+  status: z.enum(["start", "continue", "pending", "done"]),
+  /** How many of the phase's items were started (sent, updated, applied). */
+  started: z.number().int().min(0),
+  /** How many checks were made. */
+  attempt: z.number().int().min(0),
+  /** The directory or instance ids not yet finished. */
+  pending: z.array(z.string()),
+  /** An NPS push's commands, by instance. */
+  targets: z.array(NpsTarget).optional(),
+});
+export type PhaseProgress = z.infer<typeof PhaseProgress>;
+
+/**
+ * The version a phase's secret role stands for.
+ *
+ * @throws {InvalidInput} when the phase wants the pending version and the run has none.
+ *
+ * @example
+ * ```ts
+ * secretVersionFor({ arn, currentVersionId: "v1", pendingVersionId: "v2" }, "pending"); // "v2"
+ * ```
+ */
+export function secretVersionFor(secret: PhaseSecret, role: SecretRole): string {
+  if (role === "current") return secret.currentVersionId;
+  if (secret.pendingVersionId === undefined) {
+    throw new InvalidInput(
+      `a phase wants the pending secret version, but ${secret.arn} has none in this run`,
+    );
+  }
+  return secret.pendingVersionId;
+}
+
+/**
+ * The next chunk of a phase's items to start, and the progress once it has been: `continue` while
+ * items remain, else `pending` on everything to wait for (or `done` when nothing is waited for).
+ *
+ * @example
+ * ```ts
+ * const { chunk, after } = nextChunk({ items: directoryIds, progress, size: 25, waitFor: directoryIds });
+ * ```
+ */
+export function nextChunk<Item>(options: {
+  items: readonly Item[];
+  progress: PhaseProgress;
+  size: number;
+  waitFor?: readonly string[];
+}): { chunk: Item[]; after: PhaseProgress } {
+  const { items, progress, size } = options;
+  const chunk = items.slice(progress.started, progress.started + size);
+  const started = progress.started + chunk.length;
+  if (started < items.length) return { chunk, after: { ...progress, status: "continue", started } };
+  const pending = [...(options.waitFor ?? [])];
+  return { chunk, after: { ...progress, status: pending.length > 0 ? "pending" : "done", started, pending } };
+}
