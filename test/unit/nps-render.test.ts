@@ -233,7 +233,10 @@ describe("renderNpsCommandParameters", () => {
     // Valid values as often as random text, so the accepted side is never left to chance.
     const octet = fc.integer({ min: 0, max: 255 }).map(String);
     const nameTailText = fc.oneof(anyText, octet);
-    const ipText = fc.oneof(anyText, fc.tuple(octet, octet, octet, octet).map((parts) => parts.join(".")));
+    const ipText = fc.oneof(
+      anyText,
+      fc.tuple(octet, octet, octet, octet).map((parts) => parts.join(".")),
+    );
     let accepted = 0;
     fc.assert(
       fc.property(nameTailText, ipText, (nameTail, ip) => {
