@@ -85,4 +85,20 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
     reason:
       "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
   },
+  {
+    file: "shared/core/rotation.ts",
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason:
+      "equivalent: a draft phase's flag only fills the type; withMismatches sets every flag from the simulation before anything reads it",
+  },
+  {
+    file: "shared/core/rotation.ts",
+    mutator: "MethodExpression",
+    original: "planned.phases.filter((phase) => phase.mismatch)",
+    replacement: "planned.phases",
+    reason:
+      "equivalent: in place, both phases mismatch when any directory sends requests and neither does otherwise, and the count is only read when it is above zero",
+  },
 ];
