@@ -29,7 +29,7 @@ export { planChanges } from "./plan.js";
 export { planDirectories } from "./plan-directories.js";
 export { type NpsClientPlan, planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 export {
-  DesiredSettings,
+  type DesiredSettings,
   DirectoryAction,
   HostCidr,
   NpsClient,
