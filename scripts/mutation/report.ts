@@ -8,7 +8,8 @@ import { type MutationReport, type Survivor, scoreOf, summarize, type Tally } fr
  * the score per area and per file, and every mutant no test caught with the reason it is accepted.
  * Exits 1 when an area the issue holds to the bar is under it, or a survivor has no reason.
  */
-const reportPath = `${repositoryRoot}reports/mutation/mutation.json`;
+// Stryker's JSON report; another report of the same schema (the incremental file) may be named instead.
+const reportPath = process.argv[2] ?? `${repositoryRoot}reports/mutation/mutation.json`;
 const outputPath = `${repositoryRoot}docs/mutation.md`;
 const bar = 90;
 
