@@ -87,7 +87,11 @@ barely reach it (the workflow and packaged suites on moto test the steps, and St
 
 Stryker runs incrementally (\`reports/mutation/incremental.json\`): a mutant is tested again when its code
 or a test that covers it changed since the run that last tested it, and its earlier result is kept
-otherwise. A clean checkout tests every mutant; \`npx stryker run --force\` does so at any time.
+otherwise. A clean checkout tests every mutant; \`npx stryker run --force\` does so at any time. One
+caveat: a static mutant (code that runs when a module loads, such as a schema) records no per-test
+coverage, so a new test alone does not make Stryker test it again; \`npx stryker run --force --mutate <file>\`
+does. The run behind this page forced shared/core/phases.ts, shared/core/naming.ts, shared/nps/ssm-document.cjs
+and shared/radius/probe.ts for that reason, after the full incremental run.
 
 ## Score per area
 
