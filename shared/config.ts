@@ -21,11 +21,13 @@ const tagFilter = z
     const text = (value ?? "").trim();
     if (text === "") return undefined;
     const match = /^([^=]{1,128})=(.{0,256})$/.exec(text);
-    if (!match?.[1]) {
+    if (match === null) {
       context.addIssue({ code: "custom", message: 'must be "key=value"' });
       return z.NEVER;
     }
-    return { key: match[1].trim(), value: (match[2] ?? "").trim() };
+    // Both groups take part in every match (a key of 1-128 characters, a value of 0-256).
+    const [, key, tagValue] = match as unknown as [string, string, string];
+    return { key: key.trim(), value: tagValue.trim() };
   });
 
 /** "true" or "false" (any case), so a Serverless param can switch a feature; anything else is refused. */
@@ -193,9 +195,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 export function parseConfig(environment: Record<string, string | undefined>): Readonly<Config> {
   const result = ConfigSchema.safeParse(environment);
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join(".") || "configuration"} ${issue.message}`,
-    );
+    // Every rule, the NPS-selection refinement included, names the variable it is about.
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
     throw new InvalidConfiguration(`invalid configuration: ${problems.join("; ")}`);
   }
   return Object.freeze(result.data);
@@ -213,11 +214,8 @@ let cached: { key: string; config: Readonly<Config> } | undefined;
  * ```
  */
 export function getConfig(): Readonly<Config> {
-  const key = JSON.stringify(
-    Object.entries(process.env)
-      .filter(([name]) => name.startsWith("RADIUS_SYNC_"))
-      .sort(([left], [right]) => left.localeCompare(right)),
-  );
+  // In the order process.env lists them: the same variables listed in another order only parse again.
+  const key = JSON.stringify(Object.entries(process.env).filter(([name]) => name.startsWith("RADIUS_SYNC_")));
   if (cached?.key !== key) cached = { key, config: parseConfig(process.env) };
   return cached.config;
 }

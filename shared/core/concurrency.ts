@@ -15,7 +15,7 @@ export async function mapWithConcurrency<Item, Result>(
 ): Promise<Result[]> {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`limit must be a whole number ≥ 1, got ${limit}`);
-  const results = new Array<Result>(items.length);
+  const results: Result[] = [];
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

@@ -15,16 +15,13 @@
 export function causeMessage(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
   if (typeof cause !== "string") return cause === undefined || cause === null ? "" : JSON.stringify(cause);
-  const text = cause.trim();
-  if (!text.startsWith("{")) return cause;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === "object" && parsed !== null && "errorMessage" in parsed) {
-      const message = (parsed as { errorMessage: unknown }).errorMessage;
-      if (typeof message === "string") return message;
-    }
+    // JSON.parse skips the whitespace around a payload; anything that is no JSON is the message itself.
+    const parsed: unknown = JSON.parse(cause);
+    const message = (parsed as { errorMessage?: unknown } | null)?.errorMessage;
+    if (typeof message === "string") return message;
   } catch {
-    // Not JSON after all: the text is the message.
+    // Not JSON: the text is the message.
   }
   return cause;
 }

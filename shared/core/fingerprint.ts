@@ -58,7 +58,8 @@ export function npsFingerprint(options: {
   namePrefix: string;
 }): string {
   const clients = [...options.clients]
-    .sort((left, right) => compareText(left.name, right.name) || compareText(left.ip, right.ip))
+    // By name alone: a name carries its address (npsClientName), so no two clients share one.
+    .sort((left, right) => compareText(left.name, right.name))
     .map((client) => [client.name, client.ip]);
   return sha256({
     clients,

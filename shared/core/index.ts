@@ -11,11 +11,9 @@ export {
   IngressRule,
   InstanceId,
   Ipv4Address,
-  RadiusProtocol,
   RadiusSettingsView,
   RegisteredDirectory,
   SecretState,
-  SecurityGroupId,
 } from "./model.js";
 export {
   isIpv4,
@@ -31,7 +29,7 @@ export { planChanges } from "./plan.js";
 export { planDirectories } from "./plan-directories.js";
 export { type NpsClientPlan, planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 export {
-  DesiredSettings,
+  type DesiredSettings,
   DirectoryAction,
   HostCidr,
   NpsClient,

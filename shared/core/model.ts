@@ -17,8 +17,6 @@ export const Ipv4Address = z
     /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/,
     "must be an IPv4 address such as 10.0.1.5",
   );
-export const SecurityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must look like sg-0123456789abcdef0");
-export const RadiusProtocol = z.enum(["PAP", "CHAP", "MS-CHAPv1", "MS-CHAPv2"]);
 
 /** RADIUS settings as Directory Service reports them (never the secret). */
 export const RadiusSettingsView = z.object({

@@ -86,6 +86,9 @@ export function isUdp(protocol: string): boolean {
 /** A single-host IPv4 CIDR, the only source radius-sync's rules use. */
 const HOST_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/32$/;
 
+/** A rule radius-sync owns: one port, and a description that carries its label. */
+export type OwnedIngressRule = IngressRule & { fromPort: number; description: string };
+
 /**
  * Whether radius-sync owns a security-group rule: UDP, one port from one /32 (the
  * only shape we create) and a description starting with `${prefix}:`. A hand-made
@@ -97,13 +100,13 @@ const HOST_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/32$/;
  *   description: "radius-sync: RADIUS from NPS i-0123456789abcdef0" }); // true
  * ```
  */
-export function isOwnedRule(namePrefix: string, rule: IngressRule): boolean {
+export function isOwnedRule(namePrefix: string, rule: IngressRule): rule is OwnedIngressRule {
   return (
     isUdp(rule.protocol) &&
     rule.fromPort !== undefined &&
     rule.fromPort === rule.toPort &&
     HOST_CIDR.test(rule.cidr) &&
-    (rule.description ?? "").startsWith(`${namePrefix}:`)
+    rule.description?.startsWith(`${namePrefix}:`) === true
   );
 }
 

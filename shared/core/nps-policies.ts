@@ -42,21 +42,22 @@ export const NpsAuthenticationType = { PAP: "0x1", "MS-CHAPv2": "0x4" } as const
  */
 export const adGroupSidPlaceholder = "AD-GROUP-SID";
 
-/** One condition or profile attribute: its id and its value(s) as netsh takes them. */
-export const NpsAttribute = z.tuple([z.string().regex(/^0x[0-9a-f]{1,4}$/), z.string()]);
-export type NpsAttribute = z.infer<typeof NpsAttribute>;
+/**
+ * One condition or profile attribute: its id (`0x…`, from {@link NpsAttributeId}) and its value(s)
+ * as netsh takes them. A type, not a schema: every policy is built here from constants, never parsed.
+ */
+export type NpsAttribute = [id: string, value: string];
 
 /** One policy as the script and the model apply it (always enabled). */
-export const NpsPolicy = z.object({
-  kind: z.enum(["crp", "np"]),
-  name: z.string(),
+export interface NpsPolicy {
+  kind: "crp" | "np";
+  name: string;
   /** netsh `processingorder`: 1 is evaluated first. */
-  order: z.number().int().min(1),
-  conditions: z.array(NpsAttribute),
+  order: number;
+  conditions: NpsAttribute[];
   /** A multi-valued attribute appears once per value. */
-  profile: z.array(NpsAttribute),
-});
-export type NpsPolicy = z.infer<typeof NpsPolicy>;
+  profile: NpsAttribute[];
+}
 
 /** The access modes: see {@link planNpsPolicies}. */
 export const NpsAccessMode = z.enum(["push", "group"]);
@@ -91,14 +92,18 @@ export function planNpsPolicies(options: {
 }): NpsPolicy[] {
   const { namePrefix } = options;
   const ours: NpsAttribute = [NpsAttributeId.clientFriendlyName, ownedNpsClientPattern(namePrefix)];
-  const policy = (role: NpsPolicyRole, order: number, conditions: NpsAttribute[], profile: NpsAttribute[]) =>
-    NpsPolicy.parse({
-      kind: ownedPolicySuffixes[role].kind,
-      name: npsPolicyName(namePrefix, role),
-      order,
-      conditions,
-      profile,
-    });
+  const policy = (
+    role: NpsPolicyRole,
+    order: number,
+    conditions: NpsAttribute[],
+    profile: NpsAttribute[],
+  ): NpsPolicy => ({
+    kind: ownedPolicySuffixes[role].kind,
+    name: npsPolicyName(namePrefix, role),
+    order,
+    conditions,
+    profile,
+  });
   if (options.accessMode === "push") {
     return [
       policy("connectionRequest", 1, [ours], [[NpsAttributeId.authProviderType, AuthProviderType.none]]),

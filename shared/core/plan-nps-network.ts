@@ -1,5 +1,6 @@
 import type { EligibleNpsServer } from "./eligibility.js";
 import type { DiscoveredDirectory, NpsSecurityGroup } from "./model.js";
+import { isIpv4 } from "./naming.js";
 import { compareText } from "./ordering.js";
 import type { PlanProblem, SecurityGroupRuleAction } from "./plan-schema.js";
 
@@ -10,16 +11,16 @@ export interface NpsNetworkPlan {
   notes: string[];
 }
 
-/** A 32-bit unsigned IPv4 address, or undefined when the text is no dotted quad. */
-function toNumber(ip: string): number | undefined {
-  const parts = ip.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255))
-    return undefined;
-  return parts.reduce((total, part) => total * 256 + part, 0);
+/** A dotted quad's 32-bit unsigned value (the caller has checked it is one). */
+function toNumber(ip: string): number {
+  return ip.split(".").reduce((total, part) => total * 256 + Number(part), 0);
 }
 
+/** An IPv4 range as EC2 writes it: an address, a slash, a prefix length of 0 to 32 without a leading zero. */
+const CIDR = /^([^/]+)\/([0-9]|[12][0-9]|3[0-2])$/;
+
 /**
- * Whether an IPv4 range contains an address.
+ * Whether an IPv4 range contains an address; false for anything that is not a range and an address.
  *
  * @example
  * ```ts
@@ -27,14 +28,11 @@ function toNumber(ip: string): number | undefined {
  * ```
  */
 export function cidrContains(cidr: string, ip: string): boolean {
-  const [base = "", bits = ""] = cidr.split("/");
-  const length = Number(bits);
-  const start = toNumber(base);
-  const address = toNumber(ip);
-  if (start === undefined || address === undefined || !Number.isInteger(length) || length < 0 || length > 32)
-    return false;
-  const size = 2 ** (32 - length);
-  return Math.floor(address / size) === Math.floor(start / size);
+  const match = CIDR.exec(cidr);
+  const base = match?.[1];
+  if (base === undefined || !isIpv4(base) || !isIpv4(ip)) return false;
+  const size = 2 ** (32 - Number(match?.[2]));
+  return Math.floor(toNumber(ip) / size) === Math.floor(toNumber(base) / size);
 }
 
 /** Whether some rule of the server's groups admits the directory's source address. */
@@ -87,7 +85,7 @@ export function planNpsNetworkPaths(options: {
     const groups = [...server.securityGroups].sort((left, right) => compareText(left.groupId, right.groupId));
     const managed = groups[0]?.groupId;
     const missing = sources.filter(({ directory, ip }) => !admits(groups, directory, ip));
-    if (missing.length > 0 && options.manage && managed !== undefined) {
+    if (options.manage && managed !== undefined) {
       for (const { directory, ip } of missing) {
         const key = `${managed} ${ip}`;
         if (planned.has(key)) continue;

@@ -64,14 +64,15 @@ function diffClients(
   desired: readonly NpsClient[],
   secretChanges: boolean,
 ): ClientChanges {
-  const before = new Map(recorded.map((client) => [client.name, client.ip]));
+  const before = new Set(recorded.map((client) => client.name));
   const after = new Set(desired.map((client) => client.name));
   const create: NpsClientRef[] = [];
   const update: NpsClientRef[] = [];
+  // A client's name carries its address (npsClientName), so a moved address is a new name: the new
+  // client is created and the old one removed; a kept name only needs an update for a new secret.
   for (const client of desired) {
-    const ip = before.get(client.name);
-    if (ip === undefined) create.push(toRef(client));
-    else if (secretChanges || ip !== client.ip) update.push(toRef(client));
+    if (!before.has(client.name)) create.push(toRef(client));
+    else if (secretChanges) update.push(toRef(client));
   }
   const remove = recorded.filter((client) => !after.has(client.name)).map(toRef);
   return { create, update, remove };

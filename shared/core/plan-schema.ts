@@ -12,32 +12,33 @@ import {
  * from Step Functions state; the types are inferred from the schemas.
  */
 
-/** What radius-sync should make true, from the deployment's configuration. */
-export const DesiredSettings = z.object({
+/**
+ * What radius-sync should make true, from the deployment's configuration. A type, not a schema: it
+ * is built from the configuration (shared/config.ts), which has validated every value already, and
+ * never parsed from outside.
+ */
+export interface DesiredSettings {
   /** Marks what radius-sync owns: NPS client names, security-group rule descriptions. */
-  namePrefix: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits, '-'"),
-  radius: z.object({
-    port: boundedInteger(RADIUS_PORT_RANGE),
-    protocol: z.enum(["PAP", "MS-CHAPv2"]),
-    timeoutSeconds: boundedInteger(RADIUS_TIMEOUT_RANGE),
-    retries: boundedInteger(RADIUS_RETRIES_RANGE),
-    displayLabel: z.string().min(1).max(64),
-  }),
-  nps: z.object({
+  namePrefix: string;
+  radius: {
+    port: number;
+    protocol: "PAP" | "MS-CHAPv2";
+    timeoutSeconds: number;
+    retries: number;
+    displayLabel: string;
+  };
+  nps: {
     /** push: the MFA extension alone decides; group: NPS admits only the AD group's members. */
-    accessMode: z.enum(["push", "group"]),
+    accessMode: "push" | "group";
     /** The AD group (SID or DOMAIN\Name) the group mode's network policy admits; empty in push mode. */
-    adGroup: z.string(),
-    requireMessageAuthenticator: z.boolean(),
+    adGroup: string;
+    requireMessageAuthenticator: boolean;
     /** Add the missing RADIUS rules to the NPS servers' security groups instead of reporting them. */
-    manageSecurityGroup: z.boolean(),
+    manageSecurityGroup: boolean;
     /** Re-push an unchanged NPS configuration after this many hours (repairs hand edits); 0 = never. */
-    refreshHours: z.number().min(0),
-  }),
-});
-export type DesiredSettings = z.infer<typeof DesiredSettings>;
+    refreshHours: number;
+  };
+}
 
 /** An IPv4 address as a single-host CIDR, the only source shape radius-sync allows. */
 export const HostCidr = z

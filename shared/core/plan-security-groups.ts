@@ -27,7 +27,7 @@ function desiredSources(npsServers: readonly EligibleNpsServer[]): DesiredSource
 }
 
 function ruleKey(rule: IngressRule): string {
-  return [rule.cidr, rule.protocol, rule.fromPort, rule.toPort, rule.description].join(" ");
+  return JSON.stringify([rule.cidr, rule.protocol, rule.fromPort, rule.toPort, rule.description]);
 }
 
 function describeRule(rule: IngressRule): string {
@@ -79,11 +79,12 @@ export function planSecurityGroupRules(options: {
       compareText(ruleKey(left), ruleKey(right)),
     );
     const owned = existing.filter((rule) => isOwnedRule(namePrefix, rule));
-    const foreign = existing.filter((rule) => !isOwnedRule(namePrefix, rule));
     const base = { directoryId, groupId, protocol: "udp" as const, port };
     for (const source of sources) {
       if (owned.some((rule) => rule.fromPort === port && rule.cidr === source.cidr)) continue;
-      const allowing = foreign.find((rule) => ruleAllows(rule, port, source.cidr));
+      // Only a rule radius-sync does not own can be left: one of ours that allows exactly this port
+      // from this address is the one just looked for.
+      const allowing = existing.find((rule) => ruleAllows(rule, port, source.cidr));
       if (allowing) {
         notes.push(
           `security group ${groupId} of directory ${directoryId} already allows UDP ${port} from ${source.cidr} ` +
@@ -109,9 +110,9 @@ export function planSecurityGroupRules(options: {
       rules.push({
         ...base,
         action: "revoke",
-        port: rule.fromPort ?? port,
+        port: rule.fromPort,
         cidr: rule.cidr,
-        description: rule.description ?? "",
+        description: rule.description,
         reason: revokeReason(rule, port, wanted, directoryId),
       });
     }

@@ -11,7 +11,7 @@ import { summarisePlan } from "./summary.js";
 
 export { npsFingerprint, npsSettingsOf, radiusSettingsFingerprint } from "./fingerprint.js";
 export {
-  DesiredSettings,
+  type DesiredSettings,
   DirectoryAction,
   NpsClient,
   NpsClientRef,

@@ -109,7 +109,8 @@ function withMismatches<Plan extends { phases: RotationPhase[] }>(
   const phases = plan.phases.map((phase, index) => {
     const step = steps[index];
     if (!step?.mismatch) return { ...phase, mismatch: false };
-    const [first = "", ...rest] = step.mismatches;
+    // A phase that mismatches has at least one way to, so `first` is always there.
+    const [first, ...rest] = step.mismatches;
     const more = rest.length > 0 ? ` (and ${rest.length} more)` : "";
     return { ...phase, mismatch: true, reason: `${phase.reason}; MFA may fail meanwhile: ${first}${more}` };
   });
@@ -163,7 +164,6 @@ export function planRotation(options: {
       servers,
       directoryIds,
       phases: draft(inPlacePhases(servers)),
-      reason: "",
     };
     const planned = withMismatches(plan, simulateRotation);
     const mismatching = planned.phases.filter((phase) => phase.mismatch).length;

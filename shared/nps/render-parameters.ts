@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { isOwnedNpsClientName } from "../core/naming.js";
 import { NpsAccessMode, planNpsPolicies, renderNpsPolicies } from "../core/nps-policies.js";
+import { compareText } from "../core/ordering.js";
 import { InvalidInput } from "../errors.js";
 import {
   maxClients,
@@ -104,13 +105,16 @@ function checkClients(clients: NpsClient[], namePrefix: string): NpsClient[] {
   // Ordinal order, so the same set always renders the same string (and the same fingerprint).
   return [...byName.entries()]
     .map(([name, ip]) => ({ name, ip }))
-    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
+    .sort((left, right) => compareText(left.name, right.name));
 }
 
 /**
  * Renders the SendCommand `Parameters` for the NPS document from the desired state, after checking
- * every value against the document's own allowedPattern (document-parameters.cjs), so nothing that
- * could break out of the script's single quotes ever reaches PowerShell.
+ * every value against the document's own allowedPattern (document-parameters.cjs): each field
+ * against its pattern, the rendered policies too, and Clients client by client (the name and address
+ * patterns, names radius-sync owns, at most `maxClients`), which is all the Clients pattern asks of
+ * the whole list; RequireMessageAuthenticator is "true" or "false" by construction, and AdGroup is
+ * the checked group or "". SSM applies the patterns again before it runs anything.
  *
  * @throws InvalidInput naming the field and why (never echoing a refused value).
  * @example
@@ -159,23 +163,6 @@ export function renderNpsCommandParameters(options: NpsCommandOptions): NpsComma
     AdGroup: input.accessMode === "group" && !compiled.sid.test(adGroup) ? adGroup : "",
     Nonce: check("nonce", input.nonce ?? ""),
   };
-  // The document's patterns are the final word: SSM applies them again before running anything.
-  const documentPatterns: Record<NpsParameterName, RegExp> = {
-    SecretArn: compiled.secretArn,
-    SecretVersion: compiled.secretVersion,
-    Region: compiled.region,
-    Clients: compiled.clients,
-    NamePrefix: compiled.namePrefix,
-    RequireMessageAuthenticator: compiled.requireMessageAuthenticator,
-    Policies: compiled.policies,
-    AdGroup: compiled.adGroup,
-    Nonce: compiled.nonce,
-  };
-  for (const name of npsParameterNames) {
-    if (!documentPatterns[name].test(values[name])) {
-      throw new InvalidInput(`NPS command parameter ${name} does not match the document's allowedPattern`);
-    }
-  }
   const characters = npsParameterNames.reduce((total, name) => total + values[name].length, 0);
   if (characters > maxParameterCharacters) {
     throw new InvalidInput(

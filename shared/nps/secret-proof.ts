@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { compareText } from "../core/ordering.js";
 
 /**
  * Proof that an NPS server holds a given shared secret, without the secret leaving either side:
@@ -22,7 +23,7 @@ export function computeSecretProof(options: { secret: string; nonce: string }): 
 /**
  * The one proof an NPS server reports for our clients (sync-nps.ps1, Get-ClientSetReport): one line
  * per client, `name=address=<secret proof of its configured secret>`, sorted by name (ordinal, as
- * .NET's StringComparer.Ordinal and JavaScript's `<` agree for these ASCII names), joined with "\n",
+ * .NET's StringComparer.Ordinal and compareText agree for these ASCII names), joined with "\n",
  * and proved like a secret with the same nonce. Computed from the desired clients and the expected
  * secret, it equals the server's only when the server holds exactly those clients, at those
  * addresses, each with that secret — while neither side ever shows the secret.
@@ -40,7 +41,7 @@ export function computeClientSetProof(options: {
 }): string {
   const clientProof = computeSecretProof({ secret: options.secret, nonce: options.nonce });
   const lines = [...options.clients]
-    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0))
+    .sort((left, right) => compareText(left.name, right.name))
     .map((client) => `${client.name}=${client.ip}=${clientProof}`);
   return computeSecretProof({ secret: lines.join("\n"), nonce: options.nonce });
 }

@@ -37,11 +37,11 @@ const preambleLines = [
 ];
 
 /**
- * sync-nps.ps1's code lines as SSM runs them: BOM, help block, comment-only and blank lines and each
+ * sync-nps.ps1's code lines as SSM runs them: help block, comment-only and blank lines and each
  * line's indentation removed (the script has no here-string, so indentation carries no meaning).
+ * The file is saved without a byte-order mark (a test holds it to that), so none needs removing.
  */
 const scriptLines = readFileSync(path.join(__dirname, "sync-nps.ps1"), "utf8")
-  .replace(/^\uFEFF/, "")
   .replace(/^<#[\s\S]*?#>\r?\n/, "")
   .split(/\r?\n/)
   .map((line) => line.trim())
@@ -69,4 +69,4 @@ const content = {
 /** sha256 (hex) of the content's JSON: changes whenever the script or a parameter changes. */
 const contentHash = createHash("sha256").update(JSON.stringify(content)).digest("hex");
 
-module.exports = { content, contentHash, invocationLine, preambleLines, scriptLines };
+module.exports = { content, contentHash, invocationLine, preambleLines, quoted, scriptLines };

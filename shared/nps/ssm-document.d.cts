@@ -25,3 +25,5 @@ export declare const invocationLine: string;
 export declare const preambleLines: readonly string[];
 /** The script's code lines as the document carries them. */
 export declare const scriptLines: readonly string[];
+/** `text` as a PowerShell single-quoted literal; throws for text with a quote that would end it. */
+export declare function quoted(text: string): string;

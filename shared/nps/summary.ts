@@ -23,10 +23,8 @@ const clientName = z.string().regex(new RegExp(patterns.clientName));
 /** Windows PowerShell 5.1 sometimes serialises an array as { value: [...], Count: n }; accept both. */
 function nameList(max: number) {
   return z.preprocess(
-    (value) =>
-      value !== null && typeof value === "object" && !Array.isArray(value) && "value" in value
-        ? value.value
-        : value,
+    // An array has no "value" key, so only the wrapped shape is unwrapped.
+    (value) => (value !== null && typeof value === "object" && "value" in value ? value.value : value),
     z.array(clientName).max(max),
   );
 }
@@ -65,8 +63,8 @@ export const NpsSummary = z
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
   })
+  // A count below the names listed (the error names the field; zod's messages are not shown).
   .refine((summary) => summary.disagreeingCount >= summary.disagreeing.length, {
-    message: "counts fewer clients than it names",
     path: ["disagreeingCount"],
   });
 export type NpsSummary = z.infer<typeof NpsSummary>;

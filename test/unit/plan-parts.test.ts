@@ -181,7 +181,6 @@ describe("shared/core/index.ts", () => {
     // Assess
     expect(core.planChanges).toBe(plan.planChanges);
     expect(core.Plan).toBe(plan.Plan);
-    expect(core.DesiredSettings).toBe(plan.DesiredSettings);
     expect(core.npsFingerprint).toBe(plan.npsFingerprint);
     expect(core.radiusSettingsFingerprint).toBe(plan.radiusSettingsFingerprint);
     expect(typeof core.validateSharedSecret).toBe("function");

@@ -5,6 +5,7 @@ import {
   RadiusProbeBadAuthenticator,
   RadiusProbeMalformedReply,
   RadiusProbeTimedOut,
+  RadiusProbeUnreachable,
 } from "../../shared/radius/errors.js";
 import { decodePacket, RadiusCode } from "../../shared/radius/packet.js";
 import { probeRadiusServer } from "../../shared/radius/probe.js";
@@ -212,5 +213,145 @@ describe("probeRadiusServer input validation", () => {
     expect(failure).toBeInstanceOf(InvalidInput);
     expect((failure as Error).message).toContain(option);
     expect((failure as Error).message).not.toContain(SECRET);
+  });
+});
+
+describe("probeRadiusServer: each outcome's words and each option's bounds", () => {
+  it("says which server did not answer, how often and how long it waited", async () => {
+    const responder = await startScriptedResponder(() => {});
+
+    await expect(probe(responder.port, { timeoutMs: 40, retries: 1 })).rejects.toThrow(
+      new RadiusProbeTimedOut(
+        `RADIUS server 127.0.0.1:${responder.port} did not answer 2 Access-Request(s) within 40 ms each: it is ` +
+          "down, unreachable, or drops requests because its shared secret differs from the one probed",
+      ),
+    );
+  });
+
+  it("names the server and the mismatch when a reply is signed with another secret", async () => {
+    const responder = await startScriptedResponder((request, _attempt, reply) =>
+      reply(answer(request, RadiusCode.AccessReject, "the-server-secret")),
+    );
+
+    await expect(probe(responder.port)).rejects.toThrow(
+      `RADIUS server 127.0.0.1:${responder.port} replied, but the Response Authenticator does not ` +
+        "match the shared secret: the server uses a different shared secret",
+    );
+  });
+
+  it("names the server and what is malformed", async () => {
+    const responder = await startScriptedResponder((_request, _attempt, reply) =>
+      reply(Buffer.from("hello")),
+    );
+
+    await expect(probe(responder.port)).rejects.toThrow(
+      `RADIUS server 127.0.0.1:${responder.port} sent a malformed reply: RADIUS packet of 5 octets is shorter than its header`,
+    );
+  });
+
+  it("names the packet code that does not answer an Access-Request", async () => {
+    const responder = await startScriptedResponder((request, _attempt, reply) => reply(answer(request, 5)));
+
+    await expect(probe(responder.port)).rejects.toThrow(
+      `RADIUS server 127.0.0.1:${responder.port} answered an Access-Request with packet code 5`,
+    );
+  });
+
+  it("throws RadiusProbeUnreachable, with the cause, when the request cannot be sent", async () => {
+    // Linux refuses a datagram to the broadcast address from a socket without SO_BROADCAST (EACCES).
+    const failure = await probe(1812, { host: "255.255.255.255", retries: 0 }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(RadiusProbeUnreachable);
+    expect((failure as Error).message).toBe(
+      "could not send an Access-Request to RADIUS server 255.255.255.255:1812",
+    );
+    expect((failure as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it("ignores a signed reply from another address on the server's port", async () => {
+    const impostor = createSocket("udp4");
+    const responder = await startScriptedResponder((request, _attempt, reply, sender) => {
+      // Same port, other loopback address: only the address tells it apart from the server.
+      impostor.send(answer(request, RadiusCode.AccessAccept), sender.port, sender.address, () =>
+        setTimeout(() => reply(answer(request, RadiusCode.AccessReject)), 20),
+      );
+    });
+    await new Promise<void>((resolve) => impostor.bind(responder.port, "127.0.0.2", () => resolve()));
+
+    const result = await probe(responder.port, { retries: 0 });
+    impostor.close();
+
+    expect(result.outcome).toBe("reject");
+  });
+
+  it("sends the NAS-Identifier radius-sync unless told otherwise", async () => {
+    const responder = await startScriptedResponder((request, _attempt, reply) =>
+      reply(answer(request, RadiusCode.AccessReject)),
+    );
+
+    await probe(responder.port);
+    await probe(responder.port, { nasIdentifier: "n".repeat(253), password: "p".repeat(128) });
+
+    const nasIdentifiers = responder.received.map((request) =>
+      decodePacket(request)
+        .attributes.find((attribute) => attribute.type === 32)
+        ?.value.toString("utf8"),
+    );
+    expect(nasIdentifiers).toEqual(["radius-sync", "n".repeat(253)]);
+  });
+
+  it("accepts a user name of 253 octets, RADIUS's largest attribute", async () => {
+    const responder = await startScriptedResponder((request, _attempt, reply) =>
+      reply(answer(request, RadiusCode.AccessReject)),
+    );
+
+    await expect(probe(responder.port, { userName: "u".repeat(253) })).resolves.toMatchObject({
+      outcome: "reject",
+    });
+  });
+
+  it.each([
+    ["a password of 129 characters", { password: "p".repeat(129) }, "password"],
+    ["a user name of 254 characters", { userName: "u".repeat(254) }, "userName"],
+    ["an empty NAS-Identifier", { nasIdentifier: "" }, "nasIdentifier"],
+    ["a NAS-Identifier of 254 characters", { nasIdentifier: "n".repeat(254) }, "nasIdentifier"],
+    ["randomness that is not a function", { randomBytes: "0123" as unknown as () => Buffer }, "randomBytes"],
+  ])("throws InvalidInput naming the option for %s", async (_label, overrides, option) => {
+    await expect(probe(1812, overrides)).rejects.toThrow(InvalidInput);
+    await expect(probe(1812, overrides)).rejects.toThrow(new RegExp(`\\(${option}: `));
+  });
+
+  it("lists every bad option, separated", async () => {
+    await expect(probe(0, { userName: "" })).rejects.toThrow(
+      /^invalid RADIUS probe options \(port: [^;]+; userName: [^;]+\)$/,
+    );
+  });
+
+  it("leaves no timer behind when a reply arrives before the timeout", async () => {
+    const responder = await startScriptedResponder((request, _attempt, reply) =>
+      reply(answer(request, RadiusCode.AccessAccept)),
+    );
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+    const before = timers();
+
+    await probe(responder.port, { timeoutMs: 60_000 });
+
+    expect(timers()).toBe(before);
+  });
+
+  it("stops listening after each attempt: ten retries add no listener warning", async () => {
+    const responder = await startScriptedResponder(() => {});
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+
+    await probe(responder.port, { timeoutMs: 1, retries: 10 }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off("warning", onWarning);
+
+    expect(responder.received.length).toBeGreaterThan(0);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
   });
 });

@@ -30,6 +30,24 @@ describe("validateSharedSecret", () => {
     expect(validateSharedSecret(secret)).toEqual([expected]);
   });
 
+  it.each([
+    { length: 8, options: {} },
+    { length: 128, options: {} },
+    { length: 22, options: { minLength: 22, maxLength: 128 } },
+    { length: 128, options: { minLength: 22, maxLength: 128 } },
+  ])("accepts a secret of exactly $length characters, the edge of %o", ({ length, options }) => {
+    expect(validateSharedSecret("aB3-".repeat(32).slice(0, length), options)).toEqual([]);
+  });
+
+  it.each([
+    { length: 7, options: {}, expected: "is shorter than 8 characters" },
+    { length: 129, options: {}, expected: "is longer than 128 characters" },
+    { length: 21, options: { minLength: 22, maxLength: 128 }, expected: "is shorter than 22 characters" },
+    { length: 129, options: { minLength: 22, maxLength: 128 }, expected: "is longer than 128 characters" },
+  ])("reports a secret one character past an edge: $length", ({ length, options, expected }) => {
+    expect(validateSharedSecret("aB3-".repeat(33).slice(0, length), options)).toEqual([expected]);
+  });
+
   it("honours other length limits given as options", () => {
     expect(validateSharedSecret("a".repeat(21), { minLength: 22 })).toEqual([
       "is shorter than 22 characters",

@@ -1,0 +1,397 @@
+import type { AcceptedSurvivor } from "./score.js";
+
+/**
+ * Mutants no unit test detects, kept on purpose, each with why (docs/mutation.md lists them).
+ * An entry matches by file, mutator, the mutated code (whitespace collapsed; a trailing "…" matches
+ * a prefix) and the replacement; the report warns about entries that match nothing any more.
+ */
+export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
+  {
+    file: "shared/radius/packet.ts",
+    mutator: "EqualityOperator",
+    original: "offset < padded.length",
+    replacement: "offset <= padded.length",
+    reason:
+      "equivalent: the one extra pass starts at the buffer's end, where Buffer ignores every write, so the hidden password is the same",
+  },
+  {
+    file: "shared/radius/packet.ts",
+    mutator: "EqualityOperator",
+    original: "index < 16",
+    replacement: "index <= 16",
+    reason:
+      "equivalent: the extra 17th write lands on the next block's first octet, which that block overwrites (or past the end, ignored)",
+  },
+  {
+    file: "shared/nps/ssm-document.cjs",
+    mutator: "Regex",
+    original: "/^<#[\\s\\S]*?#>\\r?\\n/",
+    replacement: "/<#[\\s\\S]*?#>\\r?\\n/",
+    reason:
+      "equivalent for this script: it opens with its help block, so the first <#…#> is at the start with or without the anchor (the document test compares every code line)",
+  },
+  {
+    file: "shared/nps/ssm-document.cjs",
+    mutator: "StringLiteral",
+    original: "\"radius-sync: check this NPS server's…",
+    replacement: '""',
+    reason: "the document's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "StringLiteral",
+    original: '"."',
+    replacement: '""',
+    reason:
+      "equivalent: the options are flat, so every issue path has one element and the separator never shows",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "ArrowFunction",
+    original: "(cause: Error) => finish(…",
+    replacement: "() => undefined",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "ArrowFunction",
+    original: "() => reject( new RadiusProbeUnreachable(…",
+    replacement: "() => undefined",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "StringLiteral",
+    original: "`socket error while probing…",
+    replacement: "``",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/radius/probe.ts",
+    mutator: "ObjectLiteral",
+    original: "{ cause, }",
+    replacement: "{}",
+    reason:
+      "no socket error can be provoked here without replacing the socket: a failed send reaches send's callback (tested: RadiusProbeUnreachable), and an unconnected UDP socket gets no ICMP errors; the listener is there so that an unexpected one fails the probe instead of crashing the Lambda",
+  },
+  {
+    file: "shared/core/rotation.ts",
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason:
+      "equivalent: a draft phase's flag only fills the type; withMismatches sets every flag from the simulation before anything reads it",
+  },
+  {
+    file: "shared/config.ts",
+    mutator: "MethodExpression",
+    original: '(value ?? "").trim()',
+    replacement: 'value ?? ""',
+    reason:
+      "gap: no unit test sets a flag or an AD group with spaces around it, which the trim removes (the value would then be refused, or kept with its spaces)",
+  },
+  {
+    file: "shared/config.ts",
+    mutator: "ConditionalExpression",
+    original: 'text === "false"',
+    replacement: "false",
+    reason:
+      'gap: no unit test sets a flag to "false" explicitly (it would be refused instead of read as false)',
+  },
+  {
+    file: "shared/config.ts",
+    mutator: "StringLiteral",
+    original: '"false"',
+    replacement: '""',
+    reason:
+      'gap: no unit test sets a flag to "false" explicitly (it would be refused instead of read as false)',
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "ObjectLiteral",
+    original: "{ secretVersionId: z.string(), settingsFingerprint: z.string(), appliedAt: z.…",
+    replacement: "{}",
+    reason:
+      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "ObjectLiteral",
+    original: '{ executionId: z.string(), status: z.enum(["SUCCEEDED", "ROLLED_BACK", "ROLLB…',
+    replacement: "{}",
+    reason:
+      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "ArrayDeclaration",
+    original: '["SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED"]',
+    replacement: "[]",
+    reason:
+      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "StringLiteral",
+    original: '"ROLLED_BACK"',
+    replacement: '""',
+    reason:
+      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "StringLiteral",
+    original: '"ROLLBACK_FAILED"',
+    replacement: '""',
+    reason:
+      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "ObjectLiteral",
+    original: "{ directoryId: z.string(), reason: z.string() }",
+    replacement: "{}",
+    reason:
+      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
+  },
+  {
+    file: "shared/core/nps-push.ts",
+    mutator: "StringLiteral",
+    original: '"reconcile"',
+    replacement: '""',
+    reason:
+      "not reached by the unit tests: NpsPush is parsed at the NPS command handler's input, which the workflow and packaged suites test",
+  },
+  {
+    file: "shared/core/nps-push.ts",
+    mutator: "StringLiteral",
+    original: '"rollback"',
+    replacement: '""',
+    reason:
+      "not reached by the unit tests: NpsPush is parsed at the NPS command handler's input, which the workflow and packaged suites test",
+  },
+  {
+    file: "shared/core/nps-push.ts",
+    mutator: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    reason:
+      "equivalent: a parameter missing on one side is read as the same value on both sides, so the comparison only changes when both lack it, where it is equal either way",
+  },
+  {
+    file: "shared/core/ordering.ts",
+    mutator: "EqualityOperator",
+    original: "left < right",
+    replacement: "left <= right",
+    reason:
+      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
+  },
+  {
+    file: "shared/core/ordering.ts",
+    mutator: "ConditionalExpression",
+    original: "left > right",
+    replacement: "true",
+    reason:
+      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
+  },
+  {
+    file: "shared/core/ordering.ts",
+    mutator: "ConditionalExpression",
+    original: "left > right",
+    replacement: "false",
+    reason:
+      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
+  },
+  {
+    file: "shared/core/ordering.ts",
+    mutator: "EqualityOperator",
+    original: "left > right",
+    replacement: "left >= right",
+    reason:
+      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
+  },
+  {
+    file: "shared/core/ordering.ts",
+    mutator: "EqualityOperator",
+    original: "left > right",
+    replacement: "left <= right",
+    reason:
+      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
+  },
+  {
+    file: "shared/core/plan-nps-network.ts",
+    mutator: "Regex",
+    original: "/^([^/]+)\\/([0-9]|[12][0-9]|3[0-2])$/",
+    replacement: "/([^/]+)\\/([0-9]|[12][0-9]|3[0-2])$/",
+    reason:
+      "equivalent: [^/]+ cannot cross a slash, so the leftmost match starts at the beginning anyway, and a later start leaves a group that is no address",
+  },
+  {
+    file: "shared/core/plan-nps-network.ts",
+    mutator: "StringLiteral",
+    original: "`…",
+    replacement: "``",
+    reason:
+      "gap: no unit test plans two authorizations, or two revocations, in one group in one run (with one dedupe key for all, only the first would be planned)",
+  },
+  {
+    file: "shared/core/plan-nps.ts",
+    mutator: "ConditionalExpression",
+    original: "details.length === 0",
+    replacement: "false",
+    reason:
+      "unreachable: when the fingerprint differs and no client or secret version changed, the recomputed settings fingerprint differs too, so the first condition holds already; kept so that a push never goes without a reason",
+  },
+  {
+    file: "shared/core/plan-schema.ts",
+    mutator: "StringLiteral",
+    original: '"must be an IPv4 /32 such as 10.0.2.7/32"',
+    replacement: '""',
+    reason:
+      "wording only: the unit tests check that HostCidr refuses, not the words of a message shown when a plan read back from Step Functions state is malformed",
+  },
+  {
+    file: "shared/core/radius-limits.ts",
+    mutator: "StringLiteral",
+    original: '"must be a whole number"',
+    replacement: '""',
+    reason:
+      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
+  },
+  {
+    file: "shared/core/radius-limits.ts",
+    mutator: "StringLiteral",
+    original: "`must be at least…",
+    replacement: "``",
+    reason:
+      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
+  },
+  {
+    file: "shared/core/radius-limits.ts",
+    mutator: "StringLiteral",
+    original: "`must be at most…",
+    replacement: "``",
+    reason:
+      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
+  },
+  {
+    file: "shared/core/rotation.ts",
+    mutator: "ObjectLiteral",
+    original: '{ message: "must not repeat a directory id" }',
+    replacement: "{}",
+    reason:
+      "killed by test/unit/rotation-reasons.test.ts ('refuses repeated directory ids…'); Stryker's incremental mode reused this static mutant's result from a run before that test existed (a static mutant records no per-test coverage, so a new test does not make it run again)",
+  },
+  {
+    file: "shared/core/rotation.ts",
+    mutator: "StringLiteral",
+    original: '"must not repeat a directory id"',
+    replacement: '""',
+    reason:
+      "killed by test/unit/rotation-reasons.test.ts ('refuses repeated directory ids…'); Stryker's incremental mode reused this static mutant's result from a run before that test existed (a static mutant records no per-test coverage, so a new test does not make it run again)",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"String"',
+    replacement: '""',
+    reason: "gap: no unit test pins each parameter's type (String)",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"ARN of the Secrets Manager secret…',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"Secret version id (a lowercase UUID)…',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"AWS Region of the secret, such as eu-west-1."',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: "`The complete list of radius-sync's RADIUS clients…",
+    replacement: "``",
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"Prefix that marks NPS clients and policies…',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"true or false: whether our RADIUS clients…',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: "\"radius-sync's connection request and network policies…",
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"Group access mode: the AD group as DOMAIN…',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "StringLiteral",
+    original: '"Optional hex nonce; when set…',
+    replacement: '""',
+    reason: "a parameter's description: text for people in the SSM console, read by nothing",
+  },
+  {
+    file: "shared/nps/document-parameters.cjs",
+    mutator: "CallExpression",
+    original: "Object.values(npsDocumentParameters).forEach(Object.freeze);",
+    replacement: ";",
+    reason: "gap: no unit test checks that each parameter definition is frozen",
+  },
+  {
+    file: "shared/nps/render-parameters.ts",
+    mutator: "ConditionalExpression",
+    original: 'input.accessMode === "push"',
+    replacement: "true",
+    reason:
+      "gap: no unit test renders group mode with MS-CHAPv2 (the renderer would refuse it as if it were push mode)",
+  },
+  {
+    file: "shared/radius/errors.ts",
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    reason:
+      "equivalent: the throw-away instance is made only to read its class's name; its message is never read",
+  },
+  {
+    file: "shared/nps/ssm-document.cjs",
+    mutator: "StringLiteral",
+    original: '"SyncNps"',
+    replacement: '""',
+    reason:
+      "the document step's name: SSM shows it in the command's output; radius-sync reads no step by name",
+  },
+];
