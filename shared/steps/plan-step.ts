@@ -171,8 +171,16 @@ const maxSummaryLines = 100;
  */
 const maxWorkSummaryBytes = 8 * 1024;
 
-/** Keeps the state small on large estates: the first lines, then how many more there were. */
-function capSummary(summary: string[], maxBytes = Number.POSITIVE_INFINITY): string[] {
+/**
+ * Keeps the state small on large estates: the first lines (at most 100, and at most `maxBytes` UTF-8
+ * bytes), then how many more there were.
+ *
+ * @example
+ * ```ts
+ * capSummary(plan.summary, 8 * 1024); // [...the lines that fit, "… and 12 more"]
+ * ```
+ */
+export function capSummary(summary: string[], maxBytes = Number.POSITIVE_INFINITY): string[] {
   const kept: string[] = [];
   let bytes = 0;
   for (const line of summary) {

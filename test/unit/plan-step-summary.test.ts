@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { maxClients } from "../../shared/nps/index.js";
+import { capSummary, planRun } from "../../shared/steps/plan-step.js";
+import { D1, D2, findDirectory, loadConvergedDiscovery } from "../fixtures/plan/fixtures.js";
+import { config, dryPlanOf, freshWithDirectories, runOf, workOf } from "../fixtures/plan/plan-step.js";
+
+/** The plan step on large estates: capped summaries, the NPS command's client limit. */
+describe("planRun: summaries on large estates", () => {
+  // Fresh: 1 secret line + 2 rules, 1 enable per directory + 2 NPS pushes.
+  const linesFor = (directories: number) => 1 + 3 * directories + 2;
+
+  it("keeps a dry run's summary whole at 100 lines", () => {
+    // 33 directories: 1 + 99 + 2 = 102 lines; 32: 99.
+    const summary = dryPlanOf(freshWithDirectories(32)).plan.summary;
+    expect(summary).toHaveLength(linesFor(32));
+    expect(summary.at(-1)).not.toMatch(/^… and/);
+  });
+
+  it("cuts a dry run's summary after 100 lines and says how many more there were", () => {
+    const summary = dryPlanOf(freshWithDirectories(33)).plan.summary;
+    expect(summary).toHaveLength(101);
+    expect(summary[100]).toBe(`… and ${linesFor(33) - 100} more`);
+  });
+
+  it("keeps the apply states' summary under 8 KiB, line by line, with the count of the rest", () => {
+    const discovery = freshWithDirectories(20);
+    const full = dryPlanOf(discovery).plan.summary;
+    const summary = workOf({ discovery }).summary;
+    const kept = summary.slice(0, -1);
+
+    expect(summary.at(-1)).toBe(`… and ${full.length - kept.length} more`);
+    expect(kept).toEqual(full.slice(0, kept.length));
+    const bytes = (lines: string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line, "utf8"), 0);
+    expect(bytes(kept)).toBeLessThanOrEqual(8 * 1024);
+    // The next line would have crossed the limit.
+    expect(bytes(full.slice(0, kept.length + 1))).toBeGreaterThan(8 * 1024);
+  });
+
+  it("keeps the apply states' summary whole when it fits", () => {
+    const discovery = freshWithDirectories(2);
+    expect(workOf({ discovery }).summary).toEqual(dryPlanOf(discovery).plan.summary);
+  });
+});
+
+describe("capSummary", () => {
+  // Lines of 1,024 bytes: "é" is two bytes in UTF-8, so the cap counts bytes, not characters.
+  const line = (index: number) => `${index}`.padEnd(2, "-") + "é".repeat(511);
+
+  it("keeps lines up to exactly the byte limit", () => {
+    const lines = Array.from({ length: 8 }, (_, index) => line(index + 10));
+    expect(capSummary(lines, 8 * 1024)).toEqual(lines);
+  });
+
+  it("cuts at the line that crosses the byte limit", () => {
+    const lines = Array.from({ length: 9 }, (_, index) => line(index + 10));
+    expect(capSummary(lines, 8 * 1024 - 1)).toEqual([...lines.slice(0, 7), "… and 2 more"]);
+  });
+
+  it("returns the very list when nothing was cut", () => {
+    const lines = ["a", "b"];
+    expect(capSummary(lines)).toBe(lines);
+  });
+});
+
+describe("planRun: more NPS clients than one command carries", () => {
+  const discovery = freshWithDirectories(maxClients + 1);
+  const message =
+    `the managed directories send RADIUS from ${maxClients + 1} addresses, but one NPS command ` +
+    `carries at most ${maxClients} clients: manage fewer directories per deployment (directoryIds or directoryTag)`;
+
+  it("shows the problem, its subject and what to do in a dry run, with one more summary line", () => {
+    const { plan } = dryPlanOf(discovery);
+
+    expect(plan.problems).toContainEqual({ error: "InvalidConfiguration", subject: "NPS clients", message });
+    // Past the 100-line cap, the problem's line shows in the count of the rest.
+    expect(plan.summary[100]).toBe(`… and ${1 + 3 * (maxClients + 1) + 2 + 1 - 100} more`);
+  });
+
+  it("stops the run before any change, naming the limit", () => {
+    expect(() => planRun({ config, run: runOf(), discovery })).toThrow(`InvalidConfiguration: ${message}`);
+  });
+});
+
+describe("planRun: directoryIds and unchanged directories", () => {
+  it("does not count a requested directory that needs nothing", () => {
+    const discovery = loadConvergedDiscovery();
+    findDirectory(discovery, D1).udpIngressRules = [];
+
+    const work = workOf({ discovery, run: runOf({ directoryIds: [D1, D2] }) });
+
+    // D1's group lost both NPS rules: two rules to authorize and nothing else.
+    expect(work.phases.map((phase) => phase.kind)).toEqual(["securityGroups"]);
+    expect(work.changeCount).toBe(2);
+  });
+});
