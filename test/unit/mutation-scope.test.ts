@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+/**
+ * What `npm run mutation` mutates (stryker.config.mjs) follows one rule for the steps: a step file
+ * that calls no AWS adapter is decision logic and is mutated; a step file that calls adapters is
+ * not (the workflow and packaged suites on moto test those calls; Stryker runs the unit tests), so
+ * it must leave every decision to pure code that is. The TypeScript checker's program
+ * (tsconfig.mutation.json) must hold every mutated file and no AWS SDK.
+ */
+const root = new URL("../../", import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), "utf8");
+
+const { default: stryker } = (await import(new URL("stryker.config.mjs", root).href)) as {
+  default: { mutate: string[] };
+};
+const checkerProgram = JSON.parse(read("tsconfig.mutation.json")) as { include: string[] };
+
+const stepFiles = readdirSync(new URL("shared/steps/", root))
+  .filter((name) => name.endsWith(".ts"))
+  .map((name) => `shared/steps/${name}`);
+const mutatedSteps = stryker.mutate.filter((pattern) => pattern.startsWith("shared/steps/"));
+const importsOf = (path: string) => [...read(path).matchAll(/from "([^"]+)"/g)].map((match) => match[1]);
+const callsAws = (path: string) =>
+  importsOf(path).some((source) => source?.startsWith("../aws/") || source?.startsWith("@aws-sdk/"));
+
+describe("the mutated step logic", () => {
+  it("names step files one by one, each of them present", () => {
+    for (const pattern of mutatedSteps) expect(stepFiles).toContain(pattern);
+    expect(mutatedSteps.length).toBeGreaterThan(0);
+  });
+
+  it.each(stepFiles)("mutates %s exactly when it calls no AWS adapter", (path) => {
+    expect(mutatedSteps.includes(path)).toBe(!callsAws(path));
+  });
+
+  it("gives the type checker every mutated step file", () => {
+    for (const path of mutatedSteps) expect(checkerProgram.include).toContain(path);
+  });
+
+  it("keeps the AWS SDK out of the checker's program", () => {
+    const files = checkerProgram.include.flatMap((entry) =>
+      /\.[cm]?ts$/.test(entry)
+        ? [entry]
+        : readdirSync(new URL(`${entry}/`, root), { recursive: true, encoding: "utf8" })
+            .filter((name) => /\.[cm]?ts$/.test(name))
+            .map((name) => `${entry}/${name}`),
+    );
+    expect(files.length).toBeGreaterThan(checkerProgram.include.length);
+    for (const path of files) expect(callsAws(path), path).toBe(false);
+  });
+});
