@@ -1,4 +1,30 @@
+import { relative } from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * Stryker runs the covering test files once per mutant and stops at the first failure (bail 1), so
+ * the order decides the cost: vitest's default runs the longest files first, which puts the
+ * property tests (seconds each) before the example tests that kill most mutants in milliseconds.
+ * This order keeps vitest's "failed last time first" (the file that killed the previous mutant
+ * often kills its neighbour) and otherwise runs the files that took least in the first run first.
+ */
+class FastestFirst extends BaseSequencer {
+  /** Each file's duration the first time it is known: the dry run's whole-file figure. */
+  private readonly firstDuration = new Map<string, number>();
+
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const state = (spec: TestSpecification) => {
+      const key = `${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`;
+      const result = this.ctx.cache.getFileTestResults(key);
+      if (result && !this.firstDuration.has(key)) this.firstDuration.set(key, result.duration);
+      return { failed: result?.failed === true, duration: this.firstDuration.get(key) ?? 0 };
+    };
+    const keyed = files.map((spec) => ({ spec, ...state(spec) }));
+    keyed.sort((a, b) => Number(b.failed) - Number(a.failed) || a.duration - b.duration);
+    return keyed.map((entry) => entry.spec);
+  }
+}
 
 /**
  * The unit project alone, for Stryker (`npm run mutation`): the pure code's tests need neither the
@@ -12,5 +38,10 @@ export default defineConfig({
     setupFiles: ["test/support/polyfills.ts"],
     // Same as the unit project of vitest.config.ts: nps-patterns starts a JVM.
     testTimeout: 30_000,
+    sequence: { sequencer: FastestFirst },
+    // One worker kept between Stryker's runs instead of a fresh one per test file: it halves each
+    // run's start-up. Every run still loads the modules afresh, so mutants in code that runs at
+    // load (schemas) are still activated: shared/config.ts gave the same 152 killed both ways.
+    isolate: false,
   },
 });
