@@ -30,6 +30,17 @@ export const MutationReport = z.object({
   ),
 });
 export type MutationReport = z.infer<typeof MutationReport>;
+
+/** How one `npm run mutation` went (scripts/mutation/run.ts writes it next to Stryker's report). */
+export const MutationRun = z.object({
+  startedAt: z.iso.datetime(),
+  seconds: z.number().int().min(0),
+  /** Every mutant tested: no incremental results reused, no --mutate subset. */
+  full: z.boolean(),
+  cpus: z.number().int().min(1),
+  node: z.string(),
+});
+export type MutationRun = z.infer<typeof MutationRun>;
 type Mutant = MutationReport["files"][string]["mutants"][number];
 
 /** A survivor we keep, and why: matched by file, mutator, the code it replaces and the replacement. */

@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { repositoryRoot } from "../../test/support/paths.js";
+import { MutationRun } from "./score.js";
+
+/**
+ * `npm run mutation`: runs Stryker (arguments after `--` go to it) and records how the run went in
+ * reports/mutation/run.json, so docs/mutation.md can say whether every mutant was tested (no
+ * incremental file before the run, or --force) and how long it took on how many CPUs.
+ */
+const reports = `${repositoryRoot}reports/mutation/`;
+const args = process.argv.slice(2);
+const full = args.includes("--force") || !existsSync(`${reports}incremental.json`);
+const partial = args.some((arg) => arg === "--mutate" || arg === "-m" || arg.startsWith("--mutate="));
+const started = Date.now();
+const stryker = spawnSync("npx", ["stryker", "run", ...args], { cwd: repositoryRoot, stdio: "inherit" });
+const run: MutationRun = MutationRun.parse({
+  startedAt: new Date(started).toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000),
+  full: full && !partial,
+  cpus: availableParallelism(),
+  node: process.version,
+});
+mkdirSync(reports, { recursive: true });
+writeFileSync(`${reports}run.json`, `${JSON.stringify(run, null, 2)}\n`);
+process.exitCode = stryker.status ?? 1;
