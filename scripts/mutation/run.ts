@@ -5,9 +5,11 @@ import { repositoryRoot } from "../../test/support/paths.js";
 import { MutationRun } from "./score.js";
 
 /**
- * `npm run mutation`: runs Stryker (arguments after `--` go to it) and records how the run went in
+ * `npm run mutation`: runs Stryker (arguments after `--` go to it), records how the run went in
  * reports/mutation/run.json, so docs/mutation.md can say whether every mutant was tested (no
- * incremental file before the run, or --force) and how long it took on how many CPUs.
+ * incremental file before the run, or --force) and how long it took on how many CPUs, then writes
+ * docs/mutation.md (report.ts). npm appends `--` arguments to the script's last command, so this
+ * one script runs both steps.
  */
 const reports = `${repositoryRoot}reports/mutation/`;
 const args = process.argv.slice(2);
@@ -24,4 +26,12 @@ const run: MutationRun = MutationRun.parse({
 });
 mkdirSync(reports, { recursive: true });
 writeFileSync(`${reports}run.json`, `${JSON.stringify(run, null, 2)}\n`);
-process.exitCode = stryker.status ?? 1;
+if (stryker.status !== 0) {
+  process.exitCode = stryker.status ?? 1;
+} else {
+  const report = spawnSync("npx", ["tsx", "scripts/mutation/report.ts"], {
+    cwd: repositoryRoot,
+    stdio: "inherit",
+  });
+  process.exitCode = report.status ?? 1;
+}
