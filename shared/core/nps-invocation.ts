@@ -1,5 +1,6 @@
 import { createWorkflowError, NpsCommandFailed, type RadiusSyncError } from "../errors.js";
 import { type NpsSummary, parseNpsSummary } from "../nps/summary.js";
+import { causeMessage } from "./error-cause.js";
 import { npsFingerprint, npsSettingsOf } from "./fingerprint.js";
 import type { AppliedNpsRecord } from "./model.js";
 
@@ -109,7 +110,7 @@ export function readNpsInvocation(target: NpsInvocationTarget, invocation: NpsIn
   } catch (error) {
     throw new NpsCommandFailed(
       `NPS server ${target.instanceId} reported Success for command ${target.commandId} without a valid summary ` +
-        `(${error instanceof Error ? error.message : String(error)}); is the SSM document up to date?`,
+        `(${causeMessage(error)}); is the SSM document up to date?`,
     );
   }
 }
