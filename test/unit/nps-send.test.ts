@@ -105,7 +105,7 @@ describe("earlierNpsTargets", () => {
   });
 
   it("only ever returns wanted servers from commands with our parameters (random listings)", () => {
-    const instance = fc.constantFrom("i-0a", "i-0b", "i-0c", "i-0d");
+    const instance = fc.constantFrom<string>("i-0a", "i-0b", "i-0c", "i-0d");
     const listed = fc.record({
       commandId: fc.constantFrom("c-1", "c-2", "c-3"),
       instanceIds: fc.array(instance, { maxLength: 4 }),
