@@ -1,6 +1,14 @@
 import { getInvocation, listInvocationStatuses } from "../aws/ssm.js";
 import type { Config } from "../config.js";
 import { mapWithConcurrency } from "../core/concurrency.js";
+import {
+  collectedFailure,
+  commandIdsOf,
+  finishedNpsTargets,
+  judgeNpsCheck,
+  pendingNpsTargets,
+  startedNpsProgress,
+} from "../core/nps-check.js";
 import type { NpsPush } from "../core/nps-push.js";
 import {
   type NpsPushPhase,
@@ -9,10 +17,9 @@ import {
   type PhaseSecret,
   secretVersionFor,
 } from "../core/phases.js";
-import { createWorkflowError, NpsCommandTimedOut } from "../errors.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
-import { confirmNpsServer, pendingInvocationStatuses, sendNpsCommand } from "./nps-command.js";
+import { confirmNpsServer, sendNpsCommand } from "./nps-command.js";
 
 /** Finished servers confirmed at once (each reads its output and writes its record). */
 const concurrentConfirmations = 5;
@@ -41,19 +48,13 @@ export async function startNpsPhase(options: {
     secret: { arn: secret.arn, versionId: secretVersionFor(secret, phase.secret) },
     instanceIds: phase.instanceIds,
   });
-  return {
-    status: "pending",
-    started: phase.instanceIds.length,
-    attempt: 0,
-    pending: targets.map((target) => target.instanceId),
-    targets,
-  };
+  return startedNpsProgress(phase, targets);
 }
 
 /** Every pending server's status after one look: one ListCommandInvocations per command (per 50 servers). */
 async function statusesOf(targets: readonly NpsTarget[]): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  for (const commandId of new Set(targets.map((target) => target.commandId))) {
+  for (const commandId of commandIdsOf(targets)) {
     for (const [instanceId, status] of await listInvocationStatuses(commandId))
       statuses.set(instanceId, status);
   }
@@ -83,43 +84,30 @@ export async function checkNpsServers(options: {
   maxPolls: number;
 }): Promise<PhaseProgress> {
   const { progress, secret } = options;
-  const attempt = progress.attempt + 1;
   const secretVersionId = secretVersionFor(secret, options.phase.secret);
-  const waitingFor = new Set(progress.pending);
-  const pending = (progress.targets ?? []).filter((target) => waitingFor.has(target.instanceId));
+  const pending = pendingNpsTargets(progress);
   const statuses = await statusesOf(pending);
-  // Not listed yet means SSM has not created the invocation: still pending.
-  const finished = pending.filter((target) => {
-    const status = statuses.get(target.instanceId);
-    return status !== undefined && !pendingInvocationStatuses.has(status);
-  });
+  const finished = finishedNpsTargets(pending, statuses);
   const failures: Error[] = [];
   await mapWithConcurrency(finished, concurrentConfirmations, async (target) => {
     try {
       const invocation = await getInvocation(target);
       await confirmNpsServer({ ...options, target, invocation, secretArn: secret.arn, secretVersionId });
     } catch (error) {
-      if (error instanceof Error && error.name === "AwsThrottled") throw error;
-      failures.push(error instanceof Error ? error : new Error(String(error)));
+      failures.push(collectedFailure(error));
     }
   });
-  const [first] = failures;
-  if (first) {
-    throw createWorkflowError(first.name, failures.map((failure) => failure.message).join("; "));
-  }
-  const done = new Set(finished.map((target) => target.instanceId));
-  const still = pending.filter((target) => !done.has(target.instanceId));
-  logger.info("NPS servers checked", { attempt, confirmed: finished.length, pending: still.length });
-  if (still.length === 0) return { ...progress, status: "done", attempt, pending: [] };
-  if (attempt >= options.maxPolls) {
-    const described = still.map(
-      (target) =>
-        `${target.instanceId} (command ${target.commandId}, ${statuses.get(target.instanceId) ?? "not yet delivered"})`,
-    );
-    throw new NpsCommandTimedOut(
-      `${still.length} NPS server(s) did not finish after ${attempt} checks: ${described.join(", ")}; ` +
-        "is the SSM agent running and the instance reachable?",
-    );
-  }
-  return { ...progress, status: "pending", attempt, pending: still.map((target) => target.instanceId) };
+  const verdict = judgeNpsCheck({
+    progress,
+    pending,
+    finished,
+    statuses,
+    failures,
+    maxPolls: options.maxPolls,
+  });
+  if (verdict.kind === "failed") throw verdict.error;
+  const { attempt, confirmed, stillRunning } = verdict;
+  logger.info("NPS servers checked", { attempt, confirmed, pending: stillRunning });
+  if (verdict.kind === "timedOut") throw verdict.error;
+  return verdict.progress;
 }

@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import {
+  collectedFailure,
+  commandIdsOf,
+  finishedNpsTargets,
+  judgeNpsCheck,
+  pendingNpsTargets,
+  startedNpsProgress,
+} from "../../shared/core/nps-check.js";
+import type { PhaseProgress } from "../../shared/core/phases.js";
+import {
+  AwsThrottled,
+  NpsCommandFailed,
+  NpsCommandTimedOut,
+  NpsMfaExtensionMissing,
+  NpsSecretMismatch,
+  RadiusSyncError,
+} from "../../shared/errors.js";
+
+const a = { instanceId: "i-0a", commandId: "c-1", nonce: "n-1" };
+const b = { instanceId: "i-0b", commandId: "c-1", nonce: "n-1" };
+const c = { instanceId: "i-0c", commandId: "c-2", nonce: "n-2" };
+const targets = [a, b, c];
+
+function progressAt(attempt: number, pending = ["i-0a", "i-0b", "i-0c"]): PhaseProgress {
+  return { status: "pending", started: 3, attempt, pending, targets };
+}
+
+describe("startedNpsProgress", () => {
+  it("waits for every target, no check made yet, counting the phase's servers as started", () => {
+    expect(startedNpsProgress({ instanceIds: ["i-0a", "i-0b", "i-0c", "i-0d"] }, [a, c])).toEqual({
+      status: "pending",
+      started: 4,
+      attempt: 0,
+      pending: ["i-0a", "i-0c"],
+      targets: [a, c],
+    });
+  });
+});
+
+describe("pendingNpsTargets", () => {
+  it("keeps the targets still waited for, in the order they were sent", () => {
+    expect(pendingNpsTargets({ pending: ["i-0c", "i-0a"], targets })).toEqual([a, c]);
+    expect(pendingNpsTargets({ pending: [], targets })).toEqual([]);
+  });
+
+  it("has nothing to wait for when the progress carries no targets", () => {
+    expect(pendingNpsTargets({ pending: ["i-0a"] })).toEqual([]);
+  });
+});
+
+describe("commandIdsOf", () => {
+  it("lists each command once, in the order first seen", () => {
+    expect(commandIdsOf([c, a, b])).toEqual(["c-2", "c-1"]);
+    expect(commandIdsOf([])).toEqual([]);
+  });
+});
+
+describe("finishedNpsTargets", () => {
+  it("keeps the targets SSM lists with a final status", () => {
+    const statuses = new Map([
+      ["i-0a", "Success"],
+      ["i-0b", "InProgress"],
+    ]);
+
+    expect(finishedNpsTargets(targets, statuses)).toEqual([a]);
+    expect(finishedNpsTargets(targets, new Map([["i-0c", "Failed"]]))).toEqual([c]);
+    expect(
+      finishedNpsTargets(
+        targets,
+        new Map([
+          ["i-0a", "Pending"],
+          ["i-0b", "Delayed"],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("collectedFailure", () => {
+  it("rethrows a throttled call, by name, so the state machine retries the check", () => {
+    const throttled = new AwsThrottled("Rate exceeded");
+    expect(() => collectedFailure(throttled)).toThrow(throttled);
+    // Minified bundles rename classes; the name is what counts.
+    const named = Object.assign(new Error("Rate exceeded"), { name: "AwsThrottled" });
+    expect(() => collectedFailure(named)).toThrow(named);
+  });
+
+  it("collects any other error as it is", () => {
+    const mismatch = new NpsSecretMismatch("m");
+    const plain = new RangeError("r");
+
+    expect(collectedFailure(mismatch)).toBe(mismatch);
+    expect(collectedFailure(plain)).toBe(plain);
+  });
+
+  it("wraps a thrown non-Error, even one that calls itself AwsThrottled", () => {
+    const collected = collectedFailure("text");
+
+    expect(collected).toBeInstanceOf(Error);
+    expect(collected.message).toBe("text");
+    expect(collectedFailure({ name: "AwsThrottled" }).message).toBe("[object Object]");
+  });
+});
+
+describe("judgeNpsCheck", () => {
+  const judge = (options: Partial<Parameters<typeof judgeNpsCheck>[0]>) =>
+    judgeNpsCheck({
+      progress: progressAt(0),
+      pending: targets,
+      finished: [],
+      statuses: new Map(),
+      failures: [],
+      maxPolls: 40,
+      ...options,
+    });
+
+  it("ends with one error named after the first failure and carrying every failure's message", () => {
+    const verdict = judge({
+      finished: [a, b],
+      failures: [
+        new NpsMfaExtensionMissing("NPS server i-0a: m"),
+        new NpsSecretMismatch("NPS server i-0b: s"),
+      ],
+    });
+
+    expect(verdict.kind).toBe("failed");
+    const error = verdict.kind === "failed" ? verdict.error : undefined;
+    expect(error).toBeInstanceOf(NpsMfaExtensionMissing);
+    expect(error?.message).toBe("NPS server i-0a: m; NPS server i-0b: s");
+  });
+
+  it("reports one failure as it is, and a failure of no workflow name as a RadiusSyncError", () => {
+    const one = judge({ failures: [new NpsCommandFailed("only")] });
+    expect(one).toEqual({ kind: "failed", error: new NpsCommandFailed("only") });
+    expect(one.kind === "failed" && one.error.name).toBe("NpsCommandFailed");
+
+    const unknown = judge({ failures: [new RangeError("odd")] });
+    expect(unknown.kind === "failed" && unknown.error.name).toBe("RadiusSyncError");
+    expect(unknown.kind === "failed" && unknown.error).toBeInstanceOf(RadiusSyncError);
+  });
+
+  it("lets a failure win over a timeout at the last check", () => {
+    expect(judge({ progress: progressAt(39), failures: [new NpsCommandFailed("f")] }).kind).toBe("failed");
+  });
+
+  it("is done when every pending server finished, even at the last check", () => {
+    const verdict = judge({ progress: progressAt(39), finished: targets });
+
+    expect(verdict).toEqual({
+      kind: "done",
+      progress: { status: "done", started: 3, attempt: 40, pending: [], targets },
+      attempt: 40,
+      confirmed: 3,
+      stillRunning: 0,
+    });
+  });
+
+  it("keeps waiting for the servers still running before the last check", () => {
+    const verdict = judge({ progress: progressAt(38), finished: [b] });
+
+    expect(verdict).toEqual({
+      kind: "pending",
+      progress: { status: "pending", started: 3, attempt: 39, pending: ["i-0a", "i-0c"], targets },
+      attempt: 39,
+      confirmed: 1,
+      stillRunning: 2,
+    });
+  });
+
+  it("times out at check number maxPolls, naming each server still running with its status", () => {
+    const verdict = judge({
+      progress: progressAt(39, ["i-0a", "i-0c"]),
+      pending: [a, c],
+      statuses: new Map([["i-0a", "InProgress"]]),
+    });
+
+    expect(verdict.kind).toBe("timedOut");
+    expect(verdict).toMatchObject({ attempt: 40, confirmed: 0, stillRunning: 2 });
+    const error = verdict.kind === "timedOut" ? verdict.error : undefined;
+    expect(error).toBeInstanceOf(NpsCommandTimedOut);
+    expect(error?.message).toBe(
+      "2 NPS server(s) did not finish after 40 checks: i-0a (command c-1, InProgress), " +
+        "i-0c (command c-2, not yet delivered); is the SSM agent running and the instance reachable?",
+    );
+  });
+
+  it("says 1 NPS server(s) for one server", () => {
+    const verdict = judge({ progress: progressAt(0, ["i-0b"]), pending: [b], maxPolls: 1 });
+
+    expect(verdict.kind === "timedOut" && verdict.error.message).toBe(
+      "1 NPS server(s) did not finish after 1 checks: i-0b (command c-1, not yet delivered); " +
+        "is the SSM agent running and the instance reachable?",
+    );
+  });
+
+  it("times out past maxPolls too, and waits while one check remains", () => {
+    expect(judge({ progress: progressAt(45) }).kind).toBe("timedOut");
+    expect(judge({ progress: progressAt(39), maxPolls: 41 }).kind).toBe("pending");
+    expect(judge({ progress: progressAt(0), maxPolls: 2 }).kind).toBe("pending");
+    expect(judge({ progress: progressAt(1), maxPolls: 2 }).kind).toBe("timedOut");
+  });
+});
