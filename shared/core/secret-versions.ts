@@ -54,9 +54,8 @@ export function planRotationStart(options: {
   token: string;
 }): { leftover: string | undefined; resumed: boolean } {
   const { currentVersionId, pendingVersionId, token } = options;
+  // No pending version (undefined) differs from both and comes out as undefined: nothing to remove.
   const leftover =
-    pendingVersionId !== undefined && pendingVersionId !== token && pendingVersionId !== currentVersionId
-      ? pendingVersionId
-      : undefined;
+    pendingVersionId !== token && pendingVersionId !== currentVersionId ? pendingVersionId : undefined;
   return { leftover, resumed: pendingVersionId === token };
 }
