@@ -3,14 +3,6 @@
  * (shared/steps/apply-security-group-rules.ts). Pure: the step calls EC2.
  */
 
-/** One group's planned changes, as plan-step's SecurityGroupWork carries them. */
-export interface PlannedGroupChanges {
-  groupId: string;
-  /** Sources to allow on the RADIUS port. */
-  authorize: readonly string[];
-  revoke: readonly { cidr: string; port: number }[];
-}
-
 /** What one group's changes came to. */
 export interface GroupOutcome {
   groupId: string;
