@@ -4,6 +4,7 @@ import {
   paginateDescribeSecurityGroups,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
+import type { IngressPermission } from "../core/ingress-rules.js";
 import type { IngressRule } from "../core/model.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as clients from "./clients/ec2.js";
@@ -47,16 +48,7 @@ export async function describeUdpIngressRules(
   return rules;
 }
 
-/** One inbound permission as EC2 lists it, per source: an IPv4 range or another security group. */
-export interface IngressPermission {
-  /** "udp", "tcp", "icmp", "-1" (all traffic) or an IANA number. */
-  protocol: string;
-  fromPort?: number;
-  toPort?: number;
-  cidr?: string;
-  sourceGroupId?: string;
-  description?: string;
-}
+export type { IngressPermission };
 
 /**
  * Reads every inbound permission of each security group, one entry per IPv4 range and per source

@@ -1,17 +1,9 @@
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import type { ResultEventDetail } from "../core/execution-result.js";
 import { asWorkflowError } from "./aws-errors.js";
 import * as clients from "./clients/event-bridge.js";
 
-/** What a result event says about one execution (identifiers and counts; never the secret). */
-export interface ResultEventDetail {
-  executionId: string;
-  status: "SUCCEEDED" | "FAILED";
-  changed: boolean;
-  changeCount: number;
-  summary: string[];
-  error?: string;
-  cause?: string;
-}
+export type { ResultEventDetail };
 
 /** Longest summary a result event carries; EventBridge entries are limited to 256 KB. */
 const maxSummaryLines = 50;

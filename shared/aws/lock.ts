@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import type { LockOutcome } from "../core/lock-decision.js";
 import { asWorkflowError } from "./aws-errors.js";
 import * as clients from "./clients/dynamodb.js";
 
@@ -63,8 +64,8 @@ async function release(
   }
 }
 
-/** What {@link acquireMutationLock} decided for an execution. */
-export type LockOutcome = "acquired" | "queued" | "coalesced";
+/** What {@link acquireMutationLock} decided for an execution (shared/core/lock-decision.ts judges it). */
+export type { LockOutcome };
 
 /**
  * Takes the mutation lock, or else the single queue place, or else tells the caller that a queued

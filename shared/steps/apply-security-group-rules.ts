@@ -1,6 +1,7 @@
 import { authorizeRadiusIngressRules, revokeRadiusIngress } from "../aws/ec2.js";
 import { retryThrottled } from "../aws/throttling.js";
 import { mapWithConcurrency } from "../core/concurrency.js";
+import { type GroupOutcome, groupOutcome, rulesToAuthorize } from "../core/group-rule-changes.js";
 import { nextChunk, type PhaseProgress } from "../core/phases.js";
 import { logger } from "../observability.js";
 import type { SecurityGroupWork } from "./plan-step.js";
@@ -11,14 +12,7 @@ export const groupsPerStep = 25;
 /** Groups changed at once: EC2 throttles bursts of mutating calls (RequestLimitExceeded). */
 export const concurrentGroupChanges = 5;
 
-/** What one group's changes came to. */
-export interface GroupOutcome {
-  groupId: string;
-  added: number;
-  alreadyPresent: number;
-  removed: number;
-  alreadyAbsent: number;
-}
+export type { GroupOutcome };
 
 /**
  * Applies one security group's planned rule changes: adds first (in one call), then removes, so a
@@ -33,21 +27,16 @@ export async function applyGroupRules(
   group: SecurityGroupWork["groups"][number],
   shared: Pick<SecurityGroupWork, "port" | "descriptions">,
 ): Promise<GroupOutcome> {
-  const outcome = { groupId: group.groupId, added: 0, alreadyPresent: 0, removed: 0, alreadyAbsent: 0 };
-  const authorize = group.authorize.map((cidr) => ({
-    cidr,
-    port: shared.port,
-    description: shared.descriptions[cidr] ?? "",
-  }));
-  const authorized = await authorizeRadiusIngressRules(group.groupId, authorize);
-  outcome.added = authorized.added;
-  outcome.alreadyPresent = authorized.existed;
+  const authorized = await authorizeRadiusIngressRules(
+    group.groupId,
+    rulesToAuthorize(group.authorize, shared),
+  );
+  // One at a time, after the adds: a moved NPS server keeps a rule until its new one exists.
+  const revoked: Array<"removed" | "absent"> = [];
   for (const rule of group.revoke) {
-    const result = await revokeRadiusIngress({ groupId: group.groupId, ...rule, description: "" });
-    if (result === "removed") outcome.removed += 1;
-    else outcome.alreadyAbsent += 1;
+    revoked.push(await revokeRadiusIngress({ groupId: group.groupId, ...rule, description: "" }));
   }
-  return outcome;
+  return groupOutcome(group.groupId, authorized, revoked);
 }
 
 /**

@@ -1,16 +1,18 @@
 import { awsErrorName } from "../aws/aws-errors.js";
-import {
-  type DesiredRadiusSettings,
-  type DirectoryView,
-  describeRadiusTargets,
-  enableOrUpdateRadius,
-} from "../aws/directory-service.js";
+import { describeRadiusTargets, enableOrUpdateRadius } from "../aws/directory-service.js";
 import { readSharedSecret } from "../aws/secrets.js";
 import { writeDirectoryRecord } from "../aws/state-table.js";
 import { retryThrottled } from "../aws/throttling.js";
 import type { Config } from "../config.js";
 import { mapWithConcurrency } from "../core/concurrency.js";
-import type { RadiusSettingsView } from "../core/model.js";
+import {
+  countRadiusCalls,
+  judgeDirectoryCheck,
+  radiusCallFor,
+  retryEnableAsUpdate,
+  sortByStatus,
+  unusableSecret,
+} from "../core/directory-check.js";
 import {
   type DirectoryUpdatePhase,
   nextChunk,
@@ -19,7 +21,6 @@ import {
   secretVersionFor,
 } from "../core/phases.js";
 import { validateSharedSecret } from "../core/secret-policy.js";
-import { DirectoryNotFound, RadiusUpdateFailed, RadiusUpdateTimedOut, SecretInvalid } from "../errors.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
 
@@ -32,14 +33,6 @@ export const directoriesPerStep = 25;
 
 /** EnableRadius/UpdateRadius calls in flight at once: Directory Service throttles bursts. */
 export const concurrentDirectoryUpdates = 5;
-
-/** Longest list of directory ids quoted back in an error. */
-const maxQuotedDirectories = 20;
-
-function quoted(ids: readonly string[]): string {
-  const more = ids.length - maxQuotedDirectories;
-  return `${ids.slice(0, maxQuotedDirectories).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
-}
 
 async function updateOne(options: {
   directoryId: string;
@@ -67,12 +60,8 @@ async function updateOne(options: {
     await enableOrUpdateRadius({ ...request, action: options.action });
     return options.action;
   } catch (error) {
-    // EnableRadius on a directory that already has RADIUS answers EntityAlreadyExistsException
-    // (botocore ds/2015-04-16 service-2.json, EnableRadius errors): an earlier attempt got that far.
-    // Any other error, InvalidParameterException included, is a real refusal and must surface.
-    const alreadyEnabled =
-      options.action === "enable" && awsErrorName(error) === "EntityAlreadyExistsException";
-    if (!alreadyEnabled) throw error;
+    // An EnableRadius that an earlier attempt already got through is finished with UpdateRadius.
+    if (!retryEnableAsUpdate(options.action, awsErrorName(error))) throw error;
     await enableOrUpdateRadius({ ...request, action: "update" });
     return "update";
   }
@@ -107,18 +96,18 @@ export async function updateDirectories(options: {
     waitFor: phase.directoryIds,
   });
   const sharedSecret = await readSharedSecret({ secretArn: secret.arn, versionId });
-  const problems = validateSharedSecret(sharedSecret);
-  if (problems.length > 0) {
-    throw new SecretInvalid(
-      `secret ${secret.arn} version ${versionId} is not usable: ${problems.join("; ")}`,
-    );
-  }
+  const unusable = unusableSecret({
+    arn: secret.arn,
+    versionId,
+    problems: validateSharedSecret(sharedSecret),
+  });
+  if (unusable) throw unusable;
   const enable = new Set(phase.enable);
   const actions = await mapWithConcurrency(chunk, concurrentDirectoryUpdates, (directoryId) =>
     retryThrottled(() =>
       updateOne({
         directoryId,
-        action: enable.has(directoryId) ? "enable" : "update",
+        action: radiusCallFor(directoryId, enable),
         phase,
         sharedSecret,
         versionId,
@@ -129,47 +118,12 @@ export async function updateDirectories(options: {
   );
   logger.info("directory RADIUS settings sent", {
     directories: chunk.length,
-    enabled: actions.filter((action) => action === "enable").length,
-    updated: actions.filter((action) => action === "update").length,
+    ...countRadiusCalls(actions),
     remaining: phase.directoryIds.length - after.started,
     servers: phase.settings.servers,
     secretVersionId: versionId,
   });
   return { ...after, attempt: 0 };
-}
-
-function settingsMatch(actual: RadiusSettingsView | undefined, wanted: DesiredRadiusSettings): boolean {
-  if (!actual) return false;
-  return (
-    actual.servers.join(",") === [...wanted.servers].sort().join(",") &&
-    actual.port === wanted.port &&
-    actual.protocol === wanted.protocol &&
-    actual.timeoutSeconds === wanted.timeoutSeconds &&
-    actual.retries === wanted.retries
-  );
-}
-
-/** How each pending directory stands after one look. */
-function sortByStatus(
-  views: readonly DirectoryView[],
-  phase: DirectoryUpdatePhase,
-  pending: readonly string[],
-) {
-  const byId = new Map(views.map((view) => [view.directoryId, view]));
-  const completed: string[] = [];
-  const failed: string[] = [];
-  const missing: string[] = [];
-  const waiting: Array<{ directoryId: string; status: string }> = [];
-  for (const directoryId of pending) {
-    const view = byId.get(directoryId);
-    if (!view) missing.push(directoryId);
-    else if (view.radiusStatus === "Failed") failed.push(directoryId);
-    // Completed with the old settings is the state before Directory Service picked the change up.
-    else if (view.radiusStatus === "Completed" && settingsMatch(view.radiusSettings, phase.settings))
-      completed.push(directoryId);
-    else waiting.push({ directoryId, status: view.radiusStatus ?? "(none)" });
-  }
-  return { completed, failed, missing, waiting };
 }
 
 /**
@@ -196,7 +150,8 @@ export async function checkDirectories(options: {
   const attempt = progress.attempt + 1;
   const versionId = secretVersionFor(options.secret, phase.secret);
   const views = await describeRadiusTargets([...progress.pending]);
-  const { completed, failed, missing, waiting } = sortByStatus(views, phase, progress.pending);
+  const statuses = sortByStatus(views, phase.settings, progress.pending);
+  const { completed, waiting } = statuses;
   // What completed is recorded even when another directory of the phase failed.
   await mapWithConcurrency(completed, concurrentDirectoryUpdates, (directoryId) =>
     retryThrottled(() =>
@@ -212,26 +167,12 @@ export async function checkDirectories(options: {
     ),
   );
   logger.info("directory RADIUS checked", { attempt, completed: completed.length, waiting: waiting.length });
-  if (missing.length > 0) {
-    throw new DirectoryNotFound(
-      `director${missing.length === 1 ? "y" : "ies"} ${quoted(missing)} disappeared while RADIUS was being set`,
-    );
-  }
-  const servers = phase.settings.servers.join(", ");
-  if (failed.length > 0) {
-    throw new RadiusUpdateFailed(
-      `${failed.length} director${failed.length === 1 ? "y reports" : "ies report"} RadiusStatus Failed (${quoted(failed)}): ` +
-        `they could not reach RADIUS servers ${servers} on UDP ${phase.settings.port} with the shared secret; ` +
-        "check the NPS servers' RADIUS clients, the security groups and network ACLs between them",
-    );
-  }
-  if (waiting.length === 0) return { ...progress, status: "done", attempt, pending: [] };
-  if (attempt >= options.maxPolls) {
-    const statuses = [...new Set(waiting.map((entry) => entry.status))].join(", ");
-    throw new RadiusUpdateTimedOut(
-      `${waiting.length} director${waiting.length === 1 ? "y" : "ies"} (${quoted(waiting.map((entry) => entry.directoryId))}) ` +
-        `still report RadiusStatus ${statuses} after ${attempt} checks; they may not reach RADIUS servers ${servers}`,
-    );
-  }
-  return { ...progress, status: "pending", attempt, pending: waiting.map((entry) => entry.directoryId) };
+  const verdict = judgeDirectoryCheck({
+    statuses,
+    settings: phase.settings,
+    attempt,
+    maxPolls: options.maxPolls,
+  });
+  if (verdict.status === "failed") throw verdict.error;
+  return { ...progress, status: verdict.status, attempt, pending: verdict.pending };
 }

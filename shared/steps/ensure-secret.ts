@@ -1,23 +1,9 @@
-import { createHash } from "node:crypto";
 import { createSharedSecret } from "../aws/secrets.js";
 import type { Config } from "../config.js";
 import { SECRET_EXCLUDED_CHARACTERS } from "../core/secret-policy.js";
+import { requestTokenFor } from "../core/secret-versions.js";
 import type { Run } from "../run.js";
 import type { Work } from "./plan-step.js";
-
-/**
- * A client request token derived from the execution id, so a retried or re-driven step cannot
- * create a second version.
- *
- * @example
- * ```ts
- * requestTokenFor("arn:aws:states:…:execution:…:abc"); // "3f2a…-…" (36 characters)
- * ```
- */
-export function requestTokenFor(executionId: string, purpose = "create-secret"): string {
-  const hex = createHash("sha256").update(`${purpose}:${executionId}`).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
 
 /**
  * Returns the secret ARN and the version id every side must hold, creating the secret first when

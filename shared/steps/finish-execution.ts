@@ -2,18 +2,15 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { publishResultEvent } from "../aws/events.js";
 import { releaseMutationLock } from "../aws/lock.js";
 import type { Config } from "../config.js";
-import { causeMessage } from "../core/error-cause.js";
+import {
+  type ExecutionFailure,
+  type ExecutionResult,
+  executionMetrics,
+  resultEvent,
+} from "../core/execution-result.js";
 import { logger, metrics } from "../observability.js";
 
-/** The result an ending state hands over: what changed, or nothing for a failure. */
-export interface ExecutionResult {
-  changed?: boolean;
-  changeCount?: number;
-  summary?: string[];
-}
-
-/** Longest error cause quoted in a result event. */
-const maxCauseLength = 1000;
+export type { ExecutionResult };
 
 /**
  * Ends an execution that may hold the lock: releases it (a no-op when it holds none), records the
@@ -31,32 +28,19 @@ export async function finishExecution<Result extends ExecutionResult>(options: {
   startedAt?: string | undefined;
   nowMs: number;
   result: Result;
-  failure?: { Error?: string | undefined; Cause?: unknown } | undefined;
+  failure?: ExecutionFailure | undefined;
 }): Promise<Result> {
   const { config, executionId, result, failure } = options;
   const { released } = await releaseMutationLock({ tableName: config.stateTable, owner: executionId });
-  const changed = result.changed === true;
-  if (options.startedAt) {
-    metrics.addMetric(
-      "ExecutionDurationMs",
-      MetricUnit.Milliseconds,
-      options.nowMs - Date.parse(options.startedAt),
-    );
+  for (const metric of executionMetrics(options)) {
+    metrics.addMetric(metric.name, MetricUnit[metric.unit], metric.value);
   }
-  if (failure) metrics.addMetric("ExecutionFailed", MetricUnit.Count, 1);
-  else metrics.addMetric("ChangesApplied", MetricUnit.Count, changed ? (result.changeCount ?? 0) : 0);
-  if (failure || changed) {
-    await publishResultEvent({
-      executionId,
-      status: failure ? "FAILED" : "SUCCEEDED",
-      changed,
-      changeCount: result.changeCount ?? 0,
-      summary: result.summary ?? [],
-      ...(failure?.Error ? { error: failure.Error } : {}),
-      // The message only: a Lambda failure's Cause is its JSON error payload, stack trace included.
-      ...(failure?.Cause ? { cause: causeMessage(failure.Cause).slice(0, maxCauseLength) } : {}),
-    });
-  }
-  logger.info("execution finished", { released, changed, failed: failure !== undefined });
+  const event = resultEvent({ executionId, result, failure });
+  if (event) await publishResultEvent(event);
+  logger.info("execution finished", {
+    released,
+    changed: result.changed === true,
+    failed: failure !== undefined,
+  });
   return result;
 }

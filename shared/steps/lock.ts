@@ -1,16 +1,10 @@
 import { acquireMutationLock, releaseMutationLock } from "../aws/lock.js";
 import type { Config } from "../config.js";
-import { LockHeld } from "../errors.js";
+import { decideLock, type LockDecision } from "../core/lock-decision.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
 
-/** What the AcquireLock state tells the state machine to do next. */
-export interface LockDecision {
-  status: "acquired" | "queued" | "coalesced";
-  attempt: number;
-  pollSeconds: number;
-  reason: string;
-}
+export type { LockDecision };
 
 /**
  * Takes the mutation lock for a run that has changes to make. While another
@@ -30,25 +24,23 @@ export async function takeLock(options: {
 }): Promise<LockDecision> {
   const { config, run } = options;
   const attempt = options.attempt + 1;
-  const pollSeconds = config.waits.pollSeconds;
   const outcome = await acquireMutationLock({
     tableName: config.stateTable,
     owner: run.executionId,
     nowSeconds: options.nowSeconds,
     ttlSeconds: config.lock.ttlSeconds,
   });
-  if (outcome === "queued" && attempt * pollSeconds >= config.lock.maxWaitSeconds) {
+  const decision = decideLock({
+    outcome,
+    attempt,
+    pollSeconds: config.waits.pollSeconds,
+    maxWaitSeconds: config.lock.maxWaitSeconds,
+  });
+  if (decision.status === "gaveUp") {
+    // Leave the queue, so that the next scheduled run can take the place.
     await releaseMutationLock({ tableName: config.stateTable, owner: run.executionId });
-    throw new LockHeld(
-      `another execution still holds the mutation lock after ${attempt} attempts over about ` +
-        `${attempt * pollSeconds} s; the next scheduled run will try again`,
-    );
+    throw decision.error;
   }
-  const reasons = {
-    acquired: "this execution holds the mutation lock",
-    queued: "another execution holds the lock; this one is next",
-    coalesced: "another execution holds the lock and one is already queued; it will pick up these changes",
-  } as const;
   logger.info("mutation lock", { outcome, attempt });
-  return { status: outcome, attempt, pollSeconds, reason: reasons[outcome] };
+  return decision;
 }

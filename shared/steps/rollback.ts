@@ -2,8 +2,8 @@ import { describeRadiusTargets } from "../aws/directory-service.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { readAppliedRecords } from "../aws/state-table.js";
 import type { Config } from "../config.js";
-import { causeMessage } from "../core/error-cause.js";
 import type { WorkflowPhase } from "../core/phases.js";
+import { describeRollbackState, rollbackVersionId, rolledBackCause } from "../core/rollback-report.js";
 import { planRollback, type RotationServer } from "../core/rotation.js";
 import { cancelRotation } from "./rotation.js";
 import { type BaseRadiusSettings, toWorkflowPhases } from "./rotation-phases.js";
@@ -36,10 +36,8 @@ export async function planRollbackPhases(options: {
   rotation: RotationVersions;
 }): Promise<RotationVersions & { phases: WorkflowPhase[] }> {
   const { scope, rotation } = options;
-  // Whatever holds AWSCURRENT now is what every side must hold: if the rotation failed after
-  // AWSCURRENT moved, "rolling back" means finishing the move on every side.
   const secret = await describeSharedSecret(rotation.arn);
-  const currentVersionId = secret.exists ? secret.currentVersionId : rotation.currentVersionId;
+  const currentVersionId = rollbackVersionId(secret, rotation.currentVersionId);
   const plan = planRollback({ servers: scope.servers, directoryIds: scope.directoryIds });
   return {
     arn: rotation.arn,
@@ -67,13 +65,15 @@ export async function concludeRollback(options: {
 }): Promise<{ Error: string; Cause: string }> {
   const { rotation, error, scope } = options;
   await cancelRotation({ arn: rotation.arn, pendingVersionId: rotation.pendingVersionId });
-  const cause = causeMessage(error.Cause);
   return {
     Error: error.Error,
-    Cause:
-      `${cause}; rotation rolled back: ${scope.servers.length} NPS server(s) and ${scope.directoryIds.length} ` +
-      `directory(ies) hold AWSCURRENT ${options.restoredVersionId} again, and AWSPENDING ` +
-      `${rotation.pendingVersionId} was removed`,
+    Cause: rolledBackCause({
+      cause: error.Cause,
+      servers: scope.servers.length,
+      directories: scope.directoryIds.length,
+      restoredVersionId: options.restoredVersionId,
+      pendingVersionId: rotation.pendingVersionId,
+    }),
   };
 }
 
@@ -103,25 +103,12 @@ export async function describeRollbackFailure(options: {
       instanceIds: scope.servers.map((server) => server.instanceId),
     }),
   ]);
-  const secretLine = secret.exists
-    ? `AWSCURRENT is ${secret.currentVersionId}${secret.pendingVersionId ? `, AWSPENDING ${secret.pendingVersionId} is still labelled` : ""}`
-    : "the secret is missing";
-  const directoryLines = directories.map(
-    (directory) =>
-      `directory ${directory.directoryId} points at ${directory.radiusSettings?.servers.join(", ") ?? "no servers"} ` +
-      `(RadiusStatus ${directory.radiusStatus ?? "none"}, last recorded secret version ` +
-      `${records.directories.get(directory.directoryId)?.secretVersionId ?? "unknown"})`,
-  );
-  const serverLines = scope.servers.map(
-    (server) =>
-      `NPS server ${server.instanceId} last recorded secret version ` +
-      `${records.npsServers.get(server.instanceId)?.secretVersionId ?? "unknown"}`,
-  );
-  return {
-    Error: "RollbackFailed",
-    Cause:
-      `rotation failed with ${error.Error}: ${causeMessage(error.Cause)}; the rollback failed too with ` +
-      `${rollbackError.Error}: ${causeMessage(rollbackError.Cause)}. Now: ${[secretLine, ...directoryLines, ...serverLines].join("; ")}. ` +
-      "The next reconcile converges every side to AWSCURRENT.",
-  };
+  return describeRollbackState({
+    error,
+    rollbackError,
+    secret,
+    directories,
+    serverIds: scope.servers.map((server) => server.instanceId),
+    records,
+  });
 }

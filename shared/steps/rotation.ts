@@ -8,10 +8,9 @@ import {
 import type { Config } from "../config.js";
 import type { SecretState } from "../core/model.js";
 import { SECRET_EXCLUDED_CHARACTERS } from "../core/secret-policy.js";
-import { InvalidInput } from "../errors.js";
+import { planRotationStart, requestTokenFor, secretNotRotatable } from "../core/secret-versions.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
-import { requestTokenFor } from "./ensure-secret.js";
 
 /**
  * Stages this execution's new secret as AWSPENDING. The version id is derived from the execution
@@ -39,16 +38,17 @@ export async function startRotation(options: {
   cleanedUp?: string;
 }> {
   const { config, run, secret } = options;
-  const missing = `secret ${secret.name} does not exist yet; a reconcile creates it before it can be rotated`;
-  if (!secret.exists) throw new InvalidInput(missing);
+  if (!secret.exists) throw secretNotRotatable(secret.name);
   // Read the labels again: the state handed in predates a retried attempt of this very step.
   const { arn, versions } = await readStagingLabels(secret.arn);
   const currentVersionId = holderOf(versions, "AWSCURRENT");
-  if (!currentVersionId) throw new InvalidInput(missing);
+  if (!currentVersionId) throw secretNotRotatable(secret.name);
   const token = requestTokenFor(run.executionId, "rotate");
-  const pending = holderOf(versions, "AWSPENDING");
-  const leftover =
-    pending !== undefined && pending !== token && pending !== currentVersionId ? pending : undefined;
+  const { leftover, resumed } = planRotationStart({
+    currentVersionId,
+    pendingVersionId: holderOf(versions, "AWSPENDING"),
+    token,
+  });
   if (leftover !== undefined) await removePendingLabel({ arn, pendingVersionId: leftover });
   const { versionId } = await putPendingVersion({
     arn,
@@ -60,7 +60,7 @@ export async function startRotation(options: {
     arn,
     currentVersionId,
     pendingVersionId: versionId,
-    resumed: pending === token,
+    resumed,
     ...(leftover !== undefined ? { cleanedUp: leftover } : {}),
   };
   logger.info("secret rotation started", result);

@@ -13,9 +13,9 @@ import {
 } from "../../shared/aws/secrets.js";
 import { getConfig } from "../../shared/config.js";
 import { SECRET_EXCLUDED_CHARACTERS, validateSharedSecret } from "../../shared/core/secret-policy.js";
+import { requestTokenFor } from "../../shared/core/secret-versions.js";
 import { InvalidInput } from "../../shared/errors.js";
 import type { Run } from "../../shared/run.js";
-import { requestTokenFor } from "../../shared/steps/ensure-secret.js";
 import { cancelRotation, finishRotation, startRotation } from "../../shared/steps/rotation.js";
 
 const secretName = "radius-sync/shared-secret";
