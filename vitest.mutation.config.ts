@@ -39,9 +39,9 @@ export default defineConfig({
     // Same as the unit project of vitest.config.ts: nps-patterns starts a JVM.
     testTimeout: 30_000,
     sequence: { sequencer: FastestFirst },
-    // One worker kept between Stryker's runs instead of a fresh one per test file: it halves each
-    // run's start-up. Every run still loads the modules afresh, so mutants in code that runs at
-    // load (schemas) are still activated: shared/config.ts gave the same 152 killed both ways.
-    isolate: false,
+    // Not isolate: false, although it halves each run's start-up: a module first loaded inside a
+    // test of another file then has its load-time code attributed to that one test, and Stryker runs
+    // only that test for those mutants (the full run of 2026-12-01 kept 7 regex mutants of
+    // shared/core/secret-policy.ts alive that way; docs/mutation.md lists them).
   },
 });

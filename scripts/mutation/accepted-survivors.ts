@@ -5,10 +5,72 @@ import type { AcceptedSurvivor } from "./score.js";
  * An entry matches by file, mutator, the mutated code (whitespace collapsed; a trailing "…" matches
  * a prefix) and the replacement; the report warns about entries that match nothing any more.
  */
+/** Why the secret policy's regex mutants survived the isolate: false run (see the entries below). */
+const secretPolicyArtefact =
+  "not a real survivor: an artefact of the run's coverage attribution. With vitest's isolate: false (since reverted in vitest.mutation.config.ts) the module was first loaded inside one test of another file, so Stryker ran only that test for these load-time regex mutants; with isolate: true each one is killed by test/unit/secret-policy.test.ts (the previous full run: secret-policy.ts 54 killed, 0 survived)";
+
 export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )$/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/^(?:[^\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/^(?:[\\P{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/^(?:[\\p{L}\\p{Nd}]|[^!-/:-@[-`{-~]| )+$/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/secret-policy.ts",
+    mutator: "Regex",
+    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    replacement: "/^(?:[\\p{L}\\P{Nd}]|[!-/:-@[-`{-~]| )+$/u",
+    reason: secretPolicyArtefact,
+  },
+  {
+    file: "shared/core/model.ts",
+    mutator: "StringLiteral",
+    original: '"SUCCEEDED"',
+    replacement: '""',
+    reason:
+      "not reached by the unit tests: the last rotation's status is parsed at the handlers' input (middleware), which the workflow and packaged suites test; no unit test parses a SUCCEEDED record",
+  },
   {
     file: "shared/steps/plan-step.ts",
     mutator: "StringLiteral",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the mutated code, quoted as text
     original: "`problem ${problem.error}: ${problem.message}`",
     replacement: "``",
     reason:
