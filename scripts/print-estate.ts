@@ -5,9 +5,10 @@
 import { DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
 import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import { clients } from "../shared/aws/clients.js";
-import { describeUdpIngressRules } from "../shared/aws/ec2.js";
+import { describeIngressPermissions } from "../shared/aws/ec2.js";
 import { readAppliedRecords } from "../shared/aws/state-table.js";
 import { getConfig } from "../shared/config.js";
+import { udpRangeRules } from "../shared/core/ingress-rules.js";
 
 function table(title: string, header: string[], rows: string[][]): void {
   const widths = header.map((cell, column) =>
@@ -80,11 +81,13 @@ export async function printEstate(): Promise<void> {
     const groupId = directory.ConnectSettings?.SecurityGroupId ?? directory.VpcSettings?.SecurityGroupId;
     return groupId ? [groupId] : [];
   });
-  const rules = await describeUdpIngressRules(groupIds);
+  // The UDP rules from IPv4 ranges, as discovery reads them for the directory-side plan.
+  const permissions = await describeIngressPermissions(groupIds);
+  const rules = [...permissions].map(([groupId, entries]) => [groupId, udpRangeRules(entries)] as const);
   table(
     "Security-group rules (UDP)",
     ["security group", "source", "port", "description"],
-    [...rules].flatMap(([groupId, groupRules]) =>
+    rules.flatMap(([groupId, groupRules]) =>
       groupRules.map((rule) => [groupId, rule.cidr, `${rule.fromPort ?? ""}`, rule.description ?? ""]),
     ),
   );

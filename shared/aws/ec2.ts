@@ -5,48 +5,8 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import type { IngressPermission } from "../core/ingress-rules.js";
-import type { IngressRule } from "../core/model.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as clients from "./clients/ec2.js";
-
-/**
- * Reads the UDP inbound rules (one entry per IPv4 range) of each security group.
- *
- * @example
- * ```ts
- * const rules = await describeUdpIngressRules(["sg-0123456789abcdef0"]);
- * rules.get("sg-0123456789abcdef0"); // [{ protocol: "udp", fromPort: 1812, toPort: 1812, cidr: "10.0.1.10/32", … }]
- * ```
- */
-export async function describeUdpIngressRules(
-  groupIds: string[],
-  client = clients.ec2,
-): Promise<Map<string, IngressRule[]>> {
-  const rules = new Map<string, IngressRule[]>(groupIds.map((groupId) => [groupId, []]));
-  if (groupIds.length === 0) return rules;
-  try {
-    for await (const page of paginateDescribeSecurityGroups({ client }, { GroupIds: groupIds })) {
-      for (const group of page.SecurityGroups ?? []) {
-        const groupRules = rules.get(group.GroupId ?? "") ?? [];
-        for (const permission of group.IpPermissions ?? []) {
-          if (permission.IpProtocol !== "udp" && permission.IpProtocol !== "17") continue;
-          for (const range of permission.IpRanges ?? []) {
-            if (!range.CidrIp) continue;
-            const rule: IngressRule = { protocol: "udp", cidr: range.CidrIp };
-            if (permission.FromPort !== undefined) rule.fromPort = permission.FromPort;
-            if (permission.ToPort !== undefined) rule.toPort = permission.ToPort;
-            if (range.Description !== undefined) rule.description = range.Description;
-            groupRules.push(rule);
-          }
-        }
-        rules.set(group.GroupId ?? "", groupRules);
-      }
-    }
-  } catch (error) {
-    throw asWorkflowError(error, "DescribeSecurityGroups");
-  }
-  return rules;
-}
 
 export type { IngressPermission };
 
