@@ -4,6 +4,7 @@ import { SECRET_EXCLUDED_CHARACTERS } from "../../shared/core/secret-policy.js";
 import { InvalidInput, NpsSecretMismatch } from "../../shared/errors.js";
 import { computeClientSetProof, createSecretProofNonce, type NpsSummary } from "../../shared/nps/index.js";
 import { verifyNpsSummary } from "../../shared/steps/nps-proof.js";
+import { agreeingSummary } from "../fixtures/nps/summary.js";
 
 const clients = [
   { name: "radius-sync-d-1111111111-10-0-1-10", ip: "10.0.1.10" },
@@ -21,20 +22,7 @@ async function seedSecret() {
 }
 
 function summaryWith(fields: Partial<NpsSummary>): NpsSummary {
-  return {
-    radiusSyncSummary: 2,
-    created: 0,
-    updated: 0,
-    removed: 0,
-    kept: clients.length,
-    policiesChanged: [],
-    restarted: false,
-    groupSid: "S-1-5-32-544",
-    held: clients.length,
-    disagreeingCount: 0,
-    disagreeing: [],
-    ...fields,
-  };
+  return agreeingSummary(clients, { groupSid: "S-1-5-32-544", ...fields });
 }
 
 /** The rejection of a promise that must reject. */

@@ -8,6 +8,7 @@ import {
 } from "../../shared/core/nps-proof-check.js";
 import { InvalidInput, NpsSecretMismatch } from "../../shared/errors.js";
 import { computeClientSetProof, type NpsSummary } from "../../shared/nps/index.js";
+import { agreeingSummary } from "../fixtures/nps/summary.js";
 
 const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:radius-sync/shared-secret-AbCdEf";
 const versionId = "00000000-0000-4000-8000-000000000002";
@@ -21,20 +22,7 @@ const proof = computeClientSetProof({ secret, nonce, clients });
 const otherProof = computeClientSetProof({ secret: `${secret}x`, nonce, clients });
 
 function summaryWith(fields: Partial<NpsSummary>): NpsSummary {
-  return {
-    radiusSyncSummary: 2,
-    created: 0,
-    updated: 0,
-    removed: 0,
-    kept: clients.length,
-    policiesChanged: [],
-    restarted: false,
-    held: clients.length,
-    disagreeingCount: 0,
-    disagreeing: [],
-    proof,
-    ...fields,
-  };
+  return agreeingSummary(clients, { proof, ...fields });
 }
 
 const prefix = `NPS clients do not hold secret ${arn} version ${versionId}: `;
