@@ -35,10 +35,15 @@ export default defineConfig({
   test: {
     silent: "passed-only",
     include: ["test/unit/**/*.test.ts"],
-    setupFiles: ["test/support/polyfills.ts"],
+    setupFiles: ["test/support/polyfills.ts", "scripts/mutation/vitest-setup.ts"],
     // Same as the unit project of vitest.config.ts: nps-patterns starts a JVM.
     testTimeout: 30_000,
     sequence: { sequencer: FastestFirst },
+    // Stryker's vitest.pool is vmThreads (stryker.config.mjs); this runner stops importing files
+    // once a run has failed.
+    runner: "./scripts/mutation/vitest-runner.ts",
+    // The files that runner leaves out have no tests to report.
+    passWithNoTests: true,
     // Not isolate: false, although it halves each run's start-up: a module first loaded inside a
     // test of another file then has its load-time code attributed to that one test, and Stryker runs
     // only that test for those mutants (the full run of 2026-12-01 kept 7 regex mutants of
