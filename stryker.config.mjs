@@ -8,12 +8,7 @@
  */
 export default {
   testRunner: "vitest",
-  // vmThreads: one worker per runner, each test file in a fresh VM context (as isolated as a fresh
-  // thread, without starting one per file: the whole unit suite in 13 s instead of 29 s). With bail 1
-  // that worker gets every file of a run at once; scripts/mutation/vitest-runner.ts stops importing
-  // them once one has failed. Tests compare values, not realms (structuredClone and Node's errors
-  // come from outside the VM context: see copyNpsModel).
-  vitest: { configFile: "vitest.mutation.config.ts", related: true, pool: "vmThreads" },
+  vitest: { configFile: "vitest.mutation.config.ts", related: true },
   checkers: ["typescript"],
   // The checker's program is the four areas and what they import (no AWS SDK): it re-checks every
   // mutant, and with the steps and their SDK types it was the bottleneck.

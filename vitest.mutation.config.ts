@@ -39,14 +39,19 @@ export default defineConfig({
     // Same as the unit project of vitest.config.ts: nps-patterns starts a JVM.
     testTimeout: 30_000,
     sequence: { sequencer: FastestFirst },
-    // Stryker's vitest.pool is vmThreads (stryker.config.mjs); this runner stops importing files
-    // once a run has failed.
+    // One worker keeps its modules loaded from one test file to the next, instead of a fresh thread
+    // that imports everything again for each file: half the cost of a run (the unit suite in one
+    // worker: 15 s instead of 29 s). Load-time code (a schema, a regex) is then a static mutant,
+    // which Stryker tests with every test, only when its module loads as a test file loads; loaded
+    // first by an import() inside a test, it would count as that one test's (7 regex mutants of
+    // secret-policy.ts survived the 2026-12-01 runs that way). test/unit/mutation-scope.test.ts
+    // keeps such imports out of the unit tests. Each test restores what it changes in process.env.
+    isolate: false,
+    // With isolate: false and one worker, vitest hands the worker all the files of a run at once,
+    // and after the first failure (Stryker's bail 1) the worker would still import each remaining
+    // file to skip its tests; this runner leaves them out.
     runner: "./scripts/mutation/vitest-runner.ts",
     // The files that runner leaves out have no tests to report.
     passWithNoTests: true,
-    // Not isolate: false, although it halves each run's start-up: a module first loaded inside a
-    // test of another file then has its load-time code attributed to that one test, and Stryker runs
-    // only that test for those mutants (the full run of 2026-12-01 kept 7 regex mutants of
-    // shared/core/secret-policy.ts alive that way; docs/mutation.md lists them).
   },
 });

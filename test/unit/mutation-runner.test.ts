@@ -8,7 +8,7 @@ import { repositoryRoot } from "../support/paths.js";
 /**
  * scripts/mutation/vitest-runner.ts, the runner of `npm run mutation`: once a run has failed it no
  * longer imports the files left, and otherwise it runs everything vitest's own runner does. Run on
- * two fixture files the way Stryker runs vitest (vmThreads, one worker, bail 1).
+ * two fixture files the way Stryker runs vitest (one worker, isolate: false, bail 1).
  */
 const scratch = mkdtempSync(join(tmpdir(), "radius-sync-mutation-runner-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

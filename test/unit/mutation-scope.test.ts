@@ -50,3 +50,30 @@ describe("the mutated step logic", () => {
     for (const path of files) expect(callsAws(path), path).toBe(false);
   });
 });
+
+/**
+ * Stryker runs the unit tests in one vitest worker whose modules stay loaded from one test file to
+ * the next (isolate: false, vitest.mutation.config.ts). Code that runs when a module loads (a schema, a
+ * regex) is a static mutant, tested by every test, only if the module loads when a test file does;
+ * loaded first by an `import()` inside a test, it would count as covered by that test alone, and its
+ * mutants would be tested by nothing else (the full run of 2026-12-01 lost 7 regex mutants of
+ * shared/core/secret-policy.ts that way).
+ */
+describe("the unit tests under mutation", () => {
+  const unitTests = readdirSync(new URL("test/unit/", root)).filter((name) => name.endsWith(".ts"));
+  const dynamicImportsOfShared = (source: string) =>
+    [...source.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]/g)]
+      .map((match) => match[1] ?? "")
+      .filter((specifier) => specifier.includes("shared/"));
+
+  it("finds the dynamic imports it looks for", () => {
+    // Assembled, so that this file's own source holds no such call.
+    const call = ["const m = await imp", 'ort("../../shared/core/index.js");'].join("");
+    expect(dynamicImportsOfShared(call)).toEqual(["../../shared/core/index.js"]);
+    expect(dynamicImportsOfShared('import { x } from "../../shared/core/index.js";')).toEqual([]);
+  });
+
+  it.each(unitTests)("%s loads the code under test with its file, never by import() in a test", (name) => {
+    expect(dynamicImportsOfShared(read(`test/unit/${name}`))).toEqual([]);
+  });
+});

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
 import { type AccessRequest, evaluateAccessRequest } from "../support/nps-model/nps-evaluate.js";
-import {
-  applyNpsCommand,
-  copyNpsModel,
-  createNpsModel,
-  type NpsModel,
-} from "../support/nps-model/nps-model.js";
+import { applyNpsCommand, createNpsModel, type NpsModel } from "../support/nps-model/nps-model.js";
 
 /**
  * The NPS model (test/support/nps-model/) fed with exactly what the product renders for the SSM
@@ -107,7 +102,7 @@ describe("push access mode", () => {
     // Prepare
     const model = createNpsModel();
     model.extension.registered = false;
-    const before = copyNpsModel(model);
+    const before = structuredClone(model);
     // Act
     const outcome = push(model, "push");
     // Assess
@@ -141,7 +136,7 @@ describe("push access mode", () => {
   ])("refuses to change anything when %s", (_label, bypass) => {
     const model = createNpsModel();
     bypass(model);
-    const before = copyNpsModel(model);
+    const before = structuredClone(model);
     expect(push(model, "push")).toMatchObject({ ok: false, name: "NpsMfaExtensionBypassed" });
     expect(model).toEqual(before);
   });
@@ -227,7 +222,7 @@ describe.each(["push", "group"] as const)("in %s mode, what is not ours", (mode)
   it("changes nothing and restarts nothing on a second push with the same input", () => {
     const model = sharedServer();
     push(model, mode);
-    const after = copyNpsModel(model);
+    const after = structuredClone(model);
     expect(push(model, mode)).toMatchObject({
       ok: true,
       created: 0,
@@ -293,7 +288,7 @@ describe("hand edits to what we own", () => {
   ])("repairs %s, reports it, and then changes nothing", (_label, edit, reported) => {
     const model = sharedServer();
     push(model, "push");
-    const converged = copyNpsModel(model);
+    const converged = structuredClone(model);
     edit(model);
     expect(push(model, "push")).toMatchObject({ ok: true, restarted: true, ...reported });
     expect(model).toEqual({ ...converged, restarts: converged.restarts + 1 });

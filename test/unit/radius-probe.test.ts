@@ -267,8 +267,7 @@ describe("probeRadiusServer: each outcome's words and each option's bounds", () 
     expect((failure as Error).message).toBe(
       "could not send an Access-Request to RADIUS server 255.255.255.255:1812",
     );
-    // The socket's own error, by what it says (not instanceof: under the vmThreads pool that
-    // `npm run mutation` uses, Node's errors come from another realm).
+    // The socket's own error, not just any.
     expect((failure as Error).cause).toMatchObject({ code: "EACCES", syscall: "send" });
   });
 

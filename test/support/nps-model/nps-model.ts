@@ -45,17 +45,6 @@ export interface NpsModel {
   restarts: number;
 }
 
-/**
- * A deep copy of `model` whose Map belongs to the caller's realm. structuredClone's objects come from
- * Node's own realm, which vitest's vmThreads pool (the one `npm run mutation` uses) does not share
- * with the test, and toEqual compares two Maps' constructors: a Map cloned there never equals one
- * made here.
- */
-export function copyNpsModel(model: NpsModel): NpsModel {
-  const copy = structuredClone(model);
-  return { ...copy, clients: new Map(copy.clients) };
-}
-
 /** Every day, all day: the condition Windows' default policies carry (Day-And-Time-Restrictions, 0x1006). */
 const always: [string, string] = ["0x1006", "0 00:00-24:00; 1 00:00-24:00; 2 00:00-24:00; 3 00:00-24:00"];
 
