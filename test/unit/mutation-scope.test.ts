@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -75,5 +76,19 @@ describe("the unit tests under mutation", () => {
 
   it.each(unitTests)("%s loads the code under test with its file, never by import() in a test", (name) => {
     expect(dynamicImportsOfShared(read(`test/unit/${name}`))).toEqual([]);
+  });
+});
+
+describe("the mutation checker's TypeScript", () => {
+  it("is TypeScript 7's native compiler, while `tsc` stays the project's TypeScript 5.9", () => {
+    const manifest = JSON.parse(read("package.json")) as { devDependencies: Record<string, string> };
+    expect(manifest.devDependencies.typescript).toMatch(/^5\.9\./);
+    expect(manifest.devDependencies["@typescript/native"]).toMatch(/^npm:@typescript\/native-preview@7\./);
+    expect((stryker as { typescriptChecker?: unknown }).typescriptChecker).toEqual({
+      experimentalNativePreview: true,
+    });
+    // The `typescript@7` package also installs a `tsc`, which would replace 5.9's in node_modules/.bin.
+    const tsc = realpathSync(fileURLToPath(new URL("node_modules/.bin/tsc", root)));
+    expect(tsc).toBe(realpathSync(fileURLToPath(new URL("node_modules/typescript/bin/tsc", root))));
   });
 });
