@@ -5,60 +5,7 @@ import type { AcceptedSurvivor } from "./score.js";
  * An entry matches by file, mutator, the mutated code (whitespace collapsed; a trailing "…" matches
  * a prefix) and the replacement; the report warns about entries that match nothing any more.
  */
-/** Why the secret policy's regex mutants survived the isolate: false run (see the entries below). */
-const secretPolicyArtefact =
-  "not a real survivor: an artefact of the run's coverage attribution. With vitest's isolate: false (since reverted in vitest.mutation.config.ts) the module was first loaded inside one test of another file, so Stryker ran only that test for these load-time regex mutants; with isolate: true each one is killed by test/unit/secret-policy.test.ts (the previous full run: secret-policy.ts 54 killed, 0 survived)";
-
 export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    reason: secretPolicyArtefact,
-  },
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+/u",
-    reason: secretPolicyArtefact,
-  },
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )$/u",
-    reason: secretPolicyArtefact,
-  },
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/^(?:[^\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    reason: secretPolicyArtefact,
-  },
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/^(?:[\\P{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    reason: secretPolicyArtefact,
-  },
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/^(?:[\\p{L}\\p{Nd}]|[^!-/:-@[-`{-~]| )+$/u",
-    reason: secretPolicyArtefact,
-  },
-  {
-    file: "shared/core/secret-policy.ts",
-    mutator: "Regex",
-    original: "/^(?:[\\p{L}\\p{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    replacement: "/^(?:[\\p{L}\\P{Nd}]|[!-/:-@[-`{-~]| )+$/u",
-    reason: secretPolicyArtefact,
-  },
   {
     file: "shared/core/model.ts",
     mutator: "StringLiteral",
@@ -220,14 +167,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
   },
   {
-    file: "shared/core/model.ts",
-    mutator: "ObjectLiteral",
-    original: "{ directoryId: z.string(), reason: z.string() }",
-    replacement: "{}",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
     file: "shared/core/nps-push.ts",
     mutator: "StringLiteral",
     original: '"reconcile"',
@@ -348,29 +287,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
   },
   {
-    file: "shared/core/rotation.ts",
-    mutator: "ObjectLiteral",
-    original: '{ message: "must not repeat a directory id" }',
-    replacement: "{}",
-    reason:
-      "killed by test/unit/rotation-reasons.test.ts ('refuses repeated directory ids…'); Stryker's incremental mode reused this static mutant's result from a run before that test existed (a static mutant records no per-test coverage, so a new test does not make it run again)",
-  },
-  {
-    file: "shared/core/rotation.ts",
-    mutator: "StringLiteral",
-    original: '"must not repeat a directory id"',
-    replacement: '""',
-    reason:
-      "killed by test/unit/rotation-reasons.test.ts ('refuses repeated directory ids…'); Stryker's incremental mode reused this static mutant's result from a run before that test existed (a static mutant records no per-test coverage, so a new test does not make it run again)",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"String"',
-    replacement: '""',
-    reason: "gap: no unit test pins each parameter's type (String)",
-  },
-  {
     file: "shared/nps/document-parameters.cjs",
     mutator: "StringLiteral",
     original: '"ARN of the Secrets Manager secret…',
@@ -432,13 +348,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
     original: '"Optional hex nonce; when set…',
     replacement: '""',
     reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "CallExpression",
-    original: "Object.values(npsDocumentParameters).forEach(Object.freeze);",
-    replacement: ";",
-    reason: "gap: no unit test checks that each parameter definition is frozen",
   },
   {
     file: "shared/nps/render-parameters.ts",

@@ -95,7 +95,8 @@ hand. What is mutated is listed in \`stryker.config.mjs\`; the HTML report of th
 \`reports/mutation/mutation.html\` (not committed).
 
 The score is Stryker's: mutants detected (killed or timed out) out of the valid ones. Mutants that do not
-compile are discarded by the TypeScript checker and not counted. The bar is ${bar} % for each of
+compile are discarded by Stryker's TypeScript checker (TypeScript 7's native compiler, one mutant at a
+time; the project itself builds with TypeScript 5.9, see \`stryker.config.mjs\`) and not counted. The bar is ${bar} % for each of
 ${areas
   .filter((area) => area.required)
   .map((area) => `\`${area.name}\``)

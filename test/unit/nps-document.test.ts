@@ -58,6 +58,22 @@ describe("the NPS SSM document", () => {
     expect(invocationLine).toBe("Invoke-NpsSync");
   });
 
+  it("declares every parameter a String, the one type SSM checks an allowedPattern on", () => {
+    // SSM enforces allowedPattern on String (and StringList) parameters only: with another type, or
+    // none, the document's own check of every value before it reaches the host would be gone.
+    for (const name of npsParameterNames) expect(npsDocumentParameters[name].type, name).toBe("String");
+  });
+
+  it("freezes every parameter definition, so nothing at run time can loosen a pattern", () => {
+    for (const name of npsParameterNames) {
+      const definition = npsDocumentParameters[name] as { allowedPattern: string };
+      expect(Object.isFrozen(definition), name).toBe(true);
+      expect(() => {
+        definition.allowedPattern = ".*";
+      }, name).toThrow(TypeError);
+    }
+  });
+
   it("renders the ownership patterns and parameter names from their single sources into the preamble", () => {
     expect(preambleLines).toEqual([
       `$script:OwnedClientSuffix = '${ownedClientSuffix}'`,
