@@ -9,18 +9,17 @@
 export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.ts", related: true },
-  checkers: ["typescript"],
+  // Plugins are listed so that the checker of this repository loads with Stryker's vitest runner.
+  plugins: ["@stryker-mutator/vitest-runner", "./scripts/mutation/affected-files-checker.ts"],
+  // Whether a mutant compiles is decided by TypeScript 7's native compiler (the devDependency
+  // "@typescript/native", the native preview, whose command is `tsgo`: the `typescript@7` package
+  // would take over `tsc` in node_modules/.bin; the project itself is checked with TypeScript 5.9),
+  // on the mutated file and the files that import it (scripts/mutation/affected-files-checker.ts).
+  // TypeScript 5.9's checker (Stryker's "typescript" checker) took about half the CPU of a full run;
+  // Stryker's native-preview option checks the whole program for each mutant, still a third of it.
+  checkers: ["affected-files"],
   // The checker's program is the mutated areas and what they import (no AWS SDK).
   tsconfigFile: "tsconfig.mutation.json",
-  // TypeScript 7's native compiler (the devDependency "@typescript/native", Stryker's documented
-  // alias) decides which mutants compile; the project itself is checked with TypeScript 5.9.
-  // TypeScript 5.9 took about half the CPU of a full run (each mutated schema re-checks every file
-  // that imports it). On 356 mutants of config.ts, model.ts, plan-schema.ts and naming.ts the native
-  // checker took 65 s instead of 347 s and found the same 109 compile errors; over a full run it
-  // still takes about a third of the CPU (it checks the whole program for each mutant, one at a
-  // time, where 5.9 groups mutants of unrelated files). Its package is the native preview, whose command is
-  // `tsgo`: the `typescript@7` package would take over `tsc` in node_modules/.bin.
-  typescriptChecker: { experimentalNativePreview: true },
   coverageAnalysis: "perTest",
   mutate: [
     "shared/core/**/*.ts",

@@ -84,9 +84,11 @@ describe("the mutation checker's TypeScript", () => {
     const manifest = JSON.parse(read("package.json")) as { devDependencies: Record<string, string> };
     expect(manifest.devDependencies.typescript).toMatch(/^5\.9\./);
     expect(manifest.devDependencies["@typescript/native"]).toMatch(/^npm:@typescript\/native-preview@7\./);
-    expect((stryker as { typescriptChecker?: unknown }).typescriptChecker).toEqual({
-      experimentalNativePreview: true,
-    });
+    // The checker is this repository's (test/unit/mutation-checker.test.ts), loaded as a plugin.
+    const options = stryker as { checkers?: unknown; plugins?: unknown; tsconfigFile?: unknown };
+    expect(options.checkers).toEqual(["affected-files"]);
+    expect(options.plugins).toContain("./scripts/mutation/affected-files-checker.ts");
+    expect(options.tsconfigFile).toBe("tsconfig.mutation.json");
     // The `typescript@7` package also installs a `tsc`, which would replace 5.9's in node_modules/.bin.
     const tsc = realpathSync(fileURLToPath(new URL("node_modules/.bin/tsc", root)));
     expect(tsc).toBe(realpathSync(fileURLToPath(new URL("node_modules/typescript/bin/tsc", root))));
