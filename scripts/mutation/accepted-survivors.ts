@@ -103,30 +103,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "equivalent: a draft phase's flag only fills the type; withMismatches sets every flag from the simulation before anything reads it",
   },
   {
-    file: "shared/config.ts",
-    mutator: "MethodExpression",
-    original: '(value ?? "").trim()',
-    replacement: 'value ?? ""',
-    reason:
-      "gap: no unit test sets a flag or an AD group with spaces around it, which the trim removes (the value would then be refused, or kept with its spaces)",
-  },
-  {
-    file: "shared/config.ts",
-    mutator: "ConditionalExpression",
-    original: 'text === "false"',
-    replacement: "false",
-    reason:
-      'gap: no unit test sets a flag to "false" explicitly (it would be refused instead of read as false)',
-  },
-  {
-    file: "shared/config.ts",
-    mutator: "StringLiteral",
-    original: '"false"',
-    replacement: '""',
-    reason:
-      'gap: no unit test sets a flag to "false" explicitly (it would be refused instead of read as false)',
-  },
-  {
     file: "shared/core/model.ts",
     mutator: "ObjectLiteral",
     original: "{ secretVersionId: z.string(), settingsFingerprint: z.string(), appliedAt: z.…",
