@@ -167,46 +167,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "equivalent: a parameter missing on one side is read as the same value on both sides, so the comparison only changes when both lack it, where it is equal either way",
   },
   {
-    file: "shared/core/ordering.ts",
-    mutator: "EqualityOperator",
-    original: "left < right",
-    replacement: "left <= right",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "ConditionalExpression",
-    original: "left > right",
-    replacement: "true",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "ConditionalExpression",
-    original: "left > right",
-    replacement: "false",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "EqualityOperator",
-    original: "left > right",
-    replacement: "left >= right",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "EqualityOperator",
-    original: "left > right",
-    replacement: "left <= right",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
     file: "shared/core/plan-nps-network.ts",
     mutator: "Regex",
     original: "/^([^/]+)\\/([0-9]|[12][0-9]|3[0-2])$/",
