@@ -7,14 +7,6 @@ import type { AcceptedSurvivor } from "./score.js";
  */
 export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
   {
-    file: "shared/core/model.ts",
-    mutator: "StringLiteral",
-    original: '"SUCCEEDED"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: the last rotation's status is parsed at the handlers' input (middleware), which the workflow and packaged suites test; no unit test parses a SUCCEEDED record",
-  },
-  {
     file: "shared/steps/plan-step.ts",
     mutator: "StringLiteral",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the mutated code, quoted as text
@@ -101,46 +93,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
     replacement: "true",
     reason:
       "equivalent: a draft phase's flag only fills the type; withMismatches sets every flag from the simulation before anything reads it",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "ObjectLiteral",
-    original: "{ secretVersionId: z.string(), settingsFingerprint: z.string(), appliedAt: z.…",
-    replacement: "{}",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "ObjectLiteral",
-    original: '{ executionId: z.string(), status: z.enum(["SUCCEEDED", "ROLLED_BACK", "ROLLB…',
-    replacement: "{}",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "ArrayDeclaration",
-    original: '["SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED"]',
-    replacement: "[]",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "StringLiteral",
-    original: '"ROLLED_BACK"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "StringLiteral",
-    original: '"ROLLBACK_FAILED"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
   },
   {
     file: "shared/core/nps-push.ts",
