@@ -111,14 +111,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "equivalent: [^/]+ cannot cross a slash, so the leftmost match starts at the beginning anyway, and a later start leaves a group that is no address",
   },
   {
-    file: "shared/core/plan-nps-network.ts",
-    mutator: "StringLiteral",
-    original: "`…",
-    replacement: "``",
-    reason:
-      "gap: no unit test plans two authorizations, or two revocations, in one group in one run (with one dedupe key for all, only the first would be planned)",
-  },
-  {
     file: "shared/core/plan-nps.ts",
     mutator: "ConditionalExpression",
     original: "details.length === 0",
