@@ -214,14 +214,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
     reason: "a parameter's description: text for people in the SSM console, read by nothing",
   },
   {
-    file: "shared/nps/render-parameters.ts",
-    mutator: "ConditionalExpression",
-    original: 'input.accessMode === "push"',
-    replacement: "true",
-    reason:
-      "gap: no unit test renders group mode with MS-CHAPv2 (the renderer would refuse it as if it were push mode)",
-  },
-  {
     file: "shared/radius/errors.ts",
     mutator: "StringLiteral",
     original: '""',
