@@ -112,38 +112,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "unreachable: when the fingerprint differs and no client or secret version changed, the recomputed settings fingerprint differs too, so the first condition holds already; kept so that a push never goes without a reason",
   },
   {
-    file: "shared/core/plan-schema.ts",
-    mutator: "StringLiteral",
-    original: '"must be an IPv4 /32 such as 10.0.2.7/32"',
-    replacement: '""',
-    reason:
-      "wording only: the unit tests check that HostCidr refuses, not the words of a message shown when a plan read back from Step Functions state is malformed",
-  },
-  {
-    file: "shared/core/radius-limits.ts",
-    mutator: "StringLiteral",
-    original: '"must be a whole number"',
-    replacement: '""',
-    reason:
-      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
-  },
-  {
-    file: "shared/core/radius-limits.ts",
-    mutator: "StringLiteral",
-    original: "`must be at least…",
-    replacement: "``",
-    reason:
-      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
-  },
-  {
-    file: "shared/core/radius-limits.ts",
-    mutator: "StringLiteral",
-    original: "`must be at most…",
-    replacement: "``",
-    reason:
-      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
-  },
-  {
     file: "shared/radius/errors.ts",
     mutator: "StringLiteral",
     original: '""',
