@@ -7,14 +7,6 @@ import type { AcceptedSurvivor } from "./score.js";
  */
 export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
   {
-    file: "shared/core/model.ts",
-    mutator: "StringLiteral",
-    original: '"SUCCEEDED"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: the last rotation's status is parsed at the handlers' input (middleware), which the workflow and packaged suites test; no unit test parses a SUCCEEDED record",
-  },
-  {
     file: "shared/steps/plan-step.ts",
     mutator: "StringLiteral",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the mutated code, quoted as text
@@ -46,13 +38,6 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
     replacement: "/<#[\\s\\S]*?#>\\r?\\n/",
     reason:
       "equivalent for this script: it opens with its help block, so the first <#…#> is at the start with or without the anchor (the document test compares every code line)",
-  },
-  {
-    file: "shared/nps/ssm-document.cjs",
-    mutator: "StringLiteral",
-    original: "\"radius-sync: check this NPS server's…",
-    replacement: '""',
-    reason: "the document's description: text for people in the SSM console, read by nothing",
   },
   {
     file: "shared/radius/probe.ts",
@@ -103,132 +88,12 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "equivalent: a draft phase's flag only fills the type; withMismatches sets every flag from the simulation before anything reads it",
   },
   {
-    file: "shared/config.ts",
-    mutator: "MethodExpression",
-    original: '(value ?? "").trim()',
-    replacement: 'value ?? ""',
-    reason:
-      "gap: no unit test sets a flag or an AD group with spaces around it, which the trim removes (the value would then be refused, or kept with its spaces)",
-  },
-  {
-    file: "shared/config.ts",
-    mutator: "ConditionalExpression",
-    original: 'text === "false"',
-    replacement: "false",
-    reason:
-      'gap: no unit test sets a flag to "false" explicitly (it would be refused instead of read as false)',
-  },
-  {
-    file: "shared/config.ts",
-    mutator: "StringLiteral",
-    original: '"false"',
-    replacement: '""',
-    reason:
-      'gap: no unit test sets a flag to "false" explicitly (it would be refused instead of read as false)',
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "ObjectLiteral",
-    original: "{ secretVersionId: z.string(), settingsFingerprint: z.string(), appliedAt: z.…",
-    replacement: "{}",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "ObjectLiteral",
-    original: '{ executionId: z.string(), status: z.enum(["SUCCEEDED", "ROLLED_BACK", "ROLLB…',
-    replacement: "{}",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "ArrayDeclaration",
-    original: '["SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED"]',
-    replacement: "[]",
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "StringLiteral",
-    original: '"ROLLED_BACK"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/model.ts",
-    mutator: "StringLiteral",
-    original: '"ROLLBACK_FAILED"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: these Discovery fields are parsed at the handlers' input (middleware), which the workflow and packaged suites test; the unit fixtures carry no such record",
-  },
-  {
-    file: "shared/core/nps-push.ts",
-    mutator: "StringLiteral",
-    original: '"reconcile"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: NpsPush is parsed at the NPS command handler's input, which the workflow and packaged suites test",
-  },
-  {
-    file: "shared/core/nps-push.ts",
-    mutator: "StringLiteral",
-    original: '"rollback"',
-    replacement: '""',
-    reason:
-      "not reached by the unit tests: NpsPush is parsed at the NPS command handler's input, which the workflow and packaged suites test",
-  },
-  {
     file: "shared/core/nps-push.ts",
     mutator: "ArrayDeclaration",
     original: "[]",
     replacement: '["Stryker was here"]',
     reason:
       "equivalent: a parameter missing on one side is read as the same value on both sides, so the comparison only changes when both lack it, where it is equal either way",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "EqualityOperator",
-    original: "left < right",
-    replacement: "left <= right",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "ConditionalExpression",
-    original: "left > right",
-    replacement: "true",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "ConditionalExpression",
-    original: "left > right",
-    replacement: "false",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "EqualityOperator",
-    original: "left > right",
-    replacement: "left >= right",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
-  },
-  {
-    file: "shared/core/ordering.ts",
-    mutator: "EqualityOperator",
-    original: "left > right",
-    replacement: "left <= right",
-    reason:
-      "equivalent under Array.prototype.sort, compareText's only use: V8's sort asks only whether the result is below zero, and equal strings are indistinguishable",
   },
   {
     file: "shared/core/plan-nps-network.ts",
@@ -239,123 +104,12 @@ export const acceptedSurvivors: readonly AcceptedSurvivor[] = [
       "equivalent: [^/]+ cannot cross a slash, so the leftmost match starts at the beginning anyway, and a later start leaves a group that is no address",
   },
   {
-    file: "shared/core/plan-nps-network.ts",
-    mutator: "StringLiteral",
-    original: "`…",
-    replacement: "``",
-    reason:
-      "gap: no unit test plans two authorizations, or two revocations, in one group in one run (with one dedupe key for all, only the first would be planned)",
-  },
-  {
     file: "shared/core/plan-nps.ts",
     mutator: "ConditionalExpression",
     original: "details.length === 0",
     replacement: "false",
     reason:
       "unreachable: when the fingerprint differs and no client or secret version changed, the recomputed settings fingerprint differs too, so the first condition holds already; kept so that a push never goes without a reason",
-  },
-  {
-    file: "shared/core/plan-schema.ts",
-    mutator: "StringLiteral",
-    original: '"must be an IPv4 /32 such as 10.0.2.7/32"',
-    replacement: '""',
-    reason:
-      "wording only: the unit tests check that HostCidr refuses, not the words of a message shown when a plan read back from Step Functions state is malformed",
-  },
-  {
-    file: "shared/core/radius-limits.ts",
-    mutator: "StringLiteral",
-    original: '"must be a whole number"',
-    replacement: '""',
-    reason:
-      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
-  },
-  {
-    file: "shared/core/radius-limits.ts",
-    mutator: "StringLiteral",
-    original: "`must be at least…",
-    replacement: "``",
-    reason:
-      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
-  },
-  {
-    file: "shared/core/radius-limits.ts",
-    mutator: "StringLiteral",
-    original: "`must be at most…",
-    replacement: "``",
-    reason:
-      "wording only: the configuration words its own range messages (tested); these are shown only when a phase or plan read back from state is out of range, and the tests check the refusal, not its words",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"ARN of the Secrets Manager secret…',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"Secret version id (a lowercase UUID)…',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"AWS Region of the secret, such as eu-west-1."',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: "`The complete list of radius-sync's RADIUS clients…",
-    replacement: "``",
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"Prefix that marks NPS clients and policies…',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"true or false: whether our RADIUS clients…',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: "\"radius-sync's connection request and network policies…",
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"Group access mode: the AD group as DOMAIN…',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/document-parameters.cjs",
-    mutator: "StringLiteral",
-    original: '"Optional hex nonce; when set…',
-    replacement: '""',
-    reason: "a parameter's description: text for people in the SSM console, read by nothing",
-  },
-  {
-    file: "shared/nps/render-parameters.ts",
-    mutator: "ConditionalExpression",
-    original: 'input.accessMode === "push"',
-    replacement: "true",
-    reason:
-      "gap: no unit test renders group mode with MS-CHAPv2 (the renderer would refuse it as if it were push mode)",
   },
   {
     file: "shared/radius/errors.ts",

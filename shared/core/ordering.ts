@@ -1,6 +1,8 @@
 /**
  * Orders strings by UTF-16 code units, the same everywhere (no locale), so plans
- * and fingerprints are identical on every machine.
+ * and fingerprints are identical on every machine. A consistent comparator, as
+ * Array.prototype.sort requires: negative, zero or positive as `left` is less than,
+ * equal to or greater than `right` (with any other answer the order is the engine's).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { getConfig, parseConfig } from "../../shared/config.js";
+import { type Config, getConfig, parseConfig } from "../../shared/config.js";
 import { InvalidConfiguration } from "../../shared/errors.js";
 import {
   directoryIds,
@@ -140,6 +140,51 @@ describe("parseConfig: tag filters", () => {
       expect(problemWith({ RADIUS_SYNC_NPS_TAG: text })).toContain('RADIUS_SYNC_NPS_TAG must be "key=value"');
     },
   );
+});
+
+describe("parseConfig: switches", () => {
+  const switches = [
+    ["RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR", (c: Config) => c.nps.requireMessageAuthenticator],
+    ["RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP", (c: Config) => c.nps.manageSecurityGroup],
+  ] as const;
+
+  describe.each(switches)("%s", (variable, read) => {
+    // A Serverless param or a console edit easily carries a space or a capital.
+    it.each([
+      ["true", true],
+      ["TRUE", true],
+      [" true ", true],
+      ["\tTrue\n", true],
+      ["false", false],
+      ["FALSE", false],
+      [" False ", false],
+      ["", false],
+      ["  ", false],
+    ])("reads %j as %s", (text, value) => {
+      expect(read(parse({ [variable]: text }))).toBe(value);
+    });
+
+    it.each(["yes", "1", "t", "true false", "no"])("refuses %j, naming the variable", (text) => {
+      expect(problemWith({ [variable]: text })).toContain(`${variable} must be "true" or "false"`);
+    });
+  });
+});
+
+describe("parseConfig: the AD group", () => {
+  it("reads the group without the spaces around it, as a pasted value often carries them", () => {
+    const config = parse({
+      RADIUS_SYNC_NPS_ACCESS_MODE: "group",
+      RADIUS_SYNC_NPS_AD_GROUP: "  CORP\\WorkSpaces MFA Users \t",
+    });
+    expect(config.nps.adGroup).toBe("CORP\\WorkSpaces MFA Users");
+  });
+
+  it("reads a group of spaces alone as no group, so group mode asks for one", () => {
+    expect(problemWith({ RADIUS_SYNC_NPS_ACCESS_MODE: "group", RADIUS_SYNC_NPS_AD_GROUP: "   " })).toBe(
+      "invalid configuration: RADIUS_SYNC_NPS_AD_GROUP is required in group access mode: the AD group " +
+        "(SID or DOMAIN\\Group) the network policy admits",
+    );
+  });
 });
 
 describe("parseConfig: required settings", () => {

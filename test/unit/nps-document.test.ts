@@ -99,6 +99,33 @@ describe("the NPS SSM document", () => {
     }
   });
 
+  it("tells an administrator who runs it from the SSM console what it does, and that no secret is typed in", () => {
+    expect(content.description).toMatch(/^radius-sync: /);
+    expect(content.description).toContain("the host reads the shared secret from Secrets Manager itself");
+  });
+
+  // What the SSM console shows beside each field when the document is run by hand: what the value is
+  // and the form its allowedPattern asks for.
+  it.each([
+    ["SecretArn", "ARN of the Secrets Manager secret"],
+    ["SecretVersion", "the staging label AWSCURRENT or AWSPENDING"],
+    ["Region", "such as eu-west-1"],
+    ["Clients", `as name=ip pairs separated by commas (at most ${maxClients})`],
+    ["NamePrefix", "others are never touched"],
+    ["RequireMessageAuthenticator", "true or false"],
+    ["Policies", "as JSON"],
+    ["AdGroup", "DOMAIN\\Name"],
+    ["Nonce", "Optional hex nonce"],
+  ] satisfies [NpsParameterName, string][])("describes %s in the console, saying %j", (name, words) => {
+    const { description } = content.parameters[name] as { description: string };
+    expect(description).toContain(words);
+  });
+
+  it("describes every parameter it declares", () => {
+    for (const name of npsParameterNames)
+      expect((content.parameters[name] as { description: string }).description, name).not.toBe("");
+  });
+
   it("parses with no ERROR or MISSING nodes as SSM runs it", async () => {
     const root = await parsePowerShell(runCommand.join("\n"));
     expect(syntaxProblems(root)).toEqual([]);

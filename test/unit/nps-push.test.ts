@@ -40,10 +40,17 @@ describe("npsCommandComment", () => {
     expect(comment.length).toBeLessThanOrEqual(100);
     expect(comment).toMatch(/^radius-sync reconcile rollback 999 [0-9a-f]{32}$/);
   });
+});
+
+describe("NpsPush", () => {
+  it.each(["reconcile", "rotate", "rollback"])("accepts a %s push, one the state machine passes", (step) => {
+    expect(NpsPush.parse({ step, index: 0 })).toEqual({ step, index: 0 });
+  });
 
   it("accepts only the steps and phase indexes the state machine passes", () => {
     expect(NpsPush.safeParse({ step: "rotate", index: 2 }).success).toBe(true);
     expect(NpsPush.safeParse({ step: "other", index: 2 }).success).toBe(false);
+    expect(NpsPush.safeParse({ step: "", index: 2 }).success).toBe(false);
     expect(NpsPush.safeParse({ step: "rotate", index: -1 }).success).toBe(false);
     expect(NpsPush.safeParse({ step: "rotate" }).success).toBe(false);
   });

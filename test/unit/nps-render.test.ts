@@ -114,6 +114,20 @@ describe("renderNpsCommandParameters", () => {
   });
 
   it.each([
+    ["PAP", "0x1", "0x4"],
+    ["MS-CHAPv2", "0x4", "0x1"],
+  ] as const)(
+    "renders group mode with %s, admitting the group with that protocol only",
+    (protocol, type, other) => {
+      // NPS validates the credentials against AD in group mode, so MS-CHAPv2 works there; the network
+      // policy names the protocol by NP-Authentication-Type (0x1009).
+      const parameters = renderNpsCommandParameters({ ...valid, protocol });
+      expect(parameters.Policies[0]).toContain(`["0x1009","${type}"]`);
+      expect(parameters.Policies[0]).not.toContain(`["0x1009","${other}"]`);
+    },
+  );
+
+  it.each([
     ["group mode without a group", { adGroup: "" }, /adGroup is required in group access mode/],
     [
       "push mode with MS-CHAPv2",

@@ -208,6 +208,38 @@ describe("planNpsNetworkPaths", () => {
     ]);
   });
 
+  it("adds every missing address and removes every stale rule of ours in one group in one run", () => {
+    // Prepare: an AD Connector's two connector IPs, neither admitted, and two rules of ours for
+    // addresses no directory sends from any more, all in one group shared by two servers.
+    const shared = [
+      {
+        groupId: "sg-1",
+        radiusRules: [
+          { cidr: "10.0.8.8/32", owned: true },
+          { cidr: "10.0.9.9/32", owned: true },
+        ],
+      },
+    ];
+
+    // Act
+    const { rules, problems } = planNpsNetworkPaths({
+      namePrefix: "radius-sync",
+      port: 1812,
+      manage: true,
+      directories: [directory],
+      npsServers: [server(shared), { ...server(shared), instanceId: "i-0bbbbbbbbbbbbbbb2" }],
+    });
+
+    // Assess: each change once, none left for a second run.
+    expect(problems).toEqual([]);
+    expect(rules.map(({ action, groupId, cidr }) => `${action} ${groupId} ${cidr}`)).toEqual([
+      "authorize sg-1 10.0.1.5/32",
+      "authorize sg-1 10.0.2.7/32",
+      "revoke sg-1 10.0.8.8/32",
+      "revoke sg-1 10.0.9.9/32",
+    ]);
+  });
+
   it("revokes a stale rule of ours once, even when two servers share its group, and says why", () => {
     const shared = [
       {

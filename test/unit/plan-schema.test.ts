@@ -2,8 +2,21 @@ import { describe, expect, it } from "vitest";
 import { planChanges } from "../../shared/core/plan.js";
 import { Plan, SecurityGroupRuleAction } from "../../shared/core/plan-schema.js";
 import { planRollback, planRotation, RollbackPlan, RotationPlan } from "../../shared/core/rotation.js";
+import { describeIssues } from "../../shared/middleware/parse-input.js";
 import { loadDesired, loadFreshDiscovery, NOW } from "../fixtures/plan/fixtures.js";
 import { estate } from "../fixtures/rotation/fixtures.js";
+
+/** A rule action as the planner makes it. */
+const rule = {
+  action: "authorize",
+  directoryId: "d-0123456789",
+  groupId: "sg-1",
+  protocol: "udp",
+  port: 1812,
+  cidr: "10.0.2.7/32",
+  description: "radius-sync: RADIUS from NPS i-0123456789abcdef0",
+  reason: "why",
+};
 
 /**
  * The schemas a handler parses the planner's output with when it comes back from Step Functions
@@ -26,16 +39,6 @@ describe("the plan schemas", () => {
   });
 
   it("take a rule action only for a port of 0 to 65535, a /32 source and a named group", () => {
-    const rule = {
-      action: "authorize",
-      directoryId: "d-0123456789",
-      groupId: "sg-1",
-      protocol: "udp",
-      port: 1812,
-      cidr: "10.0.2.7/32",
-      description: "radius-sync: RADIUS from NPS i-0123456789abcdef0",
-      reason: "why",
-    };
     expect(SecurityGroupRuleAction.parse(rule)).toEqual(rule);
     for (const port of [0, 65535])
       expect(SecurityGroupRuleAction.safeParse({ ...rule, port }).success).toBe(true);
@@ -60,6 +63,16 @@ describe("the plan schemas", () => {
       true,
     );
   });
+
+  it.each(["10.0.2.0/24", "10.0.2.7", "10.0.2.7/32 "])(
+    "refuse the rule source %j, naming the field and the form a source must take",
+    (cidr) => {
+      const result = SecurityGroupRuleAction.safeParse({ ...rule, cidr });
+      expect(result.error && describeIssues(result.error)).toBe(
+        "cidr: must be an IPv4 /32 such as 10.0.2.7/32",
+      );
+    },
+  );
 
   it("refuse a plan whose change count is negative or fractional", () => {
     const plan = planChanges({ desired: loadDesired(), discovery: loadFreshDiscovery(), now: NOW });

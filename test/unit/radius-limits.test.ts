@@ -4,6 +4,7 @@ import { DirectoryUpdatePhase } from "../../shared/core/phases.js";
 import { RadiusSettings } from "../../shared/core/plan-schema.js";
 import { RADIUS_PORT_RANGE } from "../../shared/core/radius-limits.js";
 import { InvalidConfiguration } from "../../shared/errors.js";
+import { describeIssues } from "../../shared/middleware/parse-input.js";
 import { BaseRadiusSettings } from "../../shared/steps/rotation-phases.js";
 
 const required = {
@@ -59,5 +60,31 @@ describe("the RADIUS port range (Directory Service's PortNumber, 1025-65535)", (
     // Assess
     expect(accepted).toEqual([true, true, true]);
     expect(refused).toEqual([false, false, false]);
+  });
+});
+
+describe("a directory phase read back from state with settings Directory Service would refuse", () => {
+  const phase = (change: Partial<Record<"port" | "timeoutSeconds" | "retries", number>>) => ({
+    kind: "directories",
+    directoryIds: ["d-0123456789"],
+    enable: [],
+    settings: { ...settings, port: 1812, servers: ["10.0.2.7"], ...change },
+    settingsFingerprint: "f",
+    secret: "current",
+    mismatch: false,
+    reason: "RADIUS settings differ",
+  });
+
+  it.each([
+    [{ port: 1024 }, "settings.port: must be at least 1025"],
+    [{ port: 65536 }, "settings.port: must be at most 65535"],
+    [{ timeoutSeconds: 0 }, "settings.timeoutSeconds: must be at least 1"],
+    [{ timeoutSeconds: 51 }, "settings.timeoutSeconds: must be at most 50"],
+    [{ retries: 11 }, "settings.retries: must be at most 10"],
+    [{ retries: 1.5 }, "settings.retries: must be a whole number"],
+  ])("is refused for %j, naming the setting and the bound", (change, problem) => {
+    // describeIssues words the InvalidInput that parseInput throws before the step calls Directory Service.
+    const result = DirectoryUpdatePhase.safeParse(phase(change));
+    expect(result.error && describeIssues(result.error)).toBe(problem);
   });
 });
