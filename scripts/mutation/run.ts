@@ -16,7 +16,11 @@ const args = process.argv.slice(2);
 const full = args.includes("--force") || !existsSync(`${reports}incremental.json`);
 const partial = args.some((arg) => arg === "--mutate" || arg === "-m" || arg.startsWith("--mutate="));
 const started = Date.now();
-const stryker = spawnSync("npx", ["stryker", "run", ...args], { cwd: repositoryRoot, stdio: "inherit" });
+// Node's compile cache keeps V8's code for the modules Node loads itself (vitest, zod, fast-check)
+// on disk: each mutant's test run starts a worker thread that loads them again. One small test
+// file run 12 times, three times over: 318–372 ms of CPU a run with the cache, 397–433 ms without.
+const env = { NODE_COMPILE_CACHE: `${repositoryRoot}.cache/node-compile/`, ...process.env };
+const stryker = spawnSync("npx", ["stryker", "run", ...args], { cwd: repositoryRoot, stdio: "inherit", env });
 const run: MutationRun = MutationRun.parse({
   startedAt: new Date(started).toISOString(),
   seconds: Math.round((Date.now() - started) / 1000),
