@@ -15,8 +15,9 @@
 const { createHash } = require("node:crypto");
 const { readFileSync } = require("node:fs");
 const path = require("node:path");
-const { ownedClientSuffix, ownedPolicySuffixes } = require("../core/naming-patterns.cjs");
+const { ownedClientSuffix, ownedPolicySuffixes, stagedPolicySuffix } = require("../core/naming-patterns.cjs");
 const { npsDocumentParameters, npsParameterNames } = require("./document-parameters.cjs");
+const { netshLayout } = require("./netsh-layout.cjs");
 
 /** How long one NPS server may take before SSM marks the invocation TimedOut. */
 const timeoutSeconds = "600";
@@ -33,6 +34,10 @@ const preambleLines = [
   `$script:OwnedPolicySuffixes = @(${Object.values(ownedPolicySuffixes)
     .map(({ kind, suffix }) => `@(${quoted(kind)}, ${quoted(suffix)})`)
     .join(", ")})`,
+  `$script:StagedPolicySuffix = ${quoted(stagedPolicySuffix)}`,
+  `$script:NetshLayout = @{ ${Object.entries(netshLayout)
+    .map(([key, pattern]) => `${key} = ${quoted(pattern)}`)
+    .join("; ")} }`,
   `$script:DocumentParameterNames = @(${npsParameterNames.map(quoted).join(", ")})`,
 ];
 

@@ -43,6 +43,10 @@ describe("scriptError", () => {
       "NpsRoleMissing",
       "NpsMfaExtensionMissing",
       "NpsMfaExtensionBypassed",
+      "NpsHostBusy",
+      "NpsCommandSuperseded",
+      "NpsSecretLoggingEnabled",
+      "NpsSecretMismatch",
       "SsmAgentOutdated",
       "NpsCommandFailed",
     ]);
@@ -162,7 +166,7 @@ describe("readNpsInvocation", () => {
       invocation({ status: "Success", standardOutput: summaryOutput }),
     );
 
-    expect(summary).toMatchObject({ radiusSyncSummary: 2, held: 2, disagreeingCount: 0 });
+    expect(summary).toMatchObject({ radiusSyncSummary: 3, held: 2, disagreeingCount: 0 });
   });
 
   it("throws the named failure for any other final status, whatever the output says", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
-import { type AccessRequest, evaluateAccessRequest } from "../support/nps-model/nps-evaluate.js";
-import { applyNpsCommand, createNpsModel, type NpsModel } from "../support/nps-model/nps-model.js";
+import { applyNpsCommand } from "../support/nps-model/nps-apply.js";
+import { type AccessRequest, evaluateAccessRequest, views } from "../support/nps-model/nps-evaluate.js";
+import { createNpsModel, editLive, markerOf, type NpsModel } from "../support/nps-model/nps-model.js";
 
 /**
  * The NPS model (test/support/nps-model/) fed with exactly what the product renders for the SSM
@@ -21,41 +22,52 @@ const options = (accessMode: "push" | "group"): NpsCommandOptions => ({
   protocol: "PAP",
   adGroup: accessMode === "group" ? mfaGroup : "",
   requireMessageAuthenticator: false,
+  sequence: "2026-01-10T12:00:00.000Z/000",
   clients: [ours, { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" }],
 });
-const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "v1") =>
-  applyNpsCommand(model, renderNpsCommandParameters(options(accessMode)), { secretVersionId });
+let pushes = 0;
+/** One push, each later than the one before (the host refuses an older one). */
+const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "v1") => {
+  pushes += 1;
+  const sequence = `2026-01-10T12:00:00.000Z/${String(pushes).padStart(3, "0")}`;
+  return applyNpsCommand(model, renderNpsCommandParameters({ ...options(accessMode), sequence }), {
+    secretVersionId,
+  });
+};
 
 /** A server that also serves a VPN concentrator, with its own client and policies (and a hand-made radius-sync-vpn). */
 function sharedServer(): NpsModel {
   const model = createNpsModel();
-  model.clients.set("vpn-gateway", {
-    ip: "10.9.0.1",
-    secretVersionId: "vpn",
-    enabled: true,
-    authAttributeRequired: false,
-  });
-  model.clients.set("radius-sync-vpn", {
-    ip: "10.9.0.2",
-    secretVersionId: "vpn",
-    enabled: true,
-    authAttributeRequired: false,
-  });
-  model.connectionRequestPolicies.unshift({
-    name: "VPN",
-    enabled: true,
-    conditions: [["0x100c", "^10\\.9\\.0\\.[12]$"]],
-    profile: [["0x1025", "0x1"]],
-  });
-  model.networkPolicies.unshift({
-    name: "VPN users",
-    enabled: true,
-    conditions: [["0x1fb5", vpnGroup]],
-    profile: [
-      ["0x100f", "TRUE"],
-      ["0x1005", "TRUE"],
-      ["0x1009", "0x4"],
-    ],
+  // Set up by its administrator in the NPS console, which IAS picks up at once.
+  editLive(model, (configuration) => {
+    configuration.clients.set("vpn-gateway", {
+      ip: "10.9.0.1",
+      secretVersionId: "vpn",
+      enabled: true,
+      authAttributeRequired: false,
+    });
+    configuration.clients.set("radius-sync-vpn", {
+      ip: "10.9.0.2",
+      secretVersionId: "vpn",
+      enabled: true,
+      authAttributeRequired: false,
+    });
+    configuration.connectionRequestPolicies.unshift({
+      name: "VPN",
+      enabled: true,
+      conditions: [["0x100c", "^10\\.9\\.0\\.[12]$"]],
+      profile: [["0x1025", "0x1"]],
+    });
+    configuration.networkPolicies.unshift({
+      name: "VPN users",
+      enabled: true,
+      conditions: [["0x1fb5", vpnGroup]],
+      profile: [
+        ["0x100f", "TRUE"],
+        ["0x1005", "TRUE"],
+        ["0x1009", "0x4"],
+      ],
+    });
   });
   return model;
 }
@@ -77,7 +89,8 @@ const foreignRequests: AccessRequest[] = ["10.9.0.1", "10.9.0.2"].flatMap((clien
     ),
   ),
 );
-const answers = (model: NpsModel) => foreignRequests.map((entry) => evaluateAccessRequest(model, entry));
+const answers = (model: NpsModel) =>
+  views.flatMap((view) => foreignRequests.map((entry) => evaluateAccessRequest(model, entry, view)));
 
 describe("push access mode", () => {
   it("accepts a request from our client when the MFA extension approves it, whatever was typed, and no network policy decides", () => {
@@ -98,17 +111,20 @@ describe("push access mode", () => {
     ]);
   });
 
-  it("changes nothing without the MFA extension, so our client's requests are never accepted", () => {
+  it("installs nothing without the MFA extension, so our client's requests are never accepted", () => {
     // Prepare
     const model = createNpsModel();
     model.extension.registered = false;
-    const before = structuredClone(model);
+    const { markers: _markers, ...before } = structuredClone(model);
     // Act
     const outcome = push(model, "push");
-    // Assess
+    // Assess: no client, no policy, no restart; only the reason is remembered on the host.
     expect(outcome).toMatchObject({ ok: false, name: "NpsMfaExtensionMissing" });
-    expect(model).toEqual(before);
-    expect(evaluateAccessRequest(model, request({ mfaApproved: false })).answer).not.toBe("Access-Accept");
+    const { markers, ...after } = model;
+    expect(after).toEqual(before);
+    expect(markers.get("radius-sync")?.doorClosed).toMatch(/^NpsMfaExtensionMissing: /);
+    for (const view of views)
+      expect(evaluateAccessRequest(model, request({ mfaApproved: false }), view).answer).toBe("discarded");
   });
 
   it("is why the check matters: the same policy on a server without the extension accepts anyone (fail open)", () => {
@@ -133,12 +149,13 @@ describe("push access mode", () => {
         model.extension.ipWhitelist = ["10.0.2.7"];
       },
     ],
-  ])("refuses to change anything when %s", (_label, bypass) => {
+  ])("installs nothing when %s", (_label, bypass) => {
     const model = createNpsModel();
     bypass(model);
-    const before = structuredClone(model);
+    const { markers: _markers, ...before } = structuredClone(model);
     expect(push(model, "push")).toMatchObject({ ok: false, name: "NpsMfaExtensionBypassed" });
-    expect(model).toEqual(before);
+    const { markers: _after, ...after } = model;
+    expect(after).toEqual(before);
   });
 
   it("rejects MS-CHAPv2, which accepting without validating credentials cannot answer", () => {
@@ -192,9 +209,10 @@ describe("group access mode", () => {
     const model = createNpsModel();
     push(model, "group");
     const outcome = push(model, "push");
+    // The connection request policy first (then NPS evaluates no network policy), then the network policies.
     expect(outcome).toMatchObject({
       ok: true,
-      policiesChanged: ["radius-sync-np", "radius-sync-np-deny", "radius-sync-crp"],
+      policiesChanged: ["radius-sync-crp", "radius-sync-np", "radius-sync-np-deny"],
     });
     expect(model.networkPolicies.map((policy) => policy.name)).toEqual([
       "Connections to other access servers",
@@ -231,6 +249,8 @@ describe.each(["push", "group"] as const)("in %s mode, what is not ours", (mode)
       policiesChanged: [],
       restarted: false,
     });
+    // Only the host's note of the newest push applied moves on.
+    markerOf(after, "radius-sync").lastSequence = markerOf(model, "radius-sync").lastSequence;
     expect(model).toEqual(after);
   });
 });
@@ -291,7 +311,9 @@ describe("hand edits to what we own", () => {
     const converged = structuredClone(model);
     edit(model);
     expect(push(model, "push")).toMatchObject({ ok: true, restarted: true, ...reported });
-    expect(model).toEqual({ ...converged, restarts: converged.restarts + 1 });
+    const { markers: _converged, ...wanted } = converged;
+    const { markers: _now, ...now } = model;
+    expect(now).toEqual({ ...wanted, restarts: converged.restarts + 1 });
     expect(push(model, "push")).toMatchObject({ ok: true, restarted: false });
   });
 });

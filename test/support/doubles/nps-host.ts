@@ -1,9 +1,15 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { computeSecretProof } from "../../../shared/nps/index.js";
-import { type AccessDecision, type AccessRequest, evaluateAccessRequest } from "../nps-model/nps-evaluate.js";
+import { type ApplyControl, applyNpsCommand } from "../nps-model/nps-apply.js";
 import {
-  applyNpsCommand,
+  type AccessDecision,
+  type AccessRequest,
+  evaluateAccessRequest,
+  type NpsView,
+} from "../nps-model/nps-evaluate.js";
+import {
   createNpsModel,
+  editLive,
   type ModelClient,
   type NpsModel,
   ownedClientNames,
@@ -24,7 +30,7 @@ export interface SimulatedClient {
  * Each instance is an NPS model (test/support/nps-model/): on each `SendCommand` (which still goes
  * to moto) the command's rendered parameters are applied to it as the script applies them
  * (prerequisites, clients by the document's ownership pattern, policies by attribute id, restart),
- * and the outcome is remembered: the JSON summary line the script prints (format 2: counts, the
+ * and the outcome is remembered: the JSON summary line the script prints (format 3: counts, restarts, the
  * clients that disagree, one proof when the command carried a `Nonce`), or the named failure it
  * prints on stderr with exit code 1. `GetCommandInvocation` answers from moto with that summary as
  * `StandardOutputContent` (which the proxy's SSM rules cut to AWS's 24,000 characters), or with
@@ -48,8 +54,10 @@ export interface NpsHostDouble extends Removable {
   keepSecretOf(instanceId: string, name: string): void;
   /** The NPS model of one server: its clients, policies and MFA extension, to arrange or to inspect. */
   modelOf(instanceId: string): NpsModel;
-  /** How the server answers an Access-Request now. */
-  evaluate(instanceId: string, request: AccessRequest): AccessDecision;
+  /** How the server answers an Access-Request now (what IAS runs, unless another view is asked for). */
+  evaluate(instanceId: string, request: AccessRequest, view?: NpsView): AccessDecision;
+  /** Steers this server's next commands (kill or fail a step, watch each step); undefined to stop. */
+  control(instanceId: string, control: ApplyControl | undefined): void;
   /** What the script printed for this server's last command: its summary (parsed) or its stderr. */
   lastOutputOf(instanceId: string): { summary?: Record<string, unknown>; stderr?: string } | undefined;
 }
@@ -62,6 +70,7 @@ export function installNpsHostDouble(): NpsHostDouble {
   const servers = new Map<string, NpsModel>();
   const outcomes = new Map<string, ScriptOutcome>();
   const stuck = new Map<string, Set<string>>();
+  const controls = new Map<string, ApplyControl>();
   const latest = new Map<string, ScriptOutcome>();
   const serverOf = (instanceId: string) => {
     const server = servers.get(instanceId) ?? createNpsModel();
@@ -144,17 +153,22 @@ export function installNpsHostDouble(): NpsHostDouble {
     );
     for (const instanceId of instanceIds) {
       const server = serverOf(instanceId);
+      const control = controls.get(instanceId);
       const outcome = applyNpsCommand(server, parameters, {
         secretVersionId: secret.versionId,
         keepSecretOf: stuck.get(instanceId) ?? new Set(),
+        ...(control ? { control } : {}),
       });
-      if (!outcome.ok) {
+      const fail = (name: string, message: string) => {
         const failed = {
           ok: false as const,
-          stderr: `radius-sync NPS sync failed [${outcome.name}]: ${outcome.message}\n`,
+          stderr: `radius-sync NPS sync failed [${name}]: ${message}\n`,
         };
         outcomes.set(`${commandId}/${instanceId}`, failed);
         latest.set(instanceId, failed);
+      };
+      if (!outcome.ok) {
+        fail(outcome.name, outcome.message);
         continue;
       }
       const { ok: _ok, ...counts } = outcome;
@@ -165,11 +179,16 @@ export function installNpsHostDouble(): NpsHostDouble {
         enabled: true,
         authAttributeRequired: value("RequireMessageAuthenticator") === "true",
       };
-      const line = {
-        radiusSyncSummary: 2,
-        ...counts,
-        ...(await report(server, { owned, wanted, applied, secretArn, nonce: value("Nonce") })),
-      };
+      const held = await report(server, { owned, wanted, applied, secretArn, nonce: value("Nonce") });
+      // The script reads back what NPS holds and fails before SSM moves on when it is not what it applied.
+      if (held.disagreeingCount > 0) {
+        fail(
+          "NpsSecretMismatch",
+          `after applying, NPS still disagrees: ${held.disagreeingCount} client(s) (${held.disagreeing.join(", ")}) and policies [].`,
+        );
+        continue;
+      }
+      const line = { radiusSyncSummary: 3, ...counts, ...held };
       const printed = { ok: true as const, stdout: `${JSON.stringify(line)}\n` };
       outcomes.set(`${commandId}/${instanceId}`, printed);
       latest.set(instanceId, printed);
@@ -243,14 +262,20 @@ export function installNpsHostDouble(): NpsHostDouble {
         ]),
       ),
     addForeignClient: (instanceId, name, client) =>
-      void serverOf(instanceId).clients.set(name, { ...client, enabled: true, authAttributeRequired: false }),
+      editLive(serverOf(instanceId), (configuration) =>
+        configuration.clients.set(name, { ...client, enabled: true, authAttributeRequired: false }),
+      ),
+    control: (instanceId, control) => {
+      if (control) controls.set(instanceId, control);
+      else controls.delete(instanceId);
+    },
     keepSecretOf: (instanceId, name) => {
       const names = stuck.get(instanceId) ?? new Set<string>();
       names.add(name);
       stuck.set(instanceId, names);
     },
     modelOf: (instanceId) => serverOf(instanceId),
-    evaluate: (instanceId, request) => evaluateAccessRequest(serverOf(instanceId), request),
+    evaluate: (instanceId, request, view) => evaluateAccessRequest(serverOf(instanceId), request, view),
     lastOutputOf: (instanceId) => {
       const outcome = latest.get(instanceId);
       if (outcome === undefined) return undefined;
