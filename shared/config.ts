@@ -93,6 +93,15 @@ export const ConfigSchema = z
     // drops every request that lacks it (README, "Message-Authenticator").
     RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR: flag,
     RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: flag,
+    // IP_WHITELIST entries of the MFA extension the administrator states are not Directory Service's
+    // NAS-IP-Address; any other entry stops every push (what Directory Service sends is undocumented).
+    RADIUS_SYNC_NPS_ACKNOWLEDGED_IP_WHITELIST: commaList.pipe(
+      z
+        .array(
+          z.string().regex(new RegExp(patterns.ipv4), "each entry must be an IPv4 address such as 10.9.0.1"),
+        )
+        .max(50, "must list at most 50 addresses"),
+    ),
     RADIUS_SYNC_NAME_PREFIX: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits and '-', at most 24")
@@ -111,7 +120,6 @@ export const ConfigSchema = z
     RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 7200),
     RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(600, 30, 3600),
     RADIUS_SYNC_POLL_SECONDS: integer(15, 1, 300),
-    RADIUS_SYNC_NPS_REFRESH_HOURS: integer(24, 0, 8760),
     // Longer than the execution's timeout (shared/core/time-budget.ts), so a live execution's lock is
     // never taken over; a crashed execution's lock is.
     RADIUS_SYNC_LOCK_TTL_SECONDS: integer(21_900, 60, 86400),
@@ -156,7 +164,7 @@ export const ConfigSchema = z
       requireMessageAuthenticator: env.RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR,
       manageSecurityGroup: env.RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP,
       documentName: env.RADIUS_SYNC_SSM_DOCUMENT_NAME,
-      refreshHours: env.RADIUS_SYNC_NPS_REFRESH_HOURS,
+      acknowledgedIpWhitelist: env.RADIUS_SYNC_NPS_ACKNOWLEDGED_IP_WHITELIST,
     },
     radius: {
       port: env.RADIUS_SYNC_RADIUS_PORT,

@@ -1,8 +1,14 @@
 import { findCommandsByComment, type InvocationView, sendDocumentCommand } from "../aws/ssm.js";
 import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
-import { confirmedNpsRecord, namingServer, readNpsInvocation } from "../core/nps-invocation.js";
-import { type NpsPush, npsCommandComment } from "../core/nps-push.js";
+import {
+  assertServing,
+  confirmedNpsRecord,
+  hostChanged,
+  namingServer,
+  readNpsInvocation,
+} from "../core/nps-invocation.js";
+import { type NpsPush, npsCommandComment, npsPushSequence } from "../core/nps-push.js";
 import {
   earlierCommandsSince,
   earlierNpsTargets,
@@ -50,6 +56,8 @@ export async function sendNpsCommand(options: {
     protocol: config.radius.protocol,
     adGroup: config.nps.adGroup,
     requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
+    sequence: npsPushSequence({ startedAt: run.startedAt, push: options.push }),
+    acknowledgedIpWhitelist: config.nps.acknowledgedIpWhitelist,
   });
   // Until each server reports success, nobody knows what it holds.
   for (const instanceId of options.instanceIds) {
@@ -92,11 +100,13 @@ export async function sendNpsCommand(options: {
  * Confirms one server whose invocation finished: Success with a summary whose secret proof verifies
  * records what the server now holds; any other final status is the error the script named
  * (NpsMfaExtensionMissing, …; NpsCommandFailed when it named none) naming the server and quoting the
- * script's reason; a proof that differs is NpsSecretMismatch.
+ * script's reason; a proof that differs is NpsSecretMismatch; a server whose IAS has not loaded what it
+ * configured is NpsRestartPending, one that does not listen on radiusPort NpsPortMismatch. Returns
+ * whether the server changed anything.
  *
  * @example
  * ```ts
- * await confirmNpsServer({ config, run, target, invocation, secretArn, secretVersionId, clients });
+ * const { changed } = await confirmNpsServer({ config, run, target, invocation, secretArn, secretVersionId, clients });
  * ```
  */
 export async function confirmNpsServer(options: {
@@ -107,9 +117,10 @@ export async function confirmNpsServer(options: {
   secretArn: string;
   secretVersionId: string;
   clients: Array<{ name: string; ip: string }>;
-}): Promise<void> {
+}): Promise<{ changed: boolean }> {
   const { config, run, target } = options;
   const summary = readNpsInvocation(target, options.invocation);
+  assertServing(summary, { instanceId: target.instanceId, radiusPort: config.radius.port });
   try {
     await verifyNpsSummary({
       arn: options.secretArn,
@@ -136,4 +147,5 @@ export async function confirmNpsServer(options: {
     commandId: target.commandId,
     summary,
   });
+  return { changed: hostChanged(summary) };
 }

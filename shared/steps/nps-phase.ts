@@ -89,10 +89,19 @@ export async function checkNpsServers(options: {
   const statuses = await statusesOf(pending);
   const finished = finishedNpsTargets(pending, statuses);
   const failures: Error[] = [];
+  const planned = new Set(options.phase.planned ?? options.phase.instanceIds);
+  let repaired = 0;
   await mapWithConcurrency(finished, concurrentConfirmations, async (target) => {
     try {
       const invocation = await getInvocation(target);
-      await confirmNpsServer({ ...options, target, invocation, secretArn: secret.arn, secretVersionId });
+      const { changed } = await confirmNpsServer({
+        ...options,
+        target,
+        invocation,
+        secretArn: secret.arn,
+        secretVersionId,
+      });
+      if (changed && !planned.has(target.instanceId)) repaired += 1;
     } catch (error) {
       failures.push(collectedFailure(error));
     }
@@ -109,5 +118,6 @@ export async function checkNpsServers(options: {
   const { attempt, confirmed, stillRunning } = verdict;
   logger.info("NPS servers checked", { attempt, confirmed, pending: stillRunning });
   if (verdict.kind === "timedOut") throw verdict.error;
-  return verdict.progress;
+  if (repaired > 0) logger.warn("NPS servers repaired", { repaired });
+  return { ...verdict.progress, repaired: (progress.repaired ?? 0) + repaired };
 }

@@ -43,6 +43,8 @@ export const Work = z.object({
   npsClients: z.array(z.object({ name: z.string(), ip: z.string() })),
   /** The reconcile's phases, in order: security groups, the NPS push, the directory updates. */
   phases: z.array(WorkflowPhase),
+  /** How many phases (the state machine runs none, and takes no lock, when there are none). */
+  phaseCount: z.number().int().min(0),
   waits: z.object({ pollSeconds: z.number(), maxNpsPolls: z.number(), maxRadiusPolls: z.number() }),
   /** Present in rotate mode: what the rotation covers (every eligible NPS server and directory). */
   rotation: z
@@ -73,7 +75,6 @@ export function desiredSettingsFrom(config: Readonly<Config>): DesiredSettings {
       adGroup: config.nps.adGroup,
       requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
       manageSecurityGroup: config.nps.manageSecurityGroup,
-      refreshHours: config.nps.refreshHours,
     },
   };
 }
@@ -247,12 +248,26 @@ function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): Workflo
     const reason = `${plan.securityGroupRules.length} security-group rule change(s) in ${securityGroups.groups.length} group(s)`;
     phases.push({ kind: "securityGroups", mismatch: false, reason });
   }
-  const instanceIds = plan.npsServers
-    .filter((server) => server.action === "push")
-    .map((server) => server.instanceId);
-  if (instanceIds.length > 0) {
-    const reason = `${instanceIds.length} NPS server(s) need the configuration`;
-    phases.push({ kind: "nps", instanceIds, secret: "current", mismatch: false, reason });
+  // Every eligible server gets the command, one at a time: it changes nothing on a server that agrees,
+  // repairs hand edits, and checks every run that the server still enforces MFA (closing our door when
+  // it cannot). The servers the plan knows need a change go first.
+  const servers = [
+    ...plan.npsServers.filter((server) => server.action === "push"),
+    ...plan.npsServers.filter((server) => server.action !== "push"),
+  ];
+  const planned = servers.filter((server) => server.action === "push").map((server) => server.instanceId);
+  if (servers.length > 0) {
+    const reason =
+      `${planned.length} of ${servers.length} NPS server(s) need the configuration, the others are verified; ` +
+      "one server at a time, so the others keep answering while each restarts";
+    phases.push({
+      kind: "nps",
+      instanceIds: servers.map((server) => server.instanceId),
+      planned,
+      secret: "current",
+      mismatch: false,
+      reason,
+    });
   }
   const changing = plan.directories.filter((directory) => directory.action !== "none");
   const [first] = changing;
@@ -287,6 +302,7 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
           settings: { ...config.radius },
         }
       : undefined;
+  const phases = reconcilePhases(plan, securityGroups);
   return {
     ...(rotation ? { rotation } : {}),
     changeCount: plan.changeCount,
@@ -297,7 +313,8 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
         : { action: "keep", arn: plan.secret.arn, versionId: plan.secret.versionId },
     securityGroups,
     npsClients: plan.npsClients.map(({ name, ip }) => ({ name, ip })),
-    phases: reconcilePhases(plan, securityGroups),
+    phases,
+    phaseCount: phases.length,
     waits: {
       pollSeconds,
       maxNpsPolls: maxPolls(maxNpsWaitSeconds, pollSeconds),

@@ -113,7 +113,7 @@ describe("the packaged functions", () => {
 
       expect(config).toMatchObject({
         directories: { ids: [], tag: undefined },
-        nps: { instanceIds: [], adGroup: packageParams.npsAdGroup, refreshHours: 24 },
+        nps: { instanceIds: [], adGroup: packageParams.npsAdGroup, acknowledgedIpWhitelist: [] },
         radius: { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" },
         namePrefix: "radius-sync",
         secret: { name: "radius-sync/shared-secret", length: 64 },

@@ -234,7 +234,7 @@ describe("parseConfig: the configuration it returns", () => {
         requireMessageAuthenticator: false,
         manageSecurityGroup: false,
         documentName: "radius-sync-nps",
-        refreshHours: 24,
+        acknowledgedIpWhitelist: [],
       },
       radius: { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" },
       namePrefix: "radius-sync",

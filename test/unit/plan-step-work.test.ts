@@ -52,7 +52,6 @@ describe("desiredSettingsFrom", () => {
         adGroup: "CORP\\WorkSpaces-MFA",
         requireMessageAuthenticator: true,
         manageSecurityGroup: true,
-        refreshHours: 6,
       },
     });
   });
@@ -87,9 +86,12 @@ describe("planRun: the apply slice of a fresh estate", () => {
       {
         kind: "nps",
         instanceIds: [NPS1, NPS2],
+        planned: [NPS1, NPS2],
         secret: "current",
         mismatch: false,
-        reason: "2 NPS server(s) need the configuration",
+        reason:
+          "2 of 2 NPS server(s) need the configuration, the others are verified; one server at a time, " +
+          "so the others keep answering while each restarts",
       },
       expect.objectContaining({
         kind: "directories",
@@ -141,7 +143,7 @@ describe("planRun: the apply slice of a fresh estate", () => {
 });
 
 describe("planRun: a converged estate", () => {
-  it("keeps the secret by ARN and version and has no phase at all", () => {
+  it("keeps the secret by ARN and version, changes nothing, and only verifies the NPS servers", () => {
     const discovery = loadConvergedDiscovery();
     const work = workOf({ discovery });
 
@@ -150,8 +152,24 @@ describe("planRun: a converged estate", () => {
       arn: discovery.secret.exists ? discovery.secret.arn : "",
       versionId: discovery.secret.exists ? discovery.secret.currentVersionId : "",
     });
-    expect(work.phases).toEqual([]);
+    // Every run reaches every NPS server: the command changes nothing on one that agrees, and closes
+    // radius-sync's door on one that lost its MFA extension since the last run.
+    expect(work.phases).toEqual([
+      expect.objectContaining({ kind: "nps", instanceIds: [NPS1, NPS2], planned: [], secret: "current" }),
+    ]);
+    expect(work.phaseCount).toBe(1);
     expect(work.changeCount).toBe(0);
+  });
+
+  it("sends the servers that need a change first, then the ones it verifies, one phase for all", () => {
+    const discovery = loadConvergedDiscovery();
+    const npsTwo = findNpsServer(discovery, NPS2);
+    if (npsTwo.applied) npsTwo.applied.fingerprint = "what an older configuration hashed to";
+
+    const phase = workOf({ discovery }).phases.find((entry) => entry.kind === "nps");
+
+    expect(phase).toMatchObject({ instanceIds: [NPS2, NPS1], planned: [NPS2] });
+    expect(phase?.reason).toMatch(/^1 of 2 NPS server\(s\) need the configuration/);
   });
 
   it("updates one directory in the singular, without enabling it, when only its settings drifted", () => {
@@ -224,7 +242,8 @@ describe("planRun: directoryIds in the input", () => {
 
     // D1's group: the old rule revoked, the new one authorized; whatever else the plan does is counted too.
     const rules = work.securityGroups.groups.flatMap((group) => [...group.authorize, ...group.revoke]);
-    const pushes = work.phases.find((phase) => phase.kind === "nps")?.instanceIds.length ?? 0;
+    const nps = work.phases.find((phase) => phase.kind === "nps");
+    const pushes = nps?.kind === "nps" ? (nps.planned ?? nps.instanceIds).length : 0;
     const directories = work.phases.find((phase) => phase.kind === "directories")?.directoryIds.length ?? 0;
     expect(work.changeCount).toBe(rules.length + pushes + directories);
     expect(rules).toHaveLength(2);
