@@ -38,6 +38,8 @@ export async function sendNpsCommand(options: {
   config: Readonly<Config>;
   run: Run;
   push: NpsPush;
+  /** When the execution took the mutation lock: orders this push among all pushes. */
+  lockAcquiredAt: string;
   secret: { arn: string; versionId: string };
   instanceIds: string[];
   clients: Array<{ name: string; ip: string }>;
@@ -56,7 +58,7 @@ export async function sendNpsCommand(options: {
     protocol: config.radius.protocol,
     adGroup: config.nps.adGroup,
     requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
-    sequence: npsPushSequence({ startedAt: run.startedAt, push: options.push }),
+    sequence: npsPushSequence({ lockAcquiredAt: options.lockAcquiredAt, push: options.push }),
     acknowledgedIpWhitelist: config.nps.acknowledgedIpWhitelist,
   });
   // Until each server reports success, nobody knows what it holds.

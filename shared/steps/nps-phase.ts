@@ -31,13 +31,14 @@ const concurrentConfirmations = 5;
  *
  * @example
  * ```ts
- * const progress = await startNpsPhase({ config, run, push: { step: "rotate", index: 1 }, phase, secret, clients });
+ * const progress = await startNpsPhase({ config, run, push: { step: "rotate", index: 1 }, lockAcquiredAt, phase, secret, clients });
  * ```
  */
 export async function startNpsPhase(options: {
   config: Readonly<Config>;
   run: Run;
   push: NpsPush;
+  lockAcquiredAt: string;
   phase: NpsPushPhase;
   secret: PhaseSecret;
   clients: Array<{ name: string; ip: string }>;

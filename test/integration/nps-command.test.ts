@@ -62,6 +62,7 @@ describe("one NPS command at the largest estate it may carry", () => {
       config,
       run,
       push: { step: "reconcile", index: 0 },
+      lockAcquiredAt: run.startedAt,
       phase,
       secret: phaseSecret,
       clients,

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { computeSecretProof } from "../../../shared/nps/index.js";
 import { type ApplyControl, applyNpsCommand } from "../nps-model/nps-apply.js";
@@ -11,6 +12,8 @@ import {
   createNpsModel,
   editLive,
   type ModelClient,
+  modelsFromJson,
+  modelsToJson,
   type NpsModel,
   ownedClientNames,
 } from "../nps-model/nps-model.js";
@@ -66,8 +69,16 @@ export interface NpsHostDouble extends Removable {
 type ScriptOutcome = { ok: true; stdout: string } | { ok: false; stderr: string };
 
 /** Installs the {@link NpsHostDouble} on the AWS proxy. */
-export function installNpsHostDouble(): NpsHostDouble {
-  const servers = new Map<string, NpsModel>();
+export function installNpsHostDouble(options: { persistTo?: string } = {}): NpsHostDouble {
+  const { persistTo } = options;
+  // npm start keeps its simulated servers in a file, so a second run meets what the first one left.
+  const servers =
+    persistTo !== undefined && existsSync(persistTo)
+      ? modelsFromJson(readFileSync(persistTo, "utf8"))
+      : new Map<string, NpsModel>();
+  const save = () => {
+    if (persistTo !== undefined) writeFileSync(persistTo, modelsToJson(servers));
+  };
   const outcomes = new Map<string, ScriptOutcome>();
   const stuck = new Map<string, Set<string>>();
   const controls = new Map<string, ApplyControl>();
@@ -207,6 +218,7 @@ export function installNpsHostDouble(): NpsHostDouble {
         (call.input.InstanceIds as string[] | undefined) ?? [],
         (call.input.Parameters as Record<string, string[]> | undefined) ?? {},
       );
+      save();
       return reply;
     },
   );

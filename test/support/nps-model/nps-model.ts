@@ -213,3 +213,32 @@ export function renderedPreamble() {
 export function ownedClientNames(namePrefix: string): RegExp {
   return new RegExp(`^${namePrefix}${renderedPreamble().ownedClientSuffix}$`, "i");
 }
+
+/** Maps as arrays of entries, for a model saved as JSON. */
+const mapsAsEntries = (_key: string, value: unknown) =>
+  value instanceof Map ? { entries: [...value.entries()] } : value;
+const entriesAsMaps = (key: string, value: unknown) =>
+  (key === "clients" || key === "markers") &&
+  value !== null &&
+  typeof value === "object" &&
+  "entries" in value
+    ? new Map((value as { entries: Array<[string, unknown]> }).entries)
+    : value;
+
+/**
+ * The models of several servers as JSON, and back: `npm start` keeps its simulated NPS servers
+ * between runs, as the demo emulator keeps the AWS side.
+ *
+ * @example
+ * ```ts
+ * const restored = modelsFromJson(modelsToJson(servers));
+ * ```
+ */
+export function modelsToJson(models: ReadonlyMap<string, NpsModel>): string {
+  return JSON.stringify([...models.entries()], mapsAsEntries);
+}
+
+/** See {@link modelsToJson}. */
+export function modelsFromJson(text: string): Map<string, NpsModel> {
+  return new Map(JSON.parse(text, entriesAsMaps) as Array<[string, NpsModel]>);
+}
