@@ -53,7 +53,7 @@ if (fresh) {
 } else {
   console.log(`Using the demo estate already on ${endpoint} (npm start -- --reset to start over).`);
 }
-// Stand-ins for the calls moto lacks (see README, "Testing"): SSM's node inventory, UpdateRadius,
+// Stand-ins for the calls moto lacks (docs/testing.md, "Test doubles"): SSM's node inventory, UpdateRadius,
 // ListCommandInvocations, and what the NPS script prints.
 installInstanceInformationDouble();
 installUpdateRadiusDouble();

@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { z } from "zod";
+import { oslsEntryPoint, withOslsScratch } from "./osls.js";
 import { repositoryRoot } from "./paths.js";
 
 const run = promisify(execFile);
@@ -87,8 +88,15 @@ async function hashInputs(): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Dummy credentials and no telemetry: packaging must work offline and never reach AWS. */
-function offlineEnvironment(): NodeJS.ProcessEnv {
+/**
+ * Dummy credentials and no telemetry: packaging must work offline and never reach AWS.
+ *
+ * @example
+ * ```ts
+ * execFile("npm", ["run", "package"], { env: offlineEnvironment() });
+ * ```
+ */
+export function offlineEnvironment(): NodeJS.ProcessEnv {
   const { AWS_PROFILE: _profile, AWS_ENDPOINT_URL: _endpoint, ...inherited } = process.env;
   return {
     ...inherited,
@@ -101,21 +109,31 @@ function offlineEnvironment(): NodeJS.ProcessEnv {
   };
 }
 
-async function packageInto(
+/**
+ * Runs `osls package` into `directory` with the given params, offline, its temporary files in a
+ * scratch folder that is removed afterwards (withOslsScratch). Callers hold the packaging lock.
+ *
+ * @example
+ * ```ts
+ * await withPackagingLock(() => packageInto("/tmp/out", packageParams));
+ * ```
+ */
+export async function packageInto(
   directory: string,
   packagedParams: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const osls = join(repositoryRoot, "node_modules", "osls", "bin", "serverless.js");
   const params = Object.entries(packagedParams).flatMap(([key, value]) => ["--param", `${key}=${value}`]);
   try {
-    await run(
-      process.execPath,
-      [osls, "package", "--stage", packageStage, "--package", directory, ...params],
-      {
-        cwd: repositoryRoot,
-        env: offlineEnvironment(),
-        maxBuffer: 32 * 1024 * 1024,
-      },
+    await withOslsScratch((temporaryFolder) =>
+      run(
+        process.execPath,
+        [oslsEntryPoint, "package", "--stage", packageStage, "--package", directory, ...params],
+        {
+          cwd: repositoryRoot,
+          env: { ...offlineEnvironment(), TMPDIR: temporaryFolder },
+          maxBuffer: 32 * 1024 * 1024,
+        },
+      ),
     );
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
@@ -138,12 +156,24 @@ function isRunning(pid: number): boolean {
   }
 }
 
+// One cache per checkout: another checkout's packaging must not remove this one's packages. The
+// folder's name never looks like a package's (`<hash>-<hash>`), which removeStalePackages (of this or
+// an older checkout sharing the parent folder) deletes.
+const packageCacheRoot = join(tmpdir(), "radius-sync-package", `checkout-${digest(repositoryRoot)}`);
+
 /**
- * Runs `action` while holding a lock directory. serverless-esbuild builds in the repository's
- * `.esbuild` folder, so two packaging runs at once (test files in parallel workers) would
- * overwrite each other's bundles. A lock left by a dead process is taken over.
+ * Runs `action` while holding this checkout's packaging lock (a directory). serverless-esbuild
+ * builds in the repository's `.esbuild` folder, so two packaging runs at once (test files in
+ * parallel workers) would overwrite each other's bundles. A lock left by a dead process is taken over.
+ *
+ * @example
+ * ```ts
+ * await withPackagingLock(() => packageInto(directory, packageParams));
+ * ```
  */
-async function withPackagingLock<T>(lock: string, action: () => Promise<T>): Promise<T> {
+export async function withPackagingLock<T>(action: () => Promise<T>): Promise<T> {
+  await mkdir(packageCacheRoot, { recursive: true });
+  const lock = join(packageCacheRoot, "lock");
   for (;;) {
     try {
       await mkdir(lock);
@@ -200,16 +230,11 @@ export function packageService(overrides: Readonly<Record<string, string>> = {})
   const existing = packaged.get(key);
   if (existing !== undefined) return existing;
   const packaging = (async () => {
-    // One cache per checkout: another checkout's packaging must not remove this one's packages. The
-    // folder's name never looks like a package's (`<hash>-<hash>`), which removeStalePackages
-    // (of this or an older checkout sharing the parent folder) deletes.
-    const cacheRoot = join(tmpdir(), "radius-sync-package", `checkout-${digest(repositoryRoot)}`);
     const inputsHash = await hashInputs();
-    const directory = join(cacheRoot, `${inputsHash}-${digest(key)}`);
+    const directory = join(packageCacheRoot, `${inputsHash}-${digest(key)}`);
     const isPackaged = () => existsSync(join(directory, "cloudformation-template-update-stack.json"));
     if (isPackaged()) return readPackage(directory);
-    await mkdir(cacheRoot, { recursive: true });
-    await withPackagingLock(join(cacheRoot, "lock"), async () => {
+    await withPackagingLock(async () => {
       // Another worker may have packaged while this one waited for the lock.
       if (isPackaged()) return;
       const scratch = `${directory}.${process.pid}`;
@@ -217,7 +242,7 @@ export function packageService(overrides: Readonly<Record<string, string>> = {})
       await packageInto(scratch, params);
       await rm(directory, { recursive: true, force: true });
       await rename(scratch, directory);
-      await removeStalePackages(cacheRoot, inputsHash);
+      await removeStalePackages(packageCacheRoot, inputsHash);
     });
     return readPackage(directory);
   })();
