@@ -90,7 +90,7 @@ export const ConfigSchema = z
           ),
       ),
     // BlastRADIUS (CVE-2024-3596): opt-in, because an NPS client that requires Message-Authenticator
-    // drops every request that lacks it (README, "Message-Authenticator").
+    // drops every request that lacks it (docs/nps.md, "Message-Authenticator").
     RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR: flag,
     RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: flag,
     // IP_WHITELIST entries of the MFA extension the administrator states are not Directory Service's
