@@ -67,6 +67,34 @@ export function missingDirectoryIds(options: {
 }
 
 /**
+ * The registered Directory Service directories that Directory Service did not describe (it answers
+ * `EntityDoesNotExistException` for them: deleted since WorkSpaces listed them), each skipped with
+ * its reason so the plan names it; one the allow-list or the input asked for is left to
+ * {@link missingDirectoryIds}, which makes it a problem instead.
+ *
+ * @example
+ * ```ts
+ * undescribedDirectories({ candidates: ["d-1", "d-2"], described: ["d-1"], missing: [] });
+ * // [{ directoryId: "d-2", reason: "registered with WorkSpaces, but Directory Service does not know it …" }]
+ * ```
+ */
+export function undescribedDirectories(options: {
+  candidates: readonly string[];
+  described: readonly string[];
+  missing: readonly string[];
+}): SkippedDirectory[] {
+  const known = new Set([...options.described, ...options.missing]);
+  return options.candidates
+    .filter((directoryId) => !known.has(directoryId))
+    .map((directoryId) => ({
+      directoryId,
+      reason:
+        "registered with WorkSpaces, but Directory Service does not know it (EntityDoesNotExistException): " +
+        "deleted since it was registered? Deregister it from WorkSpaces",
+    }));
+}
+
+/**
  * The directories whose tags must be read: the supported ones, when a tag selects directories;
  * none otherwise.
  *

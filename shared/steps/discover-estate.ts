@@ -12,6 +12,7 @@ import {
   listedDirectories,
   missingDirectoryIds,
   securityGroupsToRead,
+  undescribedDirectories,
 } from "../core/discovery.js";
 import type { Discovery } from "../core/model.js";
 import { splitRegisteredDirectories } from "../core/registered-directories.js";
@@ -35,9 +36,16 @@ export async function discoverEstate(options: {
   const listed = listedDirectories(await listRegisteredDirectories(), allowList);
   // Only Directory Service directories go to Directory Service; WorkSpaces-only (wsd-…) ones are noted.
   const { directoryServiceIds: candidates, skipped } = splitRegisteredDirectories(listed);
-  const missing = missingDirectoryIds({ allowList, requested: options.requestedDirectoryIds, candidates });
-
   const described = await describeRadiusTargets(candidates);
+  // A directory deleted since WorkSpaces listed it is not described: asked for, it is missing (a
+  // problem); otherwise it is skipped by name.
+  const describedIds = described.map((view) => view.directoryId);
+  const missing = missingDirectoryIds({
+    allowList,
+    requested: options.requestedDirectoryIds,
+    candidates: describedIds,
+  });
+  const deleted = undescribedDirectories({ candidates, described: describedIds, missing });
   const tag = config.directories.tag;
   const tags = new Map<string, Record<string, string>>();
   // One at a time: Directory Service throttles bursts.
@@ -60,7 +68,7 @@ export async function discoverEstate(options: {
   });
   return assembleDiscovery({
     directories: views,
-    skippedDirectories: [...skipped, ...unmanaged],
+    skippedDirectories: [...skipped, ...deleted, ...unmanaged],
     missingDirectoryIds: missing,
     nodes,
     configuredNpsInstanceIds: config.nps.instanceIds,
