@@ -8,6 +8,7 @@ import type {
   LastRotationRecord,
   RegisteredDirectory,
   SecretState,
+  UnreadableRecord,
 } from "./model.js";
 import type { SkippedDirectory } from "./registered-directories.js";
 
@@ -190,6 +191,8 @@ export function assembleDiscovery(options: {
     directories: ReadonlyMap<string, AppliedDirectoryRecord>;
     npsServers: ReadonlyMap<string, AppliedNpsRecord>;
     lastRotation?: LastRotationRecord | undefined;
+    /** Records that failed their schema, read as absent. */
+    unreadable?: readonly UnreadableRecord[] | undefined;
   };
   secret: SecretState;
   radiusPort: number;
@@ -227,5 +230,6 @@ export function assembleDiscovery(options: {
     missingNpsInstanceIds: options.configuredNpsInstanceIds.filter((id) => !found.has(id)),
     secret: options.secret,
     ...(records.lastRotation ? { lastRotation: records.lastRotation } : {}),
+    ...(records.unreadable?.length ? { unreadableRecords: [...records.unreadable] } : {}),
   };
 }
