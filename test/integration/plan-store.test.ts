@@ -119,7 +119,7 @@ describe("radius-sync plan on an estate whose plan is stored", () => {
     expect(exitCode, stderr.text).toBe(exitCodes.ok);
     const [execution] = executions.executions;
     const result = await execution?.done;
-    expect((result?.output as { fullPlan: { storage: string } }).fullPlan.storage).toBe("state-table");
+    expect(result?.output).toMatchObject({ fullPlan: { storage: "state-table" } });
     for (const directory of directories) {
       expect(stdout.text).toContain(`+ ${directory.directoryId}: enable RADIUS  — `);
     }
