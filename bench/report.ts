@@ -6,7 +6,9 @@ import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { repositoryRoot } from "../test/support/paths.js";
+import type { DryRunFigures } from "./dry-run.js";
 import { configuredVariant, type FunctionFigures, packagingVariants } from "./functions.js";
+import { dryRunSection, evaluateIssue21Targets, tagReadSection } from "./report-issue21.js";
 import {
   type Latency,
   type ScenarioFigures,
@@ -14,6 +16,7 @@ import {
   type ScenarioName,
   scenarioNames,
 } from "./scenarios.js";
+import type { TagReadFigures } from "./tag-discovery.js";
 import { evaluateTargets, type TargetResult } from "./targets.js";
 import { evaluateLatencyTargets } from "./targets-latency.js";
 
@@ -24,6 +27,9 @@ export interface BenchResults {
   motoVersion: string;
   /** The latency of the D×M grid; the latency grid has other ones. */
   baseline: Latency;
+  /** Issue 21: the dry run's payload by size, and discovery's tag reads on a simulated clock. */
+  dryRuns?: DryRunFigures[];
+  tagReads?: TagReadFigures[];
 }
 
 const atLatency = (latency: Latency) => (result: ScenarioFigures | ScenarioGap) =>
@@ -199,6 +205,7 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
   const grid = baselineOnly(results);
   const targets = evaluateTargets(grid);
   const latencyTargets = evaluateLatencyTargets(results);
+  const issue21Targets = evaluateIssue21Targets(results.dryRuns ?? [], results.tagReads ?? []);
   const measuredAt = new Date().toISOString();
   const { creatingPolls: k, pendingPolls: j } = results.baseline;
   const sections = scenarioNames.flatMap((scenario) => [
@@ -219,6 +226,10 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     "named test doubles of the README for the calls moto lacks. Do not edit by hand; re-run the bench.",
     "",
     `Measured ${measuredAt} on ${machine()}, moto ${results.motoVersion}.`,
+    "",
+    "## Targets (issue 21: bounded dry run, tag discovery at 1,000 directories)",
+    "",
+    targetTable(issue21Targets),
     "",
     "## Targets (issue 10: one phase loop, batched waits, AWS latency)",
     "",
@@ -271,6 +282,8 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     "2,900 + 2,700·k history events and crossed the 25,000 limit at k ≈ 9.",
     "",
     ...latencySections.flatMap((section) => [section, ""]),
+    ...dryRunSection(results.dryRuns ?? []),
+    ...tagReadSection(results.tagReads ?? []),
     `## Scenarios (D×M grid at k = ${k}, j = ${j})`,
     "",
     ...sections.flatMap((section) => [section, ""]),
@@ -302,10 +315,10 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
   const markdownPath = join(repositoryRoot, "docs", "benchmarks.md");
   const jsonPath = join(repositoryRoot, "docs", "benchmarks.json");
   await writeFile(markdownPath, markdown);
-  const json = { measuredAt, machine: machine(), targets, latencyTargets, ...results };
+  const json = { measuredAt, machine: machine(), targets, latencyTargets, issue21Targets, ...results };
   await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   return {
     paths: ["docs/benchmarks.md", "docs/benchmarks.json"],
-    summary: `${targetTable(latencyTargets)}\n\n${targetTable(targets)}`,
+    summary: `${targetTable(issue21Targets)}\n\n${targetTable(latencyTargets)}\n\n${targetTable(targets)}`,
   };
 }

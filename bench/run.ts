@@ -12,6 +12,9 @@
  *   npm run bench -- --latency-sizes 10x2            the latency grid at these cells only ("" for none)
  *   npm run bench -- --latencies 1x1,20x4           only these k×j latencies
  *   npm run bench -- --skip-functions               scenarios only
+ *   npm run bench -- --dry-run-sizes 10x2,1000x8    the dry run's payload at these cells (synthetic estate)
+ *   npm run bench -- --dry-run-workflow-sizes 10x2  … and through the workflow on the emulator at these
+ *   npm run bench -- --sizes "" --latency-sizes ""  skip the scenarios (e.g. with the dry runs alone)
  */
 import "../test/support/polyfills.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -28,6 +31,8 @@ const { values: options } = parseArgs({
     "latency-sizes": { type: "string", default: "10x2,100x4" },
     latencies: { type: "string", default: "1x1,1x4,8x1,8x4,20x1,20x4" },
     "skip-functions": { type: "boolean", default: false },
+    "dry-run-sizes": { type: "string", default: "10x2,100x4,250x4,1000x8" },
+    "dry-run-workflow-sizes": { type: "string", default: "10x2,100x4" },
     runs: { type: "string", default: "7" },
   },
 });
@@ -46,6 +51,11 @@ const latencySizes = pairs("latency-sizes", options["latency-sizes"]).map(([dire
   directories,
   npsServers,
 }));
+const sizesOf = (option: string) =>
+  pairs(option, options[option as keyof typeof options] as string).map(([directories, npsServers]) => ({
+    directories,
+    npsServers,
+  }));
 const latencies = pairs("latencies", options.latencies).map(([creatingPolls, pendingPolls]) => ({
   creatingPolls,
   pendingPolls,
@@ -69,11 +79,14 @@ console.warn = (...parts: unknown[]) => {
 // Imported only now: the SDK clients read the emulator's endpoint when they are created.
 const { measureScenarioAt, scenarioNames } = await import("./scenarios.js");
 const { measureFunctions, packagingVariants } = await import("./functions.js");
+const { measureDryRuns } = await import("./dry-run.js");
+const { measureTagDiscovery } = await import("./tag-discovery.js");
 const { writeReports } = await import("./report.js");
 
 const began = performance.now();
 const elapsed = () => `${Math.round((performance.now() - began) / 1000)}s`.padStart(5);
 const scenarios = [];
+let dryRuns: Awaited<ReturnType<typeof measureDryRuns>> = [];
 const sameSize = (left: { directories: number; npsServers: number }, right: typeof left) =>
   left.directories === right.directories && left.npsServers === right.npsServers;
 const sameLatency = (left: typeof baseline, right: typeof baseline) =>
@@ -101,10 +114,24 @@ try {
       }
     }
   }
+  dryRuns = await measureDryRuns({
+    workflow: sizesOf("dry-run-workflow-sizes"),
+    synthetic: sizesOf("dry-run-sizes"),
+    reset: () => moto.reset(),
+  });
+  for (const figures of dryRuns) {
+    console.log(
+      `${elapsed()}  D=${figures.directories} M=${figures.npsServers} dry run (${figures.source})`.padEnd(
+        48,
+      ) +
+        `largest payload ${figures.largestPayload.bytes} B, whole plan ${figures.planBytes} B ${figures.storage}`,
+    );
+  }
 } finally {
   await rig.stop();
   await moto.stop();
 }
+const tagReads = await measureTagDiscovery();
 
 let functions: Awaited<ReturnType<typeof measureFunctions>> = [];
 if (!options["skip-functions"]) {
@@ -121,5 +148,5 @@ if (!options["skip-functions"]) {
   }
 }
 
-const written = await writeReports({ scenarios, functions, motoVersion, baseline });
+const written = await writeReports({ scenarios, functions, motoVersion, baseline, dryRuns, tagReads });
 console.log(`\n${written.summary}\n\n${elapsed()}  wrote ${written.paths.join(" and ")}`);

@@ -1,8 +1,9 @@
 import * as z from "zod";
+import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "./core/history-budget.js";
 import { RADIUS_PORT_RANGE, RADIUS_RETRIES_RANGE, RADIUS_TIMEOUT_RANGE } from "./core/radius-limits.js";
-import { timeBudgetProblems } from "./core/time-budget.js";
+import { EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "./core/time-budget.js";
 import { InvalidConfiguration } from "./errors.js";
-import { patterns } from "./nps/document-parameters.cjs";
+import { maxClients, patterns } from "./nps/document-parameters.cjs";
 
 const commaList = z
   .string()
@@ -117,13 +118,15 @@ export const ConfigSchema = z
       .default("auto"),
     RADIUS_SYNC_SSM_DOCUMENT_NAME: z.string({ error: "is required: the NPS SSM document's name" }).min(1),
     RADIUS_SYNC_STATE_TABLE: z.string({ error: "is required: the DynamoDB state table's name" }).min(1),
-    RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 7200),
+    // Each wait's range ends where the time and history budgets (below) refuse it whatever the other
+    // settings: 3600 and 18000 fit only with the other waits short and slow polling (README).
+    RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 3600),
     RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(600, 30, 3600),
     RADIUS_SYNC_POLL_SECONDS: integer(15, 1, 300),
     // Longer than the execution's timeout (shared/core/time-budget.ts), so a live execution's lock is
     // never taken over; a crashed execution's lock is.
-    RADIUS_SYNC_LOCK_TTL_SECONDS: integer(21_900, 60, 86400),
-    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: integer(3600, 30, 86400),
+    RADIUS_SYNC_LOCK_TTL_SECONDS: integer(21_900, EXECUTION_TIMEOUT_SECONDS + 1, 86400),
+    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: integer(3600, 30, 18000),
   })
   .refine((env) => env.RADIUS_SYNC_NPS_INSTANCE_IDS.length > 0 || env.RADIUS_SYNC_NPS_TAG !== undefined, {
     message: "set RADIUS_SYNC_NPS_INSTANCE_IDS and/or RADIUS_SYNC_NPS_TAG to select the NPS servers",
@@ -142,7 +145,8 @@ export const ConfigSchema = z
       "MS-CHAPv2 cannot work in push access mode (NPS cannot answer an MS-CHAPv2 request it accepts without validating credentials): use PAP, or RADIUS_SYNC_NPS_ACCESS_MODE=group",
     path: ["RADIUS_SYNC_RADIUS_PROTOCOL"],
   })
-  // Waits that could add up past the execution's timeout are refused here, before any run starts.
+  // Waits that could add up past the execution's timeout, or past its share of the 25,000 history
+  // events, are refused here, before any run starts.
   .superRefine((env, context) => {
     const waits = {
       pollSeconds: env.RADIUS_SYNC_POLL_SECONDS,
@@ -150,7 +154,11 @@ export const ConfigSchema = z
       maxRadiusWaitSeconds: env.RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS,
       maxLockWaitSeconds: env.RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS,
     };
-    for (const problem of timeBudgetProblems(waits, env.RADIUS_SYNC_LOCK_TTL_SECONDS)) {
+    const bounds = estateBoundsFor({ maxClients, npsServers: BUDGETED_NPS_SERVERS });
+    for (const problem of [
+      ...timeBudgetProblems(waits, env.RADIUS_SYNC_LOCK_TTL_SECONDS),
+      ...historyBudgetProblems(waits, bounds),
+    ]) {
       context.addIssue({ code: "custom", message: problem.message, path: [problem.subject] });
     }
   })

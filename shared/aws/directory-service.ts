@@ -8,7 +8,7 @@ import {
   UpdateRadiusCommand,
 } from "@aws-sdk/client-directory-service";
 import type { RadiusSettingsView } from "../core/model.js";
-import { asWorkflowError } from "./aws-errors.js";
+import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as clients from "./clients/ds.js";
 
 /** A directory as radius-sync needs it: never the shared secret, even if an API returned one. */
@@ -29,7 +29,8 @@ const idsPerCall = 25;
 /**
  * Describes directories by id (all pages, in batches), reducing each to a {@link DirectoryView}.
  * The IPs that send RADIUS are `ConnectSettings.ConnectIps` for an AD Connector and `DnsIpAddrs`
- * for Managed Microsoft AD.
+ * for Managed Microsoft AD. A directory Directory Service does not know (deleted since it was
+ * listed) is left out of the result, and the others are still described: see {@link describeBatch}.
  *
  * @example
  * ```ts
@@ -43,16 +44,35 @@ export async function describeRadiusTargets(
 ): Promise<DirectoryView[]> {
   const views: DirectoryView[] = [];
   for (let start = 0; start < directoryIds.length; start += idsPerCall) {
-    const batch = directoryIds.slice(start, start + idsPerCall);
-    try {
-      for await (const page of paginateDescribeDirectories({ client }, { DirectoryIds: batch })) {
-        for (const description of page.DirectoryDescriptions ?? []) views.push(toDirectoryView(description));
-      }
-    } catch (error) {
-      throw asWorkflowError(error, "DescribeDirectories");
-    }
+    views.push(...(await describeBatch(directoryIds.slice(start, start + idsPerCall), client)));
   }
   return views.sort((left, right) => left.directoryId.localeCompare(right.directoryId));
+}
+
+/**
+ * One batch of ids. One unknown or deleted id among `DirectoryIds` fails the whole call with
+ * `EntityDoesNotExistException` (botocore ds/2015-04-16: DescribeDirectories lists it among its
+ * errors, "The specified entity could not be found"), so a failed batch is split in halves and each
+ * half described again, down to the single id that does not exist, which is left out: one deleted
+ * directory among 25 costs about 11 calls instead of failing every other directory's check.
+ */
+async function describeBatch(batch: string[], client: typeof clients.ds): Promise<DirectoryView[]> {
+  const views: DirectoryView[] = [];
+  try {
+    for await (const page of paginateDescribeDirectories({ client }, { DirectoryIds: batch })) {
+      for (const description of page.DirectoryDescriptions ?? []) views.push(toDirectoryView(description));
+    }
+    return views;
+  } catch (error) {
+    if (awsErrorName(error) !== "EntityDoesNotExistException")
+      throw asWorkflowError(error, "DescribeDirectories");
+    if (batch.length === 1) return [];
+    const middle = Math.ceil(batch.length / 2);
+    return [
+      ...(await describeBatch(batch.slice(0, middle), client)),
+      ...(await describeBatch(batch.slice(middle), client)),
+    ];
+  }
 }
 
 function toDirectoryView(description: DirectoryDescription): DirectoryView {

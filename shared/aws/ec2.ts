@@ -138,7 +138,12 @@ export async function authorizeRadiusIngress(
 }
 
 /**
- * Removes the UDP `port` rule for `cidr`. A rule that is already gone counts as success.
+ * Removes the UDP `port` rule for `cidr`. A rule that is already gone counts as success, and is
+ * reported as `absent`: in a non-default VPC EC2 refuses it with `InvalidPermission.NotFound`; in a
+ * default VPC it answers success and lists the rule in `UnknownIpPermissions` instead (botocore
+ * ec2/2016-11-15 RevokeSecurityGroupIngress: "For a default VPC, if the values you specify do not
+ * match the existing rule's values, no error is returned, and the output describes the security group
+ * rules that were not revoked"), which is not a removal either.
  *
  * @example
  * ```ts
@@ -150,7 +155,7 @@ export async function revokeRadiusIngress(
   client = clients.ec2,
 ): Promise<"removed" | "absent"> {
   try {
-    await client.send(
+    const answer = await client.send(
       new RevokeSecurityGroupIngressCommand({
         GroupId: rule.groupId,
         IpPermissions: [
@@ -158,7 +163,8 @@ export async function revokeRadiusIngress(
         ],
       }),
     );
-    return "removed";
+    // One rule per call: anything EC2 did not know is that rule.
+    return (answer.UnknownIpPermissions ?? []).length > 0 ? "absent" : "removed";
   } catch (error) {
     if (awsErrorName(error) === "InvalidPermission.NotFound") return "absent";
     throw asWorkflowError(error, "RevokeSecurityGroupIngress");

@@ -181,6 +181,22 @@ export interface SentCommand {
 }
 
 /**
+ * A timestamp in the form SSM's documentation gives for the `InvokedAfter`/`InvokedBefore` command
+ * filters, whole seconds in UTC (botocore ssm/2014-11-06 `CommandFilter.value`: "specify
+ * `2024-07-07T00:00:00Z`"), rounded down so that "at or after" still holds for the instant given.
+ *
+ * @example
+ * ```ts
+ * toCommandFilterTimestamp("2026-01-10T12:00:00.987Z"); // "2026-01-10T12:00:00Z"
+ * ```
+ */
+export function toCommandFilterTimestamp(instant: string): string {
+  const milliseconds = Date.parse(instant);
+  if (Number.isNaN(milliseconds)) throw new RangeError(`not a timestamp: ${instant}`);
+  return new Date(Math.floor(milliseconds / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
  * Finds the commands of one document whose Comment is exactly `comment`, sent at or after
  * `invokedAfter`. SendCommand takes no idempotency token, so a caller that puts a deterministic
  * token in the Comment can find a command it sent before its response was lost. The DocumentName
@@ -199,7 +215,7 @@ export async function findCommandsByComment(
   const found: SentCommand[] = [];
   const filters = [
     { key: "DocumentName" as const, value: options.documentName },
-    { key: "InvokedAfter" as const, value: options.invokedAfter },
+    { key: "InvokedAfter" as const, value: toCommandFilterTimestamp(options.invokedAfter) },
   ];
   try {
     for await (const page of paginateListCommands({ client, pageSize: 50 }, { Filters: filters })) {

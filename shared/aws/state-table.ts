@@ -1,8 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchGetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import type * as z from "zod";
 import { type BackoffPolicy, fullJitterDelayMs } from "../core/backoff.js";
-import { AppliedDirectoryRecord, AppliedNpsRecord, LastRotationRecord } from "../core/model.js";
+import {
+  AppliedDirectoryRecord,
+  AppliedNpsRecord,
+  LastRotationRecord,
+  type UnreadableRecord,
+} from "../core/model.js";
 import { AwsThrottled } from "../errors.js";
+import { logger } from "../observability.js";
 import { asWorkflowError } from "./aws-errors.js";
 import * as clients from "./clients/dynamodb.js";
 
@@ -39,8 +46,42 @@ const defaultUnprocessedKeysRetry: UnprocessedKeysRetry = {
   random: Math.random,
 };
 
+/** An item's `data` as stored: parsed JSON, or a marker for text that is no JSON. */
+type StoredData = { json: unknown } | { notJson: true };
+
 /**
- * Reads the applied records of the given directories and NPS servers.
+ * One record through its schema. A record that is there but fails is read as absent (the next run
+ * applies again, which is safe) and reported: a warning with its key and the fields that failed, and
+ * an entry in `unreadable` that the plan turns into a note.
+ */
+function parseRecord<Schema extends z.ZodType>(
+  schema: Schema,
+  key: string,
+  stored: StoredData | undefined,
+  unreadable: UnreadableRecord[],
+): z.infer<Schema> | undefined {
+  if (stored === undefined) return undefined;
+  const parsed = "json" in stored ? schema.safeParse(stored.json) : undefined;
+  if (parsed?.success) return parsed.data;
+  const fields = parsed
+    ? [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(the record itself)"))]
+    : ["data (not JSON)"];
+  unreadable.push({ key, fields });
+  logger.warn("state-table record fails its schema: read as absent", { key, fields });
+  return undefined;
+}
+
+function readData(text: string): StoredData {
+  try {
+    return { json: JSON.parse(text) };
+  } catch {
+    return { notJson: true };
+  }
+}
+
+/**
+ * Reads the applied records of the given directories and NPS servers. A record that fails its schema
+ * is read as absent and listed in `unreadable` (logged with its key and fields).
  *
  * @example
  * ```ts
@@ -56,13 +97,14 @@ export async function readAppliedRecords(
   directories: Map<string, AppliedDirectoryRecord>;
   npsServers: Map<string, AppliedNpsRecord>;
   lastRotation?: LastRotationRecord;
+  unreadable: UnreadableRecord[];
 }> {
   const keys = [
     ...options.directoryIds.map(directoryKey),
     ...options.instanceIds.map(npsKey),
     lastRotationKey,
   ];
-  const items = new Map<string, unknown>();
+  const items = new Map<string, StoredData>();
   for (let start = 0; start < keys.length; start += keysPerCall) {
     let pending: Array<{ pk: { S: string } }> = keys
       .slice(start, start + keysPerCall)
@@ -84,7 +126,7 @@ export async function readAppliedRecords(
         for (const item of response.Responses?.[options.tableName] ?? []) {
           const pk = item.pk?.S;
           const data = item.data?.S;
-          if (pk && data) items.set(pk, JSON.parse(data));
+          if (pk && data !== undefined) items.set(pk, readData(data));
         }
         pending = (response.UnprocessedKeys?.[options.tableName]?.Keys ?? []) as Array<{ pk: { S: string } }>;
       }
@@ -92,18 +134,26 @@ export async function readAppliedRecords(
       throw asWorkflowError(error, "BatchGetItem");
     }
   }
+  const unreadable: UnreadableRecord[] = [];
   const directories = new Map<string, AppliedDirectoryRecord>();
   for (const directoryId of options.directoryIds) {
-    const parsed = AppliedDirectoryRecord.safeParse(items.get(directoryKey(directoryId)));
-    if (parsed.success) directories.set(directoryId, parsed.data);
+    const key = directoryKey(directoryId);
+    const record = parseRecord(AppliedDirectoryRecord, key, items.get(key), unreadable);
+    if (record) directories.set(directoryId, record);
   }
   const npsServers = new Map<string, AppliedNpsRecord>();
   for (const instanceId of options.instanceIds) {
-    const parsed = AppliedNpsRecord.safeParse(items.get(npsKey(instanceId)));
-    if (parsed.success) npsServers.set(instanceId, parsed.data);
+    const key = npsKey(instanceId);
+    const record = parseRecord(AppliedNpsRecord, key, items.get(key), unreadable);
+    if (record) npsServers.set(instanceId, record);
   }
-  const lastRotation = LastRotationRecord.safeParse(items.get(lastRotationKey));
-  return { directories, npsServers, ...(lastRotation.success ? { lastRotation: lastRotation.data } : {}) };
+  const lastRotation = parseRecord(
+    LastRotationRecord,
+    lastRotationKey,
+    items.get(lastRotationKey),
+    unreadable,
+  );
+  return { directories, npsServers, ...(lastRotation ? { lastRotation } : {}), unreadable };
 }
 
 /**

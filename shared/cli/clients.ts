@@ -1,4 +1,5 @@
 import { DirectoryServiceClient } from "@aws-sdk/client-directory-service";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
@@ -9,6 +10,8 @@ export interface CliClients {
   ds: DirectoryServiceClient;
   secretsManager: SecretsManagerClient;
   workspaces: WorkSpacesClient;
+  /** Reads a large dry run's stored plan from the state table. */
+  dynamodb: DynamoDBClient;
 }
 
 /** Where the CLI's clients send their calls and as whom. */
@@ -42,5 +45,6 @@ export function createCliClients(options: ClientOptions = {}): CliClients {
     ds: new DirectoryServiceClient(config),
     secretsManager: new SecretsManagerClient(config),
     workspaces: new WorkSpacesClient(config),
+    dynamodb: new DynamoDBClient(config),
   };
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import { Plan } from "../core/plan-schema.js";
 import { type CliClients, createCliClients } from "./clients.js";
 import { CliLookupError, CliUsageError, exitCodes } from "./errors.js";
 import { type ExecutionOutcome, followExecution } from "./follow.js";
+import { readFullPlan } from "./full-plan.js";
 import { helpText } from "./help.js";
 import type { OutputStream } from "./output.js";
 import { renderPlanDiff } from "./plan-diff.js";
@@ -116,17 +116,19 @@ async function runPlan(context: Context): Promise<number> {
   writeLine(environment.stderr, `Planning with dry run ${executionArn}`);
   // Progress goes to stderr so that stdout carries the diff alone.
   const outcome = await follow(context, executionArn, environment.stderr);
-  const output = outcome.output as { plan?: unknown } | undefined;
+  const output = outcome.output as { plan?: unknown; fullPlan?: unknown } | undefined;
   if (outcome.status !== "SUCCEEDED" || output?.plan === undefined) return printOutcome(context, outcome);
-  const plan = Plan.safeParse(output.plan);
-  if (!plan.success) {
-    writeLine(environment.stderr, `The dry run returned a plan this CLI cannot read: ${plan.error.message}`);
+  // A large plan is stored in the state table; reading it needs dynamodb:BatchGetItem there (README).
+  const found = await readFullPlan(output, context.clients.dynamodb);
+  if ("problem" in found) {
+    writeLine(environment.stderr, found.problem);
     return exitCodes.failed;
   }
+  const { plan } = found;
   // The diff (stdout) lists the problems under "Problems"; the verdict goes to stderr with the code.
-  writeLine(environment.stdout, renderPlanDiff(plan.data).join("\n"));
-  if (plan.data.problems.length === 0) return exitCodes.ok;
-  writeLine(environment.stderr, planProblemsLine(plan.data.problems.length));
+  writeLine(environment.stdout, renderPlanDiff(plan).join("\n"));
+  if (plan.problems.length === 0) return exitCodes.ok;
+  writeLine(environment.stderr, planProblemsLine(plan.problems.length));
   return exitCodes.planHasProblems;
 }
 

@@ -29,7 +29,10 @@ export function readableCause(cause: string | undefined): string {
  */
 export function dryRunProblemCount(output: unknown): number {
   if (!isObject(output) || output.dryRun !== true || !isObject(output.plan)) return 0;
-  return Array.isArray(output.plan.problems) ? output.plan.problems.length : 0;
+  // The preview lists the first problems and counts them all; an older workflow's plan lists them all.
+  const { counts, problems } = output.plan;
+  if (isObject(counts) && typeof counts.problems === "number") return counts.problems;
+  return Array.isArray(problems) ? problems.length : 0;
 }
 
 /** The closing line for a plan with problems; the same for `plan` and a followed dry run. */

@@ -8,6 +8,7 @@ import type {
   LastRotationRecord,
   RegisteredDirectory,
   SecretState,
+  UnreadableRecord,
 } from "./model.js";
 import type { SkippedDirectory } from "./registered-directories.js";
 
@@ -64,6 +65,34 @@ export function missingDirectoryIds(options: {
 }): string[] {
   const wanted = [...options.allowList, ...(options.requested ?? [])];
   return [...new Set(wanted.filter((id) => !options.candidates.includes(id)))].sort();
+}
+
+/**
+ * The registered Directory Service directories that Directory Service did not describe (it answers
+ * `EntityDoesNotExistException` for them: deleted since WorkSpaces listed them), each skipped with
+ * its reason so the plan names it; one the allow-list or the input asked for is left to
+ * {@link missingDirectoryIds}, which makes it a problem instead.
+ *
+ * @example
+ * ```ts
+ * undescribedDirectories({ candidates: ["d-1", "d-2"], described: ["d-1"], missing: [] });
+ * // [{ directoryId: "d-2", reason: "registered with WorkSpaces, but Directory Service does not know it …" }]
+ * ```
+ */
+export function undescribedDirectories(options: {
+  candidates: readonly string[];
+  described: readonly string[];
+  missing: readonly string[];
+}): SkippedDirectory[] {
+  const known = new Set([...options.described, ...options.missing]);
+  return options.candidates
+    .filter((directoryId) => !known.has(directoryId))
+    .map((directoryId) => ({
+      directoryId,
+      reason:
+        "registered with WorkSpaces, but Directory Service does not know it (EntityDoesNotExistException): " +
+        "deleted since it was registered? Deregister it from WorkSpaces",
+    }));
 }
 
 /**
@@ -162,6 +191,8 @@ export function assembleDiscovery(options: {
     directories: ReadonlyMap<string, AppliedDirectoryRecord>;
     npsServers: ReadonlyMap<string, AppliedNpsRecord>;
     lastRotation?: LastRotationRecord | undefined;
+    /** Records that failed their schema, read as absent. */
+    unreadable?: readonly UnreadableRecord[] | undefined;
   };
   secret: SecretState;
   radiusPort: number;
@@ -199,5 +230,6 @@ export function assembleDiscovery(options: {
     missingNpsInstanceIds: options.configuredNpsInstanceIds.filter((id) => !found.has(id)),
     secret: options.secret,
     ...(records.lastRotation ? { lastRotation: records.lastRotation } : {}),
+    ...(records.unreadable?.length ? { unreadableRecords: [...records.unreadable] } : {}),
   };
 }

@@ -68,6 +68,13 @@ export const LastRotationRecord = z.object({
 export type LastRotationRecord = z.infer<typeof LastRotationRecord>;
 
 /**
+ * A state-table record that exists but fails its schema (or is no JSON): its key and the fields that
+ * failed. It is read as absent — the safe reading, which makes the next run apply again — and said so.
+ */
+export const UnreadableRecord = z.object({ key: z.string(), fields: z.array(z.string()) });
+export type UnreadableRecord = z.infer<typeof UnreadableRecord>;
+
+/**
  * A directory registered with WorkSpaces, as DescribeWorkspaceDirectories lists it. Its id is a
  * Directory Service id (`d-…`) or, for WorkSpaces Pools, IAM Identity Center and Microsoft Entra ID
  * directories, a WorkSpaces-only one (`wsd-…`; botocore workspaces/2015-04-08 `DirectoryId` pattern).
@@ -154,5 +161,7 @@ export const Discovery = z.object({
   missingNpsInstanceIds: z.array(z.string()),
   secret: SecretState,
   lastRotation: LastRotationRecord.optional(),
+  /** State-table records that failed their schema and were read as absent (none when absent). */
+  unreadableRecords: z.array(UnreadableRecord).optional(),
 });
 export type Discovery = z.infer<typeof Discovery>;

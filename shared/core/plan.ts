@@ -1,7 +1,7 @@
 import { InvalidInput } from "../errors.js";
 import { assessEligibility } from "./eligibility.js";
 import { npsSettingsOf } from "./fingerprint.js";
-import type { Discovery } from "./model.js";
+import type { Discovery, UnreadableRecord } from "./model.js";
 import { planDirectories } from "./plan-directories.js";
 import { planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 import { planNpsNetworkPaths } from "./plan-nps-network.js";
@@ -41,10 +41,35 @@ function planSecret(secret: Discovery["secret"]): { action: SecretAction; target
   };
 }
 
+/** What reading a broken record as absent does, by the kind of record its key names. */
+function consequenceOf(key: string): string {
+  if (key.startsWith("directory#")) return "its directory is planned as if radius-sync had never set it";
+  if (key.startsWith("nps#")) return "its NPS server is planned as if radius-sync had never pushed to it";
+  return "how the last rotation ended is not known";
+}
+
+/**
+ * The plan's note for a state-table record that failed its schema: its key, the fields that failed and
+ * what reading it as absent does.
+ *
+ * @example
+ * ```ts
+ * unreadableRecordNote({ key: "directory#d-0123456789", fields: ["secretVersionId"] });
+ * // "state-table record directory#d-0123456789 fails its schema (secretVersionId) and is read as absent: …"
+ * ```
+ */
+export function unreadableRecordNote(record: UnreadableRecord): string {
+  return (
+    `state-table record ${record.key} fails its schema (${record.fields.join(", ")}) and is read as absent: ` +
+    consequenceOf(record.key)
+  );
+}
+
 function discoveryNotes(discovery: Discovery): string[] {
   const notes = discovery.skippedDirectories.map(
     (skipped) => `directory ${skipped.directoryId} is skipped: ${skipped.reason}`,
   );
+  for (const record of discovery.unreadableRecords ?? []) notes.push(unreadableRecordNote(record));
   if (discovery.secret.exists && discovery.secret.pendingVersionId !== undefined) {
     notes.push(
       `secret version ${discovery.secret.pendingVersionId} is AWSPENDING from an unfinished rotation; ` +

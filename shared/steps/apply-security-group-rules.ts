@@ -2,12 +2,13 @@ import { authorizeRadiusIngressRules, revokeRadiusIngress } from "../aws/ec2.js"
 import { retryThrottled } from "../aws/throttling.js";
 import { mapWithConcurrency } from "../core/concurrency.js";
 import { type GroupOutcome, groupOutcome, rulesToAuthorize } from "../core/group-rule-changes.js";
+import { SECURITY_GROUPS_PER_STEP } from "../core/phase-steps.js";
 import { nextChunk, type PhaseProgress } from "../core/phases.js";
 import { logger } from "../observability.js";
 import type { SecurityGroupWork } from "./plan-step.js";
 
 /** Groups one step changes; a larger phase continues in the next step (see directoriesPerStep). */
-export const groupsPerStep = 25;
+export const groupsPerStep = SECURITY_GROUPS_PER_STEP;
 
 /** Groups changed at once: EC2 throttles bursts of mutating calls (RequestLimitExceeded). */
 export const concurrentGroupChanges = 5;

@@ -13,6 +13,7 @@ import {
   sortByStatus,
   unusableSecret,
 } from "../core/directory-check.js";
+import { DIRECTORIES_PER_STEP } from "../core/phase-steps.js";
 import {
   type DirectoryUpdatePhase,
   nextChunk,
@@ -29,7 +30,7 @@ import type { Run } from "../run.js";
  * its record write) stay far inside the 30 s Lambda timeout even when Directory Service throttles;
  * a larger phase continues in the next step.
  */
-export const directoriesPerStep = 25;
+export const directoriesPerStep = DIRECTORIES_PER_STEP;
 
 /** EnableRadius/UpdateRadius calls in flight at once: Directory Service throttles bursts. */
 export const concurrentDirectoryUpdates = 5;

@@ -80,7 +80,8 @@ export function desiredSettingsFrom(config: Readonly<Config>): DesiredSettings {
 }
 
 /**
- * Plans the run. A dry run returns the whole plan (problems included). Otherwise problems stop
+ * Plans the run. A dry run returns the whole plan (problems included), which reportDryRun
+ * (shared/steps/dry-run.ts) bounds for the state. Otherwise problems stop
  * the run before any change, with the first problem's error name and every problem in the message,
  * and the apply states get the small {@link Work} slice.
  *
@@ -106,13 +107,8 @@ export function planRun(options: {
       discovery,
     ),
   );
-  if (run.dryRun) {
-    return {
-      run,
-      plan: { ...plan, summary: capSummary(plan.summary) },
-      secretStatus: describeSecretStatus(discovery, run),
-    };
-  }
+  // The whole plan: the dry run's output bounds it (shared/steps/dry-run.ts).
+  if (run.dryRun) return { run, plan, secretStatus: describeSecretStatus(discovery, run) };
   const [firstProblem] = plan.problems;
   if (firstProblem) {
     const details = plan.problems.map((problem) => `${problem.error}: ${problem.message}`).join("; ");

@@ -1,15 +1,19 @@
 /**
  * A directories phase larger than one step changes its directories in chunks across steps (25 per
- * step by default; 1 here, so two seeded directories show it), then one check covers them all.
+ * step by default; 1 here, so two seeded directories show it), then one check covers them all; a
+ * directory deleted meanwhile does not keep the others from being checked.
  */
+import { DeleteDirectoryCommand, DirectoryServiceClient } from "@aws-sdk/client-directory-service";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createSharedSecret } from "../../shared/aws/secrets.js";
+import { readAppliedRecords } from "../../shared/aws/state-table.js";
 import { getConfig } from "../../shared/config.js";
 import type { DirectoryUpdatePhase, PhaseProgress } from "../../shared/core/phases.js";
 import { radiusSettingsFingerprint } from "../../shared/core/plan.js";
 import { SECRET_EXCLUDED_CHARACTERS } from "../../shared/core/secret-policy.js";
 import type { Run } from "../../shared/run.js";
 import { checkDirectories, updateDirectories } from "../../shared/steps/directory-radius.js";
+import { rigClient } from "../support/rig/rig-clients.js";
 import { addSecondDirectory } from "../support/seed.js";
 import { prepareWorld, type World } from "../support/world.js";
 
@@ -74,5 +78,25 @@ describe("a directories phase in chunks", () => {
     expect(world.calls.callsTo("DescribeDirectories").map((call) => call.input.DirectoryIds)).toEqual([
       phase.directoryIds,
     ]);
+  });
+
+  it("checks the others when a directory of the phase was deleted, and fails naming it (DescribeDirectories fails whole batches)", async () => {
+    const config = getConfig();
+    const started = await updateDirectories({ config, run, phase, secret, progress: start });
+    const [kept = "", deleted = ""] = phase.directoryIds;
+    await rigClient(DirectoryServiceClient).send(new DeleteDirectoryCommand({ DirectoryId: deleted }));
+
+    const checking = checkDirectories({ config, run, phase, secret, progress: started, maxPolls: 3 });
+
+    await expect(checking).rejects.toMatchObject({
+      name: "DirectoryNotFound",
+      message: expect.stringContaining(deleted),
+    });
+    const records = await readAppliedRecords({
+      tableName: config.stateTable,
+      directoryIds: [kept],
+      instanceIds: [],
+    });
+    expect(records.directories.get(kept)?.secretVersionId).toBe(secret.currentVersionId);
   });
 });

@@ -92,6 +92,8 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "secretsmanager:DescribeSecret": [SECRET, SECRET_BY_NAME],
     "secretsmanager:ListSecretVersionIds": [SECRET],
     "dynamodb:BatchGetItem": [when(TABLE, onlyKeysLike(RECORD_KEYS))],
+    // A dry run's plan too large for the state (shared/aws/plan-store.ts), and nothing else.
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["plan#*"]))],
   },
   ensureSecret: {
     "secretsmanager:CreateSecret": [SECRET],

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Config, getConfig, parseConfig } from "../../shared/config.js";
+import { EXECUTION_TIMEOUT_SECONDS, worstCaseSeconds } from "../../shared/core/time-budget.js";
 import { InvalidConfiguration } from "../../shared/errors.js";
 import {
   directoryIds,
@@ -29,15 +30,6 @@ describe("parseConfig: whole-number variables at their edges", () => {
 
     it.each(["min", "max"] as const)("accepts the %s and reads it where the workflow looks", (edge) => {
       const environment = { ...rule.fits, [rule.variable]: String(rule[edge]) };
-      if (rule.budgetRefuses?.includes(edge)) {
-        // No configuration admits this edge: the time budget refuses it, and the range does not.
-        const problem = problemWith(environment);
-        expect(problem).toMatch(
-          /waits add up to|RADIUS_SYNC_LOCK_TTL_SECONDS is \d+ s, but an execution may run/,
-        );
-        expect(problem).not.toContain(`${rule.variable} must be at`);
-        return;
-      }
       expect(rule.read(parse(environment))).toBe(rule[edge]);
     });
 
@@ -59,6 +51,52 @@ describe("parseConfig: whole-number variables at their edges", () => {
       );
     });
   });
+});
+
+describe("parseConfig: the history-event budget", () => {
+  // Waits the time budget accepts (15,300 s of the 21,600 s timeout) whose worst case makes 33,655
+  // history events: every 2 s, a queued rotation's lock attempts and checks add up.
+  const often = {
+    RADIUS_SYNC_POLL_SECONDS: "2",
+    RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "600",
+    RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "600",
+    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: "1800",
+  };
+
+  it("refuses waits that fit the time budget but not the event budget, naming the figure and the limit", () => {
+    const seconds = worstCaseSeconds({
+      pollSeconds: 2,
+      maxNpsWaitSeconds: 600,
+      maxRadiusWaitSeconds: 600,
+      maxLockWaitSeconds: 1800,
+    });
+
+    const problem = problemWith(often);
+
+    expect(seconds).toBeLessThanOrEqual(EXECUTION_TIMEOUT_SECONDS);
+    expect(problem).toContain("waits add up to 33655 history events in the worst case");
+    expect(problem).toContain("more than 20000 (80 % of Step Functions' 25000 per execution");
+    expect(problem).toContain("RADIUS_SYNC_POLL_SECONDS");
+    expect(problem).not.toMatch(/add up to \d+ s/);
+  });
+
+  it("accepts the defaults", () => {
+    expect(parse({}).waits).toEqual({ pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 600 });
+  });
+
+  // README, "Configuration": the largest value of each wait, and the shortest poll, with the defaults otherwise.
+  it.each([
+    ["RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS", 2445, 2446],
+    ["RADIUS_SYNC_MAX_NPS_WAIT_SECONDS", 1410, 1411],
+    ["RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS", 6855, 6856],
+    ["RADIUS_SYNC_POLL_SECONDS", 8, 7],
+  ])(
+    "accepts the documented %s of %i with the defaults otherwise, and refuses %i",
+    (variable, fits, refused) => {
+      expect(() => parse({ [variable]: String(fits) })).not.toThrow();
+      expect(problemWith({ [variable]: String(refused) })).toMatch(/waits add up to \d+ (s|history events)/);
+    },
+  );
 });
 
 describe("parseConfig: text variables at their edges, with junk before and after", () => {

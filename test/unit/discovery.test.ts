@@ -8,6 +8,7 @@ import {
   missingDirectoryIds,
   securityGroupsToRead,
   supportedDirectoryTypes,
+  undescribedDirectories,
 } from "../../shared/core/discovery.js";
 
 const directory = (
@@ -67,6 +68,28 @@ describe("directoriesToCheckForTag", () => {
 
   it("reads the tags of the supported directories only", () => {
     expect(directoriesToCheckForTag(views, tag)).toEqual(["d-0000000002", "d-0000000003"]);
+  });
+});
+
+describe("undescribedDirectories", () => {
+  it("skips by name each registered directory Directory Service did not describe, in the order listed", () => {
+    const skipped = undescribedDirectories({
+      candidates: ["d-0000000003", "d-0000000001", "d-0000000002"],
+      described: ["d-0000000001"],
+      missing: [],
+    });
+
+    expect(skipped.map((entry) => entry.directoryId)).toEqual(["d-0000000003", "d-0000000002"]);
+    expect(skipped[0]?.reason).toBe(
+      "registered with WorkSpaces, but Directory Service does not know it (EntityDoesNotExistException): " +
+        "deleted since it was registered? Deregister it from WorkSpaces",
+    );
+  });
+
+  it("leaves one that was asked for to the missing ids, which make it a problem", () => {
+    expect(
+      undescribedDirectories({ candidates: ["d-0000000002"], described: [], missing: ["d-0000000002"] }),
+    ).toEqual([]);
   });
 });
 

@@ -1,10 +1,11 @@
 /**
- * The history-event counter (bench/history.ts) on small definitions run by the local interpreter,
- * against the events Step Functions records for each state (the table in bench/history.ts, from the
+ * The history-event counter (shared/core/history-events.ts, which the bench uses) on small definitions run by the local interpreter,
+ * against the events Step Functions records for each state (the table in shared/core/history-events.ts, from the
  * HistoryEvent API reference and AWS-recorded execution histories). Counts only, no clock.
  */
 import { describe, expect, it } from "vitest";
-import { countHistoryEvents, simulatedDuration } from "../../bench/history.js";
+import { simulatedDuration } from "../../bench/history.js";
+import { countHistoryEvents } from "../../shared/core/history-events.js";
 import { collectStates, type Json, runDefinition } from "../support/workflow.js";
 
 const lambda = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;

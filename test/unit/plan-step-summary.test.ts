@@ -1,25 +1,35 @@
 import { describe, expect, it } from "vitest";
+import { previewPlan } from "../../shared/core/dry-run.js";
 import { maxClients } from "../../shared/nps/index.js";
 import { capSummary, planRun } from "../../shared/steps/plan-step.js";
 import { D1, D2, findDirectory, loadConvergedDiscovery } from "../fixtures/plan/fixtures.js";
 import { config, dryPlanOf, freshWithDirectories, runOf, workOf } from "../fixtures/plan/plan-step.js";
 
-/** The plan step on large estates: capped summaries, the NPS command's client limit. */
+/** The plan step on large estates: capped summaries (the apply states' and a dry run's preview), the NPS command's client limit. */
 describe("planRun: summaries on large estates", () => {
   // Fresh: 1 secret line + 2 rules, 1 enable per directory + 2 NPS pushes.
   const linesFor = (directories: number) => 1 + 3 * directories + 2;
 
-  it("keeps a dry run's summary whole at 100 lines", () => {
-    // 33 directories: 1 + 99 + 2 = 102 lines; 32: 99.
-    const summary = dryPlanOf(freshWithDirectories(32)).plan.summary;
-    expect(summary).toHaveLength(linesFor(32));
+  it("returns a dry run's whole plan, every summary line: the dry run's output bounds it", () => {
+    const summary = dryPlanOf(freshWithDirectories(40)).plan.summary;
+    expect(summary).toHaveLength(linesFor(40));
     expect(summary.at(-1)).not.toMatch(/^… and/);
   });
 
-  it("cuts a dry run's summary after 100 lines and says how many more there were", () => {
-    const summary = dryPlanOf(freshWithDirectories(33)).plan.summary;
-    expect(summary).toHaveLength(101);
-    expect(summary[100]).toBe(`… and ${linesFor(33) - 100} more`);
+  it("keeps a dry run's preview whole at 100 lines", () => {
+    const { plan } = dryPlanOf(freshWithDirectories(2));
+    const summary = Array.from({ length: 100 }, (_, index) => `line ${index}`);
+    expect(previewPlan({ ...plan, summary }).summary).toEqual(summary);
+  });
+
+  it("cuts a dry run's preview after 100 lines and says how many more there were, and where", () => {
+    const { plan } = dryPlanOf(freshWithDirectories(2));
+    const summary = Array.from({ length: 103 }, (_, index) => `line ${index}`);
+    const preview = previewPlan({ ...plan, summary }).summary;
+    expect(preview).toEqual([
+      ...summary.slice(0, 100),
+      `… and 3 more (the whole plan: radius-sync plan, or the "dry-run plan" log lines)`,
+    ]);
   });
 
   it("keeps the apply states' summary under 8 KiB, line by line, with the count of the rest", () => {
@@ -72,8 +82,13 @@ describe("planRun: more NPS clients than one command carries", () => {
     const { plan } = dryPlanOf(discovery);
 
     expect(plan.problems).toContainEqual({ error: "InvalidConfiguration", subject: "NPS clients", message });
-    // Past the 100-line cap, the problem's line shows in the count of the rest.
-    expect(plan.summary[100]).toBe(`… and ${1 + 3 * (maxClients + 1) + 2 + 1 - 100} more`);
+    expect(plan.summary).toHaveLength(1 + 3 * (maxClients + 1) + 2 + 1);
+    // The preview lists the problem itself, whatever the length of the summary before it.
+    expect(previewPlan(plan).problems).toContainEqual({
+      error: "InvalidConfiguration",
+      subject: "NPS clients",
+      message,
+    });
   });
 
   it("stops the run before any change, naming the limit", () => {

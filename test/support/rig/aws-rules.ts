@@ -4,13 +4,15 @@
  * cannot switch them off.
  */
 import { directoryServiceRules } from "./directory-service-rules.js";
+import { ec2Rules } from "./ec2-rules.js";
 import type { AwsRule } from "./interceptors.js";
 import { ssmRules } from "./ssm-rules.js";
 
 /**
  * The rules a proxy in front of moto needs to answer as AWS does: SSM Run Command's limits and
- * targets (`ssm-rules.ts`), Directory Service's RADIUS settings and `EntityAlreadyExistsException`
- * (`directory-service-rules.ts`).
+ * targets and command filters (`ssm-rules.ts`), Directory Service's RADIUS settings,
+ * `EntityAlreadyExistsException` (`directory-service-rules.ts`),
+ * EC2's answer to revoking an absent rule (`ec2-rules.ts`).
  *
  * @example
  * ```ts
@@ -18,5 +20,5 @@ import { ssmRules } from "./ssm-rules.js";
  * ```
  */
 export function defaultAwsRules(): AwsRule[] {
-  return [...ssmRules(), ...directoryServiceRules()];
+  return [...ssmRules(), ...directoryServiceRules(), ...ec2Rules()];
 }

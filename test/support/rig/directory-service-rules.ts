@@ -16,8 +16,10 @@
  *   only); changing settings is `UpdateRadius`'s job.
  *
  * `DescribeDirectories` with an id that does not match `^d-[0-9a-f]{10}$` (a WorkSpaces `wsd-…` id)
- * already answers `ValidationException` from moto itself (`_validate_directory_id`); the rig test
- * proves it through the SDK.
+ * already answers `ValidationException` from moto itself (`_validate_directory_id`), and so does one
+ * unknown or deleted id among `DirectoryIds`, which fails the whole call with
+ * `EntityDoesNotExistException` as on AWS (the same check, moto 5.2.6); the rig tests prove both
+ * through the SDK (`rig-directory-service.test.ts`, `partial-batches.test.ts`).
  */
 import { DescribeDirectoriesCommand, DirectoryServiceClient } from "@aws-sdk/client-directory-service";
 import { type AwsCall, type AwsReply, awsError } from "./aws-call.js";

@@ -14,6 +14,10 @@
  *   plugin to stdout", `StandardErrorContent` the first 8,000 of stderr (shapes
  *   `StandardOutputContent` max 24000, `StandardErrorContent` max 8000). This applies to whatever
  *   the doubles report (the NPS host's summary, an outcome a test sets).
+ * - `ListCommands`' `InvokedAfter` and `InvokedBefore` filters take a timestamp in the form the model's
+ *   documentation shows (`CommandFilter.value`: "specify `2024-07-07T00:00:00Z`"): whole seconds, UTC.
+ *   Whether SSM accepts milliseconds is not documented either way, so the rig refuses any other form
+ *   with `InvalidFilterValue` (the SSM shape "The filter value isn't valid"); moto ignores every filter.
  */
 import { type AwsCall, type AwsReply, awsError } from "./aws-call.js";
 import type { AwsRule } from "./interceptors.js";
@@ -97,6 +101,31 @@ async function getCommandInvocation(
   return reply;
 }
 
+/** The documented form of an `InvokedAfter`/`InvokedBefore` value. */
+const commandFilterTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+async function listCommands(call: AwsCall, next: () => Promise<AwsReply>, targets: Map<string, string[]>) {
+  const filters = (call.input.Filters ?? []) as Array<{ key?: string; value?: string }>;
+  const undocumented = filters.find(
+    (filter) =>
+      (filter.key === "InvokedAfter" || filter.key === "InvokedBefore") &&
+      !commandFilterTimestamp.test(String(filter.value)),
+  );
+  if (undocumented) {
+    return awsError(call, {
+      code: "InvalidFilterValue",
+      message: `${undocumented.key} ${String(undocumented.value)}: specify a timestamp such as 2024-07-07T00:00:00Z`,
+    });
+  }
+  const reply = await next();
+  if (!reply.ok) return reply;
+  for (const command of (reply.output.Commands ?? []) as Array<Record<string, unknown>>) {
+    const targeted = targets.get(String(command.CommandId));
+    if (targeted) command.InstanceIds = [...targeted];
+  }
+  return reply;
+}
+
 /**
  * The SSM rules; `targets` remembers each command's instance ids (command ids are unique UUIDs, so
  * one map serves every test of the proxy's lifetime).
@@ -122,15 +151,7 @@ export function ssmRules(): AwsRule[] {
     {
       selector: { service: "ssm", operation: "ListCommands" },
       label: "aws-rules:ssm-list-commands",
-      interceptor: async (_call, next) => {
-        const reply = await next();
-        if (!reply.ok) return reply;
-        for (const command of (reply.output.Commands ?? []) as Array<Record<string, unknown>>) {
-          const targeted = targets.get(String(command.CommandId));
-          if (targeted) command.InstanceIds = [...targeted];
-        }
-        return reply;
-      },
+      interceptor: (call, next) => listCommands(call, next, targets),
     },
   ];
 }
