@@ -74,7 +74,7 @@ describe("parseConfig: the history-event budget", () => {
     const problem = problemWith(often);
 
     expect(seconds).toBeLessThanOrEqual(EXECUTION_TIMEOUT_SECONDS);
-    expect(problem).toContain("waits add up to 33655 history events in the worst case");
+    expect(problem).toContain("waits add up to 33439 history events in the worst case");
     expect(problem).toContain("more than 20000 (80 % of Step Functions' 25000 per execution");
     expect(problem).toContain("RADIUS_SYNC_POLL_SECONDS");
     expect(problem).not.toMatch(/add up to \d+ s/);
