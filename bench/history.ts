@@ -21,18 +21,14 @@
  * The local log has one `StateEntered`/`StateExited` per state, a `StateRetried` per further attempt,
  * and `MapIteration*` per iteration: each maps onto the events above.
  */
-import { TASK_ALLOWANCE_SECONDS } from "../shared/core/time-budget.js";
 import type { EventLog, Json } from "../test/support/workflow.js";
+import { isStateEvent, simulatedStep } from "../test/support/workflow-time.js";
 
 /** History events of one execution, by the kind of state (or `execution`, `MapIteration`) that made them. */
 export interface HistoryEventFigures {
   total: number;
   byKind: Record<string, number>;
 }
-
-type StateEvent = EventLog & { state: { name: string; type: string; input?: unknown } };
-
-const hasState = (event: EventLog): event is StateEvent => "state" in event;
 
 /**
  * Counts the history events Step Functions would record for the execution whose local event log this is.
@@ -57,7 +53,7 @@ export function countHistoryEvents(events: readonly EventLog[]): HistoryEventFig
       add("MapIteration", 1);
       continue;
     }
-    if (!hasState(event)) continue;
+    if (!isStateEvent(event)) continue;
     const kind = event.state.type;
     const key = `${event.state.name}#${"index" in event ? String(event.index ?? "") : ""}`;
     switch (event.type) {
@@ -85,18 +81,6 @@ export function countHistoryEvents(events: readonly EventLog[]): HistoryEventFig
   return { total: Object.values(byKind).reduce((sum, count) => sum + count, 0), byKind };
 }
 
-/** Reads a reference path such as `$.work.waits.pollSeconds` (the only form the definition uses). */
-function readPath(input: unknown, path: string): unknown {
-  let value: unknown = input;
-  for (const key of path
-    .replace(/^\$\.?/, "")
-    .split(".")
-    .filter(Boolean)) {
-    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  }
-  return value;
-}
-
 /** The simulated duration of an execution and what it is made of, in seconds. */
 export interface SimulatedDuration {
   seconds: number;
@@ -109,8 +93,9 @@ export interface SimulatedDuration {
  * The time the execution would take on AWS, from its event log: every Wait state's seconds (its
  * `Seconds`, or its `SecondsPath` read from the state's input), every Retry's interval at its upper
  * bound (`IntervalSeconds`·`BackoffRate`^(attempt−1), capped at `MaxDelaySeconds`; full jitter waits up
- * to that), and {@link TASK_ALLOWANCE_SECONDS} per Lambda attempt — the same allowance the time budget
- * (shared/core/time-budget.ts) makes. The local interpreter skips the waits; this clock does not.
+ * to that), and `TASK_ALLOWANCE_SECONDS` per Lambda attempt — the same allowance the time budget
+ * (shared/core/time-budget.ts) makes. The local interpreter skips the waits; this clock does not. The
+ * rule is test/support/workflow-time.ts's, which the rig clock follows during a run.
  *
  * @example
  * ```ts
@@ -123,23 +108,11 @@ export function simulatedDuration(
 ): SimulatedDuration {
   const duration = { seconds: 0, waits: 0, retries: 0, tasks: 0 };
   for (const event of events) {
-    if (!hasState(event)) continue;
-    const definition = states.get(event.state.name) ?? {};
-    if (event.type === "StateEntered" && event.state.type === "Wait") {
-      const seconds =
-        typeof definition.Seconds === "number"
-          ? definition.Seconds
-          : Number(readPath(event.state.input, String(definition.SecondsPath ?? "")) ?? 0);
-      duration.waits += seconds;
-    } else if (event.type === "StateEntered" && event.state.type === "Task") {
-      duration.tasks += TASK_ALLOWANCE_SECONDS;
-    } else if (event.type === "StateRetried") {
-      const { retrier, attempt } = (event as unknown as { retry: { retrier: Json; attempt: number } }).retry;
-      const interval =
-        Number(retrier.IntervalSeconds ?? 1) * Number(retrier.BackoffRate ?? 2) ** Math.max(0, attempt - 1);
-      duration.retries += Math.min(interval, Number(retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY));
-      duration.tasks += TASK_ALLOWANCE_SECONDS;
-    }
+    const step = simulatedStep(event, states);
+    if (step === undefined) continue;
+    if (step.kind === "wait") duration.waits += step.pauseSeconds;
+    if (step.kind === "retry") duration.retries += step.pauseSeconds;
+    duration.tasks += step.attemptSeconds;
   }
   duration.seconds = duration.waits + duration.retries + duration.tasks;
   return duration;
