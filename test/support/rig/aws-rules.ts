@@ -5,12 +5,14 @@
  */
 import { directoryServiceRules } from "./directory-service-rules.js";
 import type { AwsRule } from "./interceptors.js";
+import { runCommandRules } from "./run-command/rules.js";
 import { ssmRules } from "./ssm-rules.js";
 
 /**
  * The rules a proxy in front of moto needs to answer as AWS does: SSM Run Command's limits and
- * targets (`ssm-rules.ts`), Directory Service's RADIUS settings and `EntityAlreadyExistsException`
- * (`directory-service-rules.ts`).
+ * targets (`ssm-rules.ts`), Run Command's execution over time — rate controls, delivery and execution
+ * timeouts, cancellation (`run-command/`) — and Directory Service's RADIUS settings and
+ * `EntityAlreadyExistsException` (`directory-service-rules.ts`).
  *
  * @example
  * ```ts
@@ -18,5 +20,5 @@ import { ssmRules } from "./ssm-rules.js";
  * ```
  */
 export function defaultAwsRules(): AwsRule[] {
-  return [...ssmRules(), ...directoryServiceRules()];
+  return [...ssmRules(), ...runCommandRules(), ...directoryServiceRules()];
 }
