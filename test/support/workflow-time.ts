@@ -24,7 +24,14 @@ export interface SimulatedStep {
 
 type StateEvent = EventLog & { state: { name: string; type: string; input?: unknown } };
 
-/** Whether a log entry belongs to a state (entered, exited, retried …). */
+/**
+ * Whether a log entry belongs to a state (entered, exited, retried …).
+ *
+ * @example
+ * ```ts
+ * events.filter(isStateEvent).map((event) => event.state.name);
+ * ```
+ */
 export const isStateEvent = (event: EventLog): event is StateEvent => "state" in event;
 
 /** Reads a reference path such as `$.work.waits.pollSeconds` (the only form the definition uses). */

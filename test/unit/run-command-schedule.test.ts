@@ -3,103 +3,11 @@
  * time as numbers. Each test settles a few commands to a time and reads what happened.
  */
 import { describe, expect, it } from "vitest";
+import { command, settle } from "../fixtures/run-command/records.js";
 import { resolveRateControl } from "../support/rig/run-command/rate-controls.js";
-import {
-  applyTransition,
-  cancel,
-  dispatch,
-  nextTransition,
-  type Transition,
-} from "../support/rig/run-command/schedule.js";
-import type {
-  CommandState,
-  DeliveryWindow,
-  HostOutcome,
-  InvocationKnobs,
-} from "../support/rig/run-command/state.js";
+import { cancel, type Transition } from "../support/rig/run-command/schedule.js";
+import type { CommandState } from "../support/rig/run-command/state.js";
 import { commandSummary, invocationView } from "../support/rig/run-command/views.js";
-
-const defaults: InvocationKnobs = {
-  startDelaySeconds: 0,
-  pendingPolls: 0,
-  runSeconds: 0,
-  cancelTakes: true,
-  cancelSeconds: 1,
-};
-
-let sequence = 0;
-
-/** A command as the model records it, its first invocations dispatched at `sentAt`. */
-function command(options: {
-  nodes: number;
-  maxConcurrency?: string;
-  maxErrors?: string;
-  delivery?: number;
-  execution?: number;
-  sentAt?: number;
-  /** Node names (default node-0, node-1, …). */
-  names?: string[];
-}): CommandState {
-  sequence += 1;
-  const maxConcurrency = options.maxConcurrency ?? "50";
-  const maxErrors = options.maxErrors ?? "0";
-  const sentAt = options.sentAt ?? 0;
-  const state: CommandState = {
-    commandId: `command-${sequence}`,
-    sequence,
-    documentName: "doc",
-    comment: "",
-    parameters: {},
-    maxConcurrency,
-    maxErrors,
-    concurrencyLimit: resolveRateControl(maxConcurrency, options.nodes, { atLeast: 1 }),
-    errorLimit: resolveRateControl(maxErrors, options.nodes, { atLeast: 0 }),
-    deliveryTimeoutSeconds: options.delivery ?? 600,
-    executionTimeoutSeconds: options.execution ?? 600,
-    sentAt,
-    requestedAt: new Date(Date.UTC(2026, 0, 1)),
-    errors: 0,
-    cancelRequested: false,
-    invocations: Array.from({ length: options.nodes }, (_, index) => ({
-      instanceId: options.names?.[index] ?? `node-${index}`,
-      index,
-      status: "Pending",
-      statusDetails: "Pending",
-      runningLooks: [],
-      looks: 0,
-      responseCode: -1,
-      stdout: "",
-      stderr: "",
-    })),
-  };
-  dispatch(state, sentAt);
-  return state;
-}
-
-/** Runs every transition due by `now`; a started invocation gets `hosts(node)` as its host's report. */
-function settle(
-  commands: CommandState[],
-  now: number,
-  options: {
-    knobs?: (instanceId: string) => Partial<InvocationKnobs>;
-    hosts?: (instanceId: string) => HostOutcome | undefined;
-    window?: DeliveryWindow;
-    from?: number;
-  } = {},
-): Transition[] {
-  const knobsOf = (instanceId: string) => ({ ...defaults, ...options.knobs?.(instanceId) });
-  const applied: Transition[] = [];
-  let cursor = options.from ?? 0;
-  for (;;) {
-    const next = nextTransition(commands, knobsOf, { cursor, window: options.window ?? "TimeoutSeconds" });
-    if (next === undefined || next.time > now) return applied;
-    cursor = next.time;
-    applyTransition(next, knobsOf(next.invocation.instanceId));
-    const host = next.kind === "start" ? options.hosts?.(next.invocation.instanceId) : undefined;
-    if (host) next.invocation.host = host;
-    applied.push(next);
-  }
-}
 
 const story = (applied: Transition[]) =>
   applied.map(({ kind, time, invocation }) => `${time} ${kind} ${invocation.instanceId}`);

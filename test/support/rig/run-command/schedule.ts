@@ -27,14 +27,13 @@
  *   used at t); among ends an execution timeout before a kill before a finish (the stricter outcome);
  *   then command order, then target order.
  */
+import { type Ending, endingOf } from "./endings.js";
 import {
   type CommandState,
   type DeliveryWindow,
   expiresAt,
   type InvocationKnobs,
   type InvocationState,
-  type InvocationStatus,
-  type InvocationStatusDetails,
 } from "./state.js";
 
 /** A change that happens to one invocation at one time. */
@@ -45,15 +44,6 @@ export interface Transition {
   invocation: InvocationState;
 }
 
-/** How an invocation ends: its final status, exit code and output. */
-export interface Ending {
-  status: InvocationStatus;
-  statusDetails: InvocationStatusDetails;
-  responseCode: number;
-  stdout: string;
-  stderr: string;
-}
-
 const order: Record<Transition["kind"], number> = {
   start: 0,
   executionTimeout: 1,
@@ -62,7 +52,14 @@ const order: Record<Transition["kind"], number> = {
   deliveryTimeout: 4,
 };
 
-/** The last moment before which an invocation of `command` may still start. */
+/**
+ * The moment from which no invocation of `command` may start any more.
+ *
+ * @example
+ * ```ts
+ * startDeadline(command, "TimeoutSeconds"); // sentAt + TimeoutSeconds
+ * ```
+ */
 export function startDeadline(command: CommandState, window: DeliveryWindow): number {
   return window === "TimeoutSeconds" ? command.sentAt + command.deliveryTimeoutSeconds : expiresAt(command);
 }
@@ -70,6 +67,11 @@ export function startDeadline(command: CommandState, window: DeliveryWindow): nu
 /**
  * When a running invocation finishes by itself: once it has been seen running `pendingPolls` times
  * and has run `runSeconds`; never while its host still runs it or with `forever`.
+ *
+ * @example
+ * ```ts
+ * finishTime(invocation, { ...knobs, pendingPolls: 0, runSeconds: 60 }); // startedAt + 60
+ * ```
  */
 export function finishTime(invocation: InvocationState, knobs: InvocationKnobs): number {
   const { pendingPolls } = knobs;
@@ -163,43 +165,16 @@ export function dispatch(command: CommandState, time: number): InvocationState[]
   return taken;
 }
 
-/** Marks an invocation started (the host is told by the driver). */
-export function start(invocation: InvocationState, time: number): void {
-  Object.assign(invocation, { status: "InProgress", statusDetails: "InProgress", startedAt: time });
-}
-
 /**
- * How a transition other than a start ends its invocation. A finish reports what the host did
- * (Success with exit code 0 when no host runs the document, as moto answers), unless the test forced
- * an outcome: its fields win one by one; a forced `TimedOut` is an execution timeout.
+ * Marks an invocation started (the host is told by the driver).
  *
  * @example
  * ```ts
- * endingOf("deliveryTimeout", invocation, knobs); // { status: "TimedOut", statusDetails: "DeliveryTimedOut", … }
+ * start(invocation, 42); // InProgress since second 42
  * ```
  */
-export function endingOf(
-  kind: Exclude<Transition["kind"], "start">,
-  invocation: InvocationState,
-  knobs: InvocationKnobs,
-): Ending {
-  const silent = { responseCode: -1, stdout: "", stderr: "" };
-  if (kind === "executionTimeout")
-    return { status: "TimedOut", statusDetails: "ExecutionTimedOut", ...silent };
-  if (kind === "deliveryTimeout") return { status: "TimedOut", statusDetails: "DeliveryTimedOut", ...silent };
-  if (kind === "kill") return { status: "Cancelled", statusDetails: "Cancelled", ...silent };
-  const host = invocation.host?.status === "Running" ? undefined : invocation.host;
-  const forced = knobs.forced ?? {};
-  const status = forced.status ?? (host?.status === "Failed" ? "Failed" : "Success");
-  const hostCode = host?.status === "Failed" ? (host.exitCode ?? 1) : 0;
-  const code = forced.status === undefined ? hostCode : status === "Success" ? 0 : 1;
-  return {
-    status,
-    statusDetails: status === "TimedOut" ? "ExecutionTimedOut" : status,
-    responseCode: forced.responseCode ?? code,
-    stdout: forced.stdout ?? host?.stdout ?? "",
-    stderr: forced.stderr ?? host?.stderr ?? "",
-  };
+export function start(invocation: InvocationState, time: number): void {
+  Object.assign(invocation, { status: "InProgress", statusDetails: "InProgress", startedAt: time });
 }
 
 /**

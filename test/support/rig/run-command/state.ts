@@ -116,10 +116,24 @@ export interface InvocationKnobs {
  */
 export type DeliveryWindow = "TimeoutSeconds" | "ExpiresAfter";
 
-/** Whether an invocation has ended (a terminal status; `Cancelling` is not one). */
+/**
+ * Whether an invocation has ended (a terminal status; `Cancelling` is not one).
+ *
+ * @example
+ * ```ts
+ * isTerminal({ status: "Cancelling" }); // false
+ * ```
+ */
 export const isTerminal = (invocation: Pick<InvocationState, "status">): boolean =>
   !["Pending", "InProgress", "Cancelling"].includes(invocation.status);
 
-/** When the command expires: sent + delivery timeout + execution timeout (`Command.ExpiresAfter`). */
+/**
+ * When the command expires: sent + delivery timeout + execution timeout (`Command.ExpiresAfter`).
+ *
+ * @example
+ * ```ts
+ * expiresAt(command); // 1200 for a command sent at 0 with TimeoutSeconds 600 and the NPS document's 600
+ * ```
+ */
 export const expiresAt = (command: CommandState): number =>
   command.sentAt + command.deliveryTimeoutSeconds + command.executionTimeoutSeconds;

@@ -36,7 +36,14 @@ export interface CommandSummary {
   expiresAfter: Date;
 }
 
-/** The wall-clock date of rig clock time `time` for this command. */
+/**
+ * The wall-clock date of rig clock time `time` for this command.
+ *
+ * @example
+ * ```ts
+ * dateOf(command, command.sentAt + 60); // RequestedDateTime + 1 minute
+ * ```
+ */
 export const dateOf = (command: CommandState, time: number): Date =>
   new Date(command.requestedAt.getTime() + (time - command.sentAt) * 1000);
 
