@@ -198,6 +198,7 @@ export const runCommandModel = {
       record("sent", command, now);
       dispatch(command, now);
       await settleTo(now);
+      retireIfDone(command);
       return command;
     });
   },
