@@ -70,6 +70,12 @@ const moto = await startMoto({ environment: raisedConnectorQuota });
 // Every SDK call goes through the rig's AWS proxy, where the doubles, AWS's rules and the recorder live.
 const { startRig } = await import("../test/support/rig/start-rig.js");
 const rig = await startRig(moto.endpoint);
+// Each scenario's estate starts at second 0 of AWS time, with no Run Command in flight (as each test does).
+const { rigClock } = await import("../test/support/rig/clock.js");
+const resetEmulator = async () => {
+  await moto.reset();
+  rigClock.reset();
+};
 // Powertools Metrics warns on every function that publishes nothing; keep the progress lines readable.
 const warn = console.warn.bind(console);
 console.warn = (...parts: unknown[]) => {
@@ -101,7 +107,7 @@ try {
       }
     }
     for (const scenario of scenarioNames) {
-      for (const result of await measureScenarioAt(scenario, size, wanted, { reset: () => moto.reset() })) {
+      for (const result of await measureScenarioAt(scenario, size, wanted, { reset: resetEmulator })) {
         scenarios.push(result);
         const cell = `D=${size.directories} M=${size.npsServers} k=${result.latency.creatingPolls} j=${result.latency.pendingPolls}`;
         const figures =

@@ -12,6 +12,7 @@ import {
   ListCommandInvocationsCommand,
   paginateDescribeInstanceInformation,
   SendCommandCommand,
+  SSMClient,
 } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
@@ -25,6 +26,7 @@ import {
   removeAllTestDoubles,
 } from "../support/doubles/index.js";
 import { npsTag } from "../support/environment.js";
+import { rigClient } from "../support/rig/rig-clients.js";
 import { addSecondDirectory, launchInstance, type SeededEstate, seedEnvironment } from "../support/seed.js";
 
 const settings = (servers: string[], secret = "rig-secret-0123456789abcdef") => ({
@@ -200,7 +202,7 @@ async function sendToNps(): Promise<string> {
   return Command?.CommandId ?? "";
 }
 
-describe("the GetCommandInvocation double", () => {
+describe("GetCommandInvocation's outcomes (the Run Command model's knobs)", () => {
   const poll = (commandId: string, instanceId: string) =>
     clients.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
 
@@ -235,15 +237,19 @@ describe("the GetCommandInvocation double", () => {
       ResponseCode: 3,
       StandardErrorContent: "NPS stopped",
     });
+    // An invocation that ended stays ended: the next command is the one that runs for ever.
     double.setOutcome(broken.instanceId, { pendingPolls: "forever" });
+    const next = await sendToNps();
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      expect((await poll(commandId, broken.instanceId)).Status).toBe("InProgress");
+      expect((await poll(next, broken.instanceId)).Status).toBe("InProgress");
     }
-    expect(double.pollCount(commandId, broken.instanceId)).toBe(6);
+    expect((await poll(commandId, broken.instanceId)).Status).toBe("Failed");
+    expect(double.pollCount(next, broken.instanceId)).toBe(5);
+    expect(double.pollCount(commandId, broken.instanceId)).toBe(2);
   });
 });
 
-describe("the ListCommandInvocations double", () => {
+describe("ListCommandInvocations (the Run Command model)", () => {
   const list = (input: { CommandId: string; MaxResults?: number; NextToken?: string }) =>
     clients.ssm.send(new ListCommandInvocationsCommand(input));
   const statuses = async (commandId: string) =>
@@ -253,7 +259,11 @@ describe("the ListCommandInvocations double", () => {
 
   it("is needed: moto has no ListCommandInvocations", async () => {
     const commandId = await sendToNps();
-    await expect(list({ CommandId: commandId })).rejects.toMatchObject(lackedByMoto);
+    // Straight to moto, past the proxy that always answers it.
+    const moto = rigClient(SSMClient);
+    await expect(
+      moto.send(new ListCommandInvocationsCommand({ CommandId: commandId })),
+    ).rejects.toMatchObject(lackedByMoto);
   });
 
   it("lists one invocation per server the command targets, with the latency and outcomes GetCommandInvocation has", async () => {

@@ -11,17 +11,11 @@ import {
   UpdateRadiusCommand,
 } from "@aws-sdk/client-directory-service";
 import { CreateTagsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from "@aws-sdk/client-iam";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
 import { currentMoto } from "../support/current-moto.js";
 import { installUpdateRadiusDouble, recordApiCalls } from "../support/doubles/index.js";
-import { testRegion } from "../support/environment.js";
+import { userAllowedTo } from "../support/iam/iam-users.js";
 import { readDirectoryRadius } from "../support/inspect.js";
 import { type AwsCredentialIdentity, setRigCredentials } from "../support/rig/rig-clients.js";
 import { type SeededEstate, seedEnvironment } from "../support/seed.js";
@@ -33,19 +27,6 @@ async function enforceIam(on: boolean): Promise<void> {
     body: on ? "0" : "inf",
   });
   if (!response.ok) throw new Error(`moto reset-auth answered ${response.status}`);
-}
-
-/** An IAM user with one inline policy allowing `actions`, and its access key (made while enforcement is off). */
-async function userAllowedTo(name: string, actions: string[]): Promise<AwsCredentialIdentity> {
-  const iam = new IAMClient({ region: testRegion, maxAttempts: 1 });
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
-  await iam.send(
-    new PutUserPolicyCommand({ UserName: name, PolicyName: "rig", PolicyDocument: JSON.stringify(policy) }),
-  );
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  iam.destroy();
-  return { accessKeyId: AccessKey?.AccessKeyId ?? "", secretAccessKey: AccessKey?.SecretAccessKey ?? "" };
 }
 
 const settings = (servers: string[]) => ({

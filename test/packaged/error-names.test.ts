@@ -6,6 +6,7 @@
 
 import { DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { SendCommandCommand, type SendCommandCommandInput } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
 import { workflowErrorNames } from "../../shared/errors.js";
@@ -119,6 +120,26 @@ interface ReconciledInputs {
 /** The first NPS server the reconcile's check looked at. */
 const checkedServer = (inputs: ReconciledInputs) => inputs.checkNps.progress.targets?.[0]?.instanceId ?? "";
 
+/**
+ * The check's input for the reconcile's command to the checked server sent again, as it was (same
+ * document, servers, parameters and nonce): the reconcile's own invocations have ended, and an ended
+ * invocation stays as it ended, so an outcome set now applies to the new command's.
+ */
+async function checkOfFreshCommand(world: World, inputs: ReconciledInputs) {
+  const server = checkedServer(inputs);
+  const sent = world.calls
+    .callsTo("SendCommand")
+    .findLast((call) => (call.input.InstanceIds as string[] | undefined)?.includes(server));
+  if (sent === undefined) throw new Error(`the reconcile sent no command to ${server}`);
+  const input = sent.input as unknown as SendCommandCommandInput;
+  const { Command } = await clients.ssm.send(new SendCommandCommand(input));
+  const resent = new Set(input.InstanceIds);
+  const targets = (inputs.checkNps.progress.targets ?? []).map((target) =>
+    resent.has(target.instanceId) ? { ...target, commandId: Command?.CommandId ?? "" } : target,
+  );
+  return { ...inputs.checkNps, progress: { ...inputs.checkNps.progress, targets } };
+}
+
 /** Runs a packaged reconcile, keeping the first input each Task state handed its function. */
 async function reconcileKeepingInputs(lambdas: LambdaEmulator): Promise<ReconciledInputs> {
   const inputs = new Map<string, Record<string, unknown>>();
@@ -182,15 +203,16 @@ const estateProvocations: Record<string, EstateProvocation> = {
   },
   NpsCommandTimedOut: async (lambdas, world, inputs) => {
     world.invocations.setOutcome(checkedServer(inputs), { pendingPolls: "forever" });
-    const progress = { ...inputs.checkNps.progress, attempt: 0 };
-    return await lambdas.invoke("checkNpsCommand", { ...inputs.checkNps, progress, maxPolls: 1 });
+    const check = await checkOfFreshCommand(world, inputs);
+    const progress = { ...check.progress, attempt: 0 };
+    return await lambdas.invoke("checkNpsCommand", { ...check, progress, maxPolls: 1 });
   },
   NpsCommandFailed: async (lambdas, world, inputs) => {
     world.invocations.setOutcome(checkedServer(inputs), {
       status: "Failed",
       standardErrorContent: "Import-Module : The specified module 'NPS' was not loaded",
     });
-    return await lambdas.invoke("checkNpsCommand", inputs.checkNps);
+    return await lambdas.invoke("checkNpsCommand", await checkOfFreshCommand(world, inputs));
   },
   // The script's named failures (sync-nps.ps1 prints "radius-sync NPS sync failed [<name>]: <why>").
   ...Object.fromEntries(
@@ -203,7 +225,7 @@ const estateProvocations: Record<string, EstateProvocation> = {
             status: "Failed",
             standardErrorContent: `radius-sync NPS sync failed [${name}]: the prerequisite is not met`,
           });
-          const outcome = await lambdas.invoke("checkNpsCommand", inputs.checkNps);
+          const outcome = await lambdas.invoke("checkNpsCommand", await checkOfFreshCommand(world, inputs));
           // The batched check names the server and quotes the script's reason.
           const message = outcome.ok ? "" : outcome.error.errorMessage;
           expect(message).toContain(server);

@@ -3,13 +3,17 @@
  * both suites: {@link runWorkflow} binds every Task state of the committed file to the TypeScript
  * handler of the function its `Resource` names (`Fn::GetAtt: [<functionKey>, Arn]`); the packaged
  * suite binds the packaged definition's Tasks to the packaged bundles. Wait states and Retry pauses
- * are shortened to zero: the loops and retries still run, only the sleeping is skipped.
+ * are shortened to zero: the loops and retries still run, only the sleeping is skipped. The rig clock
+ * (test/support/rig/clock.ts) still moves by what each would last on AWS (workflow-time.ts), and every
+ * Task starts only once whatever the clock drives (the Run Command model) has caught up with it.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { repositoryRoot as repoRoot } from "./paths.js";
+import { rigClock } from "./rig/clock.js";
+import { simulatedStep } from "./workflow-time.js";
 
 /** The definition file, as committed. */
 export const definitionPath = join(repoRoot, "state-machines", "reconcile.asl.json");
@@ -106,6 +110,34 @@ export interface WorkflowOptions {
 let executionCounter = 0;
 
 /**
+ * Follows an execution on the rig clock: the event log moves the clock by each Wait's and each Retry's
+ * pause as AWS would take it (workflow-time.ts, bench/history.ts's rule), and {@link ClockFollower.caughtUp}
+ * lets a Task start only once that has happened. The interpreter dispatches a state's events and runs
+ * the next state within microtasks (a 0 ms Wait sets no timer), and the log is read within microtasks
+ * too: after one macrotask every event so far has been read and its advance made.
+ */
+function followOnRigClock(states: ReadonlyMap<string, Json>) {
+  let failure: unknown;
+  return {
+    read(event: EventLog): void {
+      const step = simulatedStep(event, states);
+      if (step === undefined || step.pauseSeconds === 0) return;
+      rigClock.advance(step.pauseSeconds).catch((error: unknown) => {
+        failure ??= error;
+      });
+    },
+    async caughtUp(): Promise<void> {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await rigClock.settled();
+    },
+    /** What the clock's subscribers threw while the execution ran (the rig failed, not the workflow). */
+    get failure(): unknown {
+      return failure;
+    },
+  };
+}
+
+/**
  * Runs one execution of a deployable definition (each Task's Resource a Lambda ARN) to its end, each
  * Task state bound by `bindTask` (return `undefined` for a state it does not bind). Wait states and
  * Retry pauses last 0 ms unless `waitMs` says otherwise. Both suites run through here: the sources
@@ -125,7 +157,8 @@ export async function runDefinition(
   const handlers: Record<string, TaskHandler> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
-  for (const [name, state] of collectStates(definition)) {
+  const states = collectStates(definition);
+  for (const [name, state] of states) {
     if (state.Type === "Wait") waits[name] = 0;
     if (state.Retry) retries[name] = 0;
     const real = state.Type === "Task" ? bindTask(name, state) : undefined;
@@ -134,6 +167,13 @@ export async function runDefinition(
     handlers[name] = intercept ? (event) => intercept(name, event, () => real(event)) : real;
   }
   Object.assign(handlers, options.taskOverrides);
+  const clock = followOnRigClock(states);
+  for (const [name, handler] of Object.entries(handlers)) {
+    handlers[name] = async (event) => {
+      await clock.caughtUp();
+      return await handler(event);
+    };
+  }
   Object.assign(waits, options.waitMs);
   executionCounter += 1;
   const executionName = options.executionName ?? `test-${executionCounter}`;
@@ -160,26 +200,32 @@ export async function runDefinition(
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
       events.push(event);
+      clock.read(event);
       options.onEvent?.(event);
     }
   })();
+  let result: WorkflowResult;
   try {
     const output = await execution.result;
     await collecting;
-    return { status: "SUCCEEDED", output, events };
+    result = { status: "SUCCEEDED", output, events };
   } catch (error) {
     await collecting;
     const failure = error as { name?: string; message?: string; cause?: unknown };
     const failed = events.find((event) => event.type === "ExecutionFailed") as
       | { Error?: string; Cause?: unknown }
       | undefined;
-    return {
+    result = {
       status: "FAILED",
       error: failed?.Error ?? failure.name ?? "Unknown",
       cause: String(failed?.Cause ?? failure.message ?? ""),
       events,
     };
   }
+  // The last Wait's advance (if any) has been handled; a rig failure is the test's, not the workflow's.
+  await clock.caughtUp();
+  if (clock.failure !== undefined) throw clock.failure;
+  return result;
 }
 
 /**

@@ -6,13 +6,15 @@
 import { directoryServiceRules } from "./directory-service-rules.js";
 import { ec2Rules } from "./ec2-rules.js";
 import type { AwsRule } from "./interceptors.js";
+import { runCommandRules } from "./run-command/rules.js";
 import { ssmRules } from "./ssm-rules.js";
 
 /**
  * The rules a proxy in front of moto needs to answer as AWS does: SSM Run Command's limits and
- * targets and command filters (`ssm-rules.ts`), Directory Service's RADIUS settings,
- * `EntityAlreadyExistsException` (`directory-service-rules.ts`),
- * EC2's answer to revoking an absent rule (`ec2-rules.ts`).
+ * targets and command filters (`ssm-rules.ts`), Run Command's execution over time — rate controls,
+ * delivery and execution timeouts, cancellation (`run-command/`) — Directory Service's RADIUS settings
+ * and `EntityAlreadyExistsException` (`directory-service-rules.ts`), and EC2's answer to revoking an
+ * absent rule (`ec2-rules.ts`).
  *
  * @example
  * ```ts
@@ -20,5 +22,5 @@ import { ssmRules } from "./ssm-rules.js";
  * ```
  */
 export function defaultAwsRules(): AwsRule[] {
-  return [...ssmRules(), ...directoryServiceRules(), ...ec2Rules()];
+  return [...ssmRules(), ...runCommandRules(), ...directoryServiceRules(), ...ec2Rules()];
 }

@@ -9,6 +9,7 @@ export {
 } from "./aws-call.js";
 export { type AwsProxy, startAwsProxy } from "./aws-proxy.js";
 export { defaultAwsRules } from "./aws-rules.js";
+export { type AdvanceListener, rigClock } from "./clock.js";
 export { currentProxy, setCurrentProxy } from "./current-proxy.js";
 export { type FaultSpec, faults, type InjectedFault } from "./faults.js";
 export {
@@ -32,5 +33,13 @@ export {
   rigCredentials,
   setRigCredentials,
 } from "./rig-clients.js";
+export {
+  type HostInvocation,
+  type RunCommandEvent,
+  type RunCommandHost,
+  registerRunCommandHost,
+  runCommandKnobs,
+  runCommandModel,
+} from "./run-command/index.js";
 export { fleetNodes, type PingStatus, ssmFleet, unmanagedInstanceIds } from "./ssm-fleet.js";
 export { type Rig, startRig } from "./start-rig.js";

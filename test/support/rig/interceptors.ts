@@ -21,7 +21,9 @@ export interface CallSelector {
 /**
  * Where an interceptor sits: higher runs first (outermost). Named levels, outermost first: the call
  * recorder (1000), injected faults (900), the proxy's AWS rules (800), then `high` (100), `normal` (0)
- * and `low` (-100) for doubles. Equal priorities run in installation order.
+ * and `low` (-100) for doubles, and last the rig's models of what moto lacks (-1000: they stand where
+ * moto stands, so every double sees their answers as moto's). Equal priorities run in installation
+ * order.
  */
 export type Priority = "high" | "normal" | "low" | number;
 
@@ -33,6 +35,7 @@ export const priorities = {
   high: 100,
   normal: 0,
   low: -100,
+  model: -1000,
 } as const;
 
 /** Something installed that a test (or the harness) can take off again. */

@@ -3,7 +3,10 @@
  * `botocore/data/ssm/2014-11-06/service-2.json`, and moto 5.2.5's `moto/ssm/models.py`):
  *
  * - `SendCommand` takes at most 50 `InstanceIds` (shape `InstanceIdList`, max 50; each id matches
- *   `InstanceId`'s pattern): more answer `ValidationException`, SSM's model validation.
+ *   `InstanceId`'s pattern), a `MaxConcurrency` and `MaxErrors` of 1–7 characters matching their
+ *   shapes' patterns (a number, or a percentage of the targets) and a `TimeoutSeconds` of 30–2592000
+ *   (shape `TimeoutSeconds`): anything else answers `ValidationException`, SSM's model validation,
+ *   every violation in one message.
  * - Every id must be a managed node (the rig's SSM agent registry, `ssm-fleet.ts`): an unknown,
  *   unregistered or terminated instance answers `InvalidInstanceId` (shape `InvalidInstanceId`).
  * - The command targets exactly the ids sent. moto adds every EC2 instance of the region that its
@@ -21,8 +24,14 @@
  */
 import { type AwsCall, type AwsReply, awsError } from "./aws-call.js";
 import type { AwsRule } from "./interceptors.js";
+import {
+  deliveryTimeoutRange,
+  maxConcurrencyPattern,
+  maxErrorsPattern,
+  rateControlLength,
+} from "./run-command/rate-controls.js";
 import { unmanagedInstanceIds } from "./ssm-fleet.js";
-import { checkLength, type Violation, validationError } from "./validation.js";
+import { checkLength, checkRange, type Violation, validationError } from "./validation.js";
 
 /** `SendCommandRequest.InstanceIds` (`InstanceIdList`): at most this many ids per call. */
 export const maxInstanceIdsPerCommand = 50;
@@ -40,10 +49,17 @@ function firstCharacters(text: string, limit: number): string {
   return Array.from(text).slice(0, limit).join("");
 }
 
-async function sendCommand(call: AwsCall, next: () => Promise<AwsReply>, targets: Map<string, string[]>) {
-  const instanceIds = call.input.InstanceIds as string[] | undefined;
-  if (instanceIds === undefined) return await next();
-  const violations: Violation[] = [
+/**
+ * A list of instance ids against `InstanceIdList`: at most 50, each matching `InstanceId`.
+ *
+ * @example
+ * ```ts
+ * instanceIdViolations(["i-0123456789abcdef0"]); // []
+ * ```
+ */
+export function instanceIdViolations(instanceIds: readonly string[] | undefined): Violation[] {
+  if (instanceIds === undefined) return [];
+  return [
     ...checkLength("instanceIds", instanceIds, { max: maxInstanceIdsPerCommand }),
     ...(instanceIds.every((id) => instanceIdPattern.test(id))
       ? []
@@ -55,8 +71,28 @@ async function sendCommand(call: AwsCall, next: () => Promise<AwsReply>, targets
           },
         ]),
   ];
-  const invalid = validationError(call, violations);
+}
+
+/** A rate control (`MaxConcurrency`, `MaxErrors`) against its shape: length 1–7 and its pattern. */
+function rateControlViolations(path: string, value: unknown, pattern: RegExp): Violation[] {
+  if (value === undefined) return [];
+  const length = checkLength(path, value, rateControlLength);
+  if (length.length > 0) return length;
+  return pattern.test(String(value))
+    ? []
+    : [{ path, value, constraint: `satisfy regular expression pattern: ${pattern.source}` }];
+}
+
+async function sendCommand(call: AwsCall, next: () => Promise<AwsReply>, targets: Map<string, string[]>) {
+  const instanceIds = call.input.InstanceIds as string[] | undefined;
+  const invalid = validationError(call, [
+    ...instanceIdViolations(instanceIds),
+    ...rateControlViolations("maxConcurrency", call.input.MaxConcurrency, maxConcurrencyPattern),
+    ...rateControlViolations("maxErrors", call.input.MaxErrors, maxErrorsPattern),
+    ...checkRange("timeoutSeconds", call.input.TimeoutSeconds, deliveryTimeoutRange),
+  ]);
   if (invalid) return invalid;
+  if (instanceIds === undefined) return await next();
   const unmanaged = await unmanagedInstanceIds(instanceIds);
   if (unmanaged.length > 0) {
     return awsError(call, {
