@@ -294,9 +294,19 @@ describe("IAM in the packaged template", () => {
     }
   });
 
-  it("leaves the framework's shared Lambda role unused", () => {
+  it("does not deploy the framework's shared Lambda role, which no function uses", () => {
     const used = new Set(Object.keys(expectedPermissions).map((key) => roleOf(template, key)));
+    const roleNames = resourcesOfType(template, "AWS::IAM::Role").map(([, role]) =>
+      JSON.stringify(role.Properties?.RoleName ?? ""),
+    );
 
     expect(used).not.toContain("IamRoleLambdaExecution");
+    expect(template.Resources).not.toHaveProperty("IamRoleLambdaExecution");
+    // Its name would have been <service>-<stage>-<region>-lambdaRole (each function's adds its key).
+    const defaultRoleName = {
+      "Fn::Join": ["-", ["radius-sync", "ci", { Ref: "AWS::Region" }, "lambdaRole"]],
+    };
+    expect(roleNames).not.toContain(JSON.stringify(defaultRoleName));
+    expect(roleNames.filter((name) => name.includes("lambdaRole"))).toHaveLength(15);
   });
 });
