@@ -278,8 +278,8 @@ describe("IAM in the packaged template", () => {
       ),
     );
 
-    // The directory-change rule and the two schedules share two roles; the failure rule needs none.
-    expect(roles.size).toBe(2);
+    // The directory-change rule and the two schedules share one role; the failure rule needs none.
+    expect(roles.size).toBe(1);
     for (const role of roles) {
       const trust = resourceById(template, role).Properties?.AssumeRolePolicyDocument;
       expect(trust, role).toEqual({

@@ -167,6 +167,17 @@ describe("failure notifications in the packaged template", () => {
     }
   });
 
+  it("come from every alarm of the template, each admitted by the topic policy", () => {
+    const alarms = resourcesOfType(template, "AWS::CloudWatch::Alarm").map(([, alarm]) => alarm.Properties);
+    const admitted = admittedAlarmNames(template);
+
+    expect(alarms.length).toBeGreaterThan(4);
+    for (const alarm of alarms) {
+      expect(alarm?.AlarmActions, String(alarm?.AlarmName)).toEqual([topic]);
+      expect(String(alarm?.AlarmName)).toMatch(admitted);
+    }
+  });
+
   it("reach an email address only when notificationEmail is set", () => {
     const subscription = resourceById(template, "NotificationEmailSubscription");
 
