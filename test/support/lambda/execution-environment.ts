@@ -167,14 +167,15 @@ export class ExecutionEnvironment {
     await this.ready.catch(() => undefined);
     const child = this.child;
     if (child !== undefined && this.alive) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      // "close": exited, and its output read to the end.
+      const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
       child.kill("SIGTERM");
       const forced = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
+      await closed;
       clearTimeout(forced);
     }
     await this.recorder?.stop();
-    await new Promise<void>((resolve) => this.log.end(() => resolve()));
+    if (!this.log.writableEnded) await new Promise<void>((resolve) => this.log.end(() => resolve()));
   }
 
   /**
@@ -216,7 +217,8 @@ export class ExecutionEnvironment {
       );
       for (const stream of [child.stdout, child.stderr]) {
         stream?.on("data", (chunk: Buffer) => {
-          this.log.write(chunk);
+          // Output may still arrive after stop() ended the log (a killed attempt's last words).
+          if (!this.log.writableEnded) this.log.write(chunk);
           this.options.onOutput(chunk.toString("utf8"));
         });
       }
