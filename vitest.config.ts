@@ -5,7 +5,7 @@ const polyfills = "test/support/polyfills.ts";
 /**
  * One run, five projects along the test ladder. `aws` and `packaged` start an emulator: one moto
  * per test file (the aws setupFile), reset before each test; `packaged` also runs the packaged
- * functions in Node 22 children. The virtualenv that holds moto is prepared once per run by the
+ * functions in AWS's Runtime Interface Emulator and Client (built by its own global setup). The virtualenv that holds moto is prepared once per run by the
  * global setup; FreeRADIUS by the `protocol` project's own global setup, which runs only when
  * protocol tests are part of the run.
  */
@@ -38,10 +38,12 @@ export default defineConfig({
       },
       {
         test: {
-          // The packaged bundles (osls package), run by Node 22 children against moto, bound to the
-          // packaged definition: what ships, not the sources.
+          // The packaged bundles (osls package), run by AWS's Runtime Interface Client on Node 22 behind
+          // AWS's Runtime Interface Emulator against moto, bound to the packaged definition: what
+          // ships, not the sources.
           name: "packaged",
           include: ["test/packaged/**/*.test.ts"],
+          globalSetup: ["test/support/lambda/runtime-global-setup.ts"],
           setupFiles: [polyfills, "test/support/aws-setup.ts", "test/support/packaged-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,

@@ -278,8 +278,8 @@ describe("IAM in the packaged template", () => {
       ),
     );
 
-    // The directory-change rule and the two schedules share two roles; the failure rule needs none.
-    expect(roles.size).toBe(2);
+    // The directory-change rule and the two schedules share one role; the failure rule needs none.
+    expect(roles.size).toBe(1);
     for (const role of roles) {
       const trust = resourceById(template, role).Properties?.AssumeRolePolicyDocument;
       expect(trust, role).toEqual({
@@ -294,9 +294,19 @@ describe("IAM in the packaged template", () => {
     }
   });
 
-  it("leaves the framework's shared Lambda role unused", () => {
+  it("does not deploy the framework's shared Lambda role, which no function uses", () => {
     const used = new Set(Object.keys(expectedPermissions).map((key) => roleOf(template, key)));
+    const roleNames = resourcesOfType(template, "AWS::IAM::Role").map(([, role]) =>
+      JSON.stringify(role.Properties?.RoleName ?? ""),
+    );
 
     expect(used).not.toContain("IamRoleLambdaExecution");
+    expect(template.Resources).not.toHaveProperty("IamRoleLambdaExecution");
+    // Its name would have been <service>-<stage>-<region>-lambdaRole (each function's adds its key).
+    const defaultRoleName = {
+      "Fn::Join": ["-", ["radius-sync", "ci", { Ref: "AWS::Region" }, "lambdaRole"]],
+    };
+    expect(roleNames).not.toContain(JSON.stringify(defaultRoleName));
+    expect(roleNames.filter((name) => name.includes("lambdaRole"))).toHaveLength(15);
   });
 });

@@ -38,25 +38,48 @@ beforeAll(async () => {
 });
 
 describe("failure notifications in the packaged template", () => {
-  it("go to one SNS topic encrypted with a rotating key that alarms and EventBridge may use", () => {
+  it("go to one SNS topic encrypted with a rotating key of its own", () => {
     const key = resourceById(template, "NotificationKey").Properties;
-    const services = statementsIn(key?.KeyPolicy).filter(
-      (statement) => statement.Principal.Service !== undefined,
-    );
 
     expect(resourcesOfType(template, "AWS::SNS::Topic").map(([id]) => id)).toEqual(["NotificationTopic"]);
     expect(resourceById(template, "NotificationTopic").Properties?.KmsMasterKeyId).toEqual({
       Ref: "NotificationKey",
     });
     expect(key?.EnableKeyRotation).toBe(true);
+  });
+
+  it("let CloudWatch and EventBridge use the key only for this account's alarms and the failure rule", () => {
+    const statements = statementsIn(resourceById(template, "NotificationKey").Properties?.KeyPolicy);
+    const services = statements.filter((statement) => statement.Principal.Service !== undefined);
+    const byService = (service: string) =>
+      services.find((statement) => JSON.stringify(statement.Principal.Service) === JSON.stringify(service));
+    const sameAccount = { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } };
+    const [[, topicRule] = []] = resourcesOfType(template, "AWS::Events::Rule").filter(([, rule]) =>
+      targetsOf(rule).some((target) => JSON.stringify(target.Arn) === JSON.stringify(topic)),
+    );
+
     // The AWS managed alias/aws/sns would not do: its policy admits neither service.
-    expect(services).toEqual([
-      expect.objectContaining({
-        Effect: "Allow",
-        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-      }),
-    ]);
+    expect(services).toHaveLength(2);
+    for (const statement of services) {
+      expect(statement).toMatchObject({ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+      // Both global condition keys, so no other account's alarm or rule can use the key through them.
+      expect(statement.Condition).toMatchObject(sameAccount);
+    }
+    expect(byService("cloudwatch.amazonaws.com")?.Condition?.ArnLike).toEqual({
+      "aws:SourceArn": {
+        "Fn::Sub": `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${prefix}*`,
+      },
+    });
+    // Exactly the rule whose target is the topic, by the ARN its name gives on the default bus.
+    expect(byService("events.amazonaws.com")?.Condition?.ArnEquals).toEqual({
+      "aws:SourceArn": {
+        "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${String(topicRule?.Properties?.Name)}`,
+      },
+    });
+    const [administration] = statements.filter((statement) => statement.Principal.Service === undefined);
+    expect(administration?.Principal).toEqual({
+      AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" },
+    });
   });
 
   it("are published by the failure rule and this stage's alarms only", () => {
@@ -118,7 +141,9 @@ describe("failure notifications in the packaged template", () => {
   });
 
   it("come from alarms on failed, timed-out, aborted and throttled executions", () => {
-    const alarms = resourcesOfType(template, "AWS::CloudWatch::Alarm").map(([, alarm]) => alarm.Properties);
+    const alarms = resourcesOfType(template, "AWS::CloudWatch::Alarm")
+      .map(([, alarm]) => alarm.Properties)
+      .filter((alarm) => alarm?.Namespace === "AWS/States");
     const admitted = admittedAlarmNames(template);
 
     expect(alarms.map((alarm) => alarm?.MetricName).sort()).toEqual([
@@ -138,6 +163,17 @@ describe("failure notifications in the packaged template", () => {
         AlarmActions: [topic],
       });
       // An alarm the topic policy does not admit would fail to publish, silently.
+      expect(String(alarm?.AlarmName)).toMatch(admitted);
+    }
+  });
+
+  it("come from every alarm of the template, each admitted by the topic policy", () => {
+    const alarms = resourcesOfType(template, "AWS::CloudWatch::Alarm").map(([, alarm]) => alarm.Properties);
+    const admitted = admittedAlarmNames(template);
+
+    expect(alarms.length).toBeGreaterThan(4);
+    for (const alarm of alarms) {
+      expect(alarm?.AlarmActions, String(alarm?.AlarmName)).toEqual([topic]);
       expect(String(alarm?.AlarmName)).toMatch(admitted);
     }
   });

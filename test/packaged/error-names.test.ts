@@ -13,7 +13,7 @@ import { workflowErrorNames } from "../../shared/errors.js";
 import { currentLambdas } from "../support/lambda/current-lambdas.js";
 import type { LambdaEmulator } from "../support/lambda/emulator.js";
 import { unexpectedErrorNames } from "../support/lambda/error-name-guard.js";
-import type { InvokeOutcome } from "../support/lambda/function-process.js";
+import type { InvokeOutcome } from "../support/lambda/execution-environment.js";
 import { runPackagedWorkflow } from "../support/lambda/packaged-workflow.js";
 import { faults } from "../support/rig/faults.js";
 import { createStateTable, launchInstance, npsSecurityGroupName } from "../support/seed.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { currentLambdas } from "../support/lambda/current-lambdas.js";
 import type { LambdaEmulator } from "../support/lambda/emulator.js";
-import type { InvokeOutcome } from "../support/lambda/function-process.js";
+import type { InvokeOutcome } from "../support/lambda/execution-environment.js";
 import {
   bindToEmulator,
   LambdaTaskError,

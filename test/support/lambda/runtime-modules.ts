@@ -73,7 +73,7 @@ export function runtimeProvidedPackages(packages: LockedPackages): Set<string> {
  *
  * @example
  * ```ts
- * spawn(node, [shim], { env: { NODE_PATH: ensureRuntimeModules() } });
+ * new ExecutionEnvironment({ …, environment: { NODE_PATH: ensureRuntimeModules() } });
  * ```
  */
 export function ensureRuntimeModules(): string {
