@@ -1,4 +1,5 @@
 import {
+  CancelCommandCommand,
   GetCommandInvocationCommand,
   type InstanceInformation,
   type InstanceInformationStringFilter,
@@ -266,6 +267,29 @@ export async function listInvocationStatuses(
     throw asWorkflowError(error, "ListCommandInvocations");
   }
   return statuses;
+}
+
+/**
+ * Asks SSM to stop a command on the given instances: one that has not started will not, one that
+ * runs is killed ("There is no guarantee that the command will be terminated", CancelCommand's
+ * documentation); either way its invocation ends Cancelled, which the caller waits to see.
+ *
+ * @example
+ * ```ts
+ * await cancelCommand({ commandId: "0b1c…", instanceIds: ["i-0a…"] });
+ * ```
+ */
+export async function cancelCommand(
+  options: { commandId: string; instanceIds: string[] },
+  client = clients.ssm,
+): Promise<void> {
+  try {
+    await client.send(
+      new CancelCommandCommand({ CommandId: options.commandId, InstanceIds: options.instanceIds }),
+    );
+  } catch (error) {
+    throw asWorkflowError(error, "CancelCommand");
+  }
 }
 
 /** What one instance reported for a command. */

@@ -13,8 +13,16 @@ import type { AppliedNpsRecord } from "./model.js";
 /** Longest script error quoted back into an execution's error cause. */
 export const maxQuotedErrorLength = 600;
 
-/** Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`). */
-export const pendingInvocationStatuses: ReadonlySet<string> = new Set(["Pending", "InProgress", "Delayed"]);
+/**
+ * Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`): Cancelling
+ * ends Cancelled once SSM has stopped the process.
+ */
+export const pendingInvocationStatuses: ReadonlySet<string> = new Set([
+  "Pending",
+  "InProgress",
+  "Delayed",
+  "Cancelling",
+]);
 
 /**
  * The errors sync-nps.ps1 names on stderr ("radius-sync NPS sync failed [<name>]: <why>"): each

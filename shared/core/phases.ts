@@ -83,6 +83,11 @@ export const PhaseProgress = z.object({
   targets: z.array(NpsTarget).optional(),
   /** NPS servers outside the phase's `planned` list that reported a change (a hand edit repaired). */
   repaired: z.number().int().min(0).optional(),
+  /**
+   * An NPS push the check gave up on: at which check, and why. What was still running was cancelled;
+   * the phase then waits until it has ended before it fails, so nothing outlives its wait.
+   */
+  givenUp: z.object({ attempt: z.number().int().min(1), reason: z.string() }).optional(),
 });
 export type PhaseProgress = z.infer<typeof PhaseProgress>;
 

@@ -19,8 +19,12 @@ const { ownedClientSuffix, ownedPolicySuffixes, stagedPolicySuffix } = require("
 const { npsDocumentParameters, npsParameterNames } = require("./document-parameters.cjs");
 const { netshLayout } = require("./netsh-layout.cjs");
 
-/** How long one NPS server may take before SSM marks the invocation TimedOut. */
-const timeoutSeconds = "600";
+/**
+ * How long the script may run on one NPS server before SSM kills it (ExecutionTimedOut). The script's
+ * own waits (the host lock 120 s, IAS's restart 60 s) fit well inside; shared/core/time-budget.ts
+ * restates it (NPS_EXECUTION_TIMEOUT_SECONDS) and a test keeps the two equal.
+ */
+const timeoutSeconds = "300";
 
 /** A PowerShell single-quoted literal; the values rendered here contain no quote, and the tests hold them to it. */
 function quoted(text) {

@@ -87,7 +87,9 @@ export async function sendNpsCommand(options: {
           instanceIds: remaining,
           parameters,
           comment,
-          timeoutSeconds: config.waits.maxNpsWaitSeconds,
+          // A delivery timeout (SSM: a command not started by then will not run): the servers run one
+          // at a time, so the last may start only after every other one had its turn.
+          timeoutSeconds: config.waits.maxNpsWaitSeconds * Math.min(remaining.length, 50),
         });
   const { targets, alreadySent } = mergeNpsTargets({ earlier, sent: commands, nonce });
   logger.info("NPS command sent", {

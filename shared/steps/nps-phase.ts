@@ -1,10 +1,11 @@
-import { getInvocation, listInvocationStatuses } from "../aws/ssm.js";
+import { cancelCommand, getInvocation, listInvocationStatuses } from "../aws/ssm.js";
 import type { Config } from "../config.js";
 import { mapWithConcurrency } from "../core/concurrency.js";
 import {
   collectedFailure,
   commandIdsOf,
   finishedNpsTargets,
+  invocationKey,
   judgeNpsCheck,
   pendingNpsTargets,
   startedNpsProgress,
@@ -52,14 +53,27 @@ export async function startNpsPhase(options: {
   return startedNpsProgress(phase, targets);
 }
 
-/** Every pending server's status after one look: one ListCommandInvocations per command (per 50 servers). */
+/**
+ * Every pending server's status after one look, by command and instance (`invocationKey`): one
+ * ListCommandInvocations per command (per 50 servers).
+ */
 async function statusesOf(targets: readonly NpsTarget[]): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
   for (const commandId of commandIdsOf(targets)) {
     for (const [instanceId, status] of await listInvocationStatuses(commandId))
-      statuses.set(instanceId, status);
+      statuses.set(invocationKey({ commandId, instanceId }), status);
   }
   return statuses;
+}
+
+/** Cancels each command on the servers still running it (one CancelCommand per command). */
+async function cancelTargets(targets: readonly NpsTarget[]): Promise<void> {
+  for (const commandId of commandIdsOf(targets)) {
+    const instanceIds = targets
+      .filter((target) => target.commandId === commandId)
+      .map((target) => target.instanceId);
+    await cancelCommand({ commandId, instanceIds });
+  }
 }
 
 /**
@@ -67,12 +81,15 @@ async function statusesOf(targets: readonly NpsTarget[]): Promise<Map<string, st
  * each server that finished is confirmed (its output read, its proof verified, its record written). A
  * server that failed ends the phase with the named error (NpsCommandFailed, NpsSecretMismatch, or the
  * prerequisite the NPS script named: NpsMfaExtensionMissing, NpsMfaExtensionBypassed, NpsRoleMissing,
- * SsmAgentOutdated) and every failed server with its reason in the message; a wait past `maxPolls` checks ends it with NpsCommandTimedOut
- * naming the servers still running.
+ * SsmAgentOutdated) and every failed server with its reason in the message. The servers run one at a
+ * time, so the phase waits `maxPolls` checks per server; past that it gives up: it cancels what still
+ * runs, waits (at most `cancelPolls` more checks) until each has ended, and only then ends with
+ * NpsCommandTimedOut naming them — a command never outlives the wait, and nothing else is pushed to a
+ * server while one of ours still may run there.
  *
  * @example
  * ```ts
- * const progress = await checkNpsServers({ config, run, phase, secret, clients, progress, maxPolls: 40 });
+ * const progress = await checkNpsServers({ config, run, phase, secret, clients, progress, maxPolls: 20, cancelPolls: 20 });
  * ```
  */
 export async function checkNpsServers(options: {
@@ -83,6 +100,7 @@ export async function checkNpsServers(options: {
   clients: Array<{ name: string; ip: string }>;
   progress: PhaseProgress;
   maxPolls: number;
+  cancelPolls: number;
 }): Promise<PhaseProgress> {
   const { progress, secret } = options;
   const secretVersionId = secretVersionFor(secret, options.phase.secret);
@@ -92,7 +110,9 @@ export async function checkNpsServers(options: {
   const failures: Error[] = [];
   const planned = new Set(options.phase.planned ?? options.phase.instanceIds);
   let repaired = 0;
-  await mapWithConcurrency(finished, concurrentConfirmations, async (target) => {
+  // After giving up, only the ends of what was cancelled matter: nothing more is confirmed.
+  const confirming = progress.givenUp === undefined ? finished : [];
+  await mapWithConcurrency(confirming, concurrentConfirmations, async (target) => {
     try {
       const invocation = await getInvocation(target);
       const { changed } = await confirmNpsServer({
@@ -113,12 +133,20 @@ export async function checkNpsServers(options: {
     finished,
     statuses,
     failures,
-    maxPolls: options.maxPolls,
+    // One turn per server: the command runs on them one at a time.
+    maxPolls: options.maxPolls * Math.max(1, options.phase.instanceIds.length),
+    cancelPolls: options.cancelPolls,
   });
   if (verdict.kind === "failed") throw verdict.error;
   const { attempt, confirmed, stillRunning } = verdict;
   logger.info("NPS servers checked", { attempt, confirmed, pending: stillRunning });
   if (verdict.kind === "timedOut") throw verdict.error;
+  if (verdict.kind === "giveUp") {
+    await cancelTargets(verdict.cancel);
+    logger.warn("NPS command given up on and cancelled; waiting until it has ended", {
+      servers: verdict.cancel.map((target) => target.instanceId),
+    });
+  }
   if (repaired > 0) logger.warn("NPS servers repaired", { repaired });
   return { ...verdict.progress, repaired: (progress.repaired ?? 0) + repaired };
 }

@@ -4,7 +4,7 @@ import type { Discovery } from "../core/model.js";
 import { WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
-import { maxPolls } from "../core/time-budget.js";
+import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
 import { maxClients } from "../nps/index.js";
 import type { Run } from "../run.js";
@@ -45,7 +45,13 @@ export const Work = z.object({
   phases: z.array(WorkflowPhase),
   /** How many phases (the state machine runs none, and takes no lock, when there are none). */
   phaseCount: z.number().int().min(0),
-  waits: z.object({ pollSeconds: z.number(), maxNpsPolls: z.number(), maxRadiusPolls: z.number() }),
+  /** Checks per NPS server (they run one at a time) and, once given up, for what was cancelled to end. */
+  waits: z.object({
+    pollSeconds: z.number(),
+    maxNpsPolls: z.number(),
+    npsCancelPolls: z.number(),
+    maxRadiusPolls: z.number(),
+  }),
   /** Present in rotate mode: what the rotation covers (every eligible NPS server and directory). */
   rotation: z
     .object({
@@ -314,6 +320,7 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
     waits: {
       pollSeconds,
       maxNpsPolls: maxPolls(maxNpsWaitSeconds, pollSeconds),
+      npsCancelPolls: maxPolls(NPS_EXECUTION_TIMEOUT_SECONDS, pollSeconds),
       maxRadiusPolls: maxPolls(maxRadiusWaitSeconds, pollSeconds),
     },
   };

@@ -126,13 +126,15 @@ describe("planRun: the apply slice of a fresh estate", () => {
     const waits = parseConfig({
       ...baseEnv,
       RADIUS_SYNC_POLL_SECONDS: "20",
-      RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "600",
-      RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "1810",
+      RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "330",
+      RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "1210",
     });
     expect(workOf({ discovery: loadFreshDiscovery(), config: waits }).waits).toEqual({
       pollSeconds: 20,
-      maxNpsPolls: 30,
-      maxRadiusPolls: 91,
+      maxNpsPolls: 17,
+      // A cancelled command is waited for the document's 300 s execution timeout.
+      npsCancelPolls: 15,
+      maxRadiusPolls: 61,
     });
   });
 

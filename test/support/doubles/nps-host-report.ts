@@ -77,6 +77,8 @@ export async function clientSetReport(
     held: held.length,
     disagreeingCount: named.length,
     disagreeing: named.slice(0, 20),
-    ...(options.nonce ? { proof: computeSecretProof({ secret: lines.join("\n"), nonce: options.nonce }) } : {}),
+    ...(options.nonce
+      ? { proof: computeSecretProof({ secret: lines.join("\n"), nonce: options.nonce }) }
+      : {}),
   };
 }
