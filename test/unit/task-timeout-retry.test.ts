@@ -48,13 +48,22 @@ function startWithAttempts(attempts: Array<() => Promise<unknown>>) {
   return { running, calls: () => calls };
 }
 
-/** Advances the fake clock until the execution ends. */
+/**
+ * Advances the fake clock a second at a time until the execution ends. Each Task waits for the rig
+ * clock to catch up (a real setImmediate, test/support/workflow.ts) before its handler runs: one real
+ * macrotask per simulated second lets it, so only an attempt that never answers meets its TimeoutSeconds.
+ * Advancing a whole timeout at once would time out an attempt still waiting to start.
+ */
 async function finish(running: Promise<WorkflowResult>): Promise<WorkflowResult> {
   let settled = false;
   void running.finally(() => {
     settled = true;
   });
-  for (let step = 0; !settled && step < 20; step += 1) await vi.advanceTimersByTimeAsync(timeoutMs);
+  const seconds = (20 * timeoutMs) / 1000;
+  for (let step = 0; !settled && step < seconds; step += 1) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(1000);
+  }
   return await running;
 }
 
