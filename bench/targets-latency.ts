@@ -9,7 +9,7 @@ import { rollbackBudgetSeconds } from "../shared/core/time-budget.js";
 import { collectStates, definitionPath, functionKeyOf, type Json } from "../test/support/workflow.js";
 import type { BenchResults } from "./report.js";
 import type { ScenarioFigures } from "./scenarios.js";
-import type { TargetResult } from "./targets.js";
+import { estateChanges, noOpCheckNote, type TargetResult } from "./targets.js";
 
 /** Step Functions' hard limit of history events per execution (Step Functions quotas). */
 export const historyEventLimit = 25_000;
@@ -203,9 +203,10 @@ function noOpTarget(all: ScenarioFigures[]): TargetResult {
     measured:
       noOps.length === 0
         ? "not measured"
-        : `${transitions} transitions at most, ${mutating} mutating calls at most (${noOps.length} runs)`,
+        : `${transitions} transitions at most, ${mutating} mutating calls at most (${noOps.length} runs), ` +
+          `${Math.max(0, ...noOps.map(estateChanges))} changing the estate`,
     met: noOps.length > 0 && transitions <= 10 && mutating === 0,
-    note: "",
+    note: noOps.length > 0 && (transitions > 10 || mutating > 0) ? noOpCheckNote : "",
   };
 }
 

@@ -181,6 +181,38 @@ describe("benchmark figures", () => {
   });
 });
 
+describe("NPS restarts (issue 19, the bench's replay)", () => {
+  it("a connector-IP change on 4 servers restarts them one at a time, and every directory keeps a server answering it", async () => {
+    const figures = await measure("connector-IP change", { directories: 2, npsServers: 4 }, creatingFor(1));
+
+    expect(figures.npsRestarts).toMatchObject({
+      runs: 4,
+      restarts: 4,
+      mostRestartingAtOnce: 1,
+      stepsWithoutServingServer: 0,
+    });
+    // The state before, then a start and an end per server.
+    expect(figures.npsRestarts?.steps).toBe(1 + 2 * 4);
+  });
+
+  it("a no-op reconcile restarts no server", async () => {
+    const figures = await measure("no-op reconcile", { directories: 1, npsServers: 2 });
+
+    expect(figures.npsRestarts).toMatchObject({ runs: 2, restarts: 0, stepsWithoutServingServer: 0 });
+  });
+
+  it("a rotation is promoted only once every server's IAS runs the new secret", async () => {
+    for (const scenario of ["rotation blue/green", "rotation in-place"] as const) {
+      const figures = await measure(scenario, { directories: 1, npsServers: 2 });
+
+      expect({ scenario, promotion: figures.promotion }).toEqual({
+        scenario,
+        promotion: { servers: 2, runningNewSecret: 2 },
+      });
+    }
+  });
+});
+
 /** RadiusStatus Creating for k looks after each change, SSM invocations InProgress for 1 look. */
 const creatingFor = (creatingPolls: number): Latency => ({ creatingPolls, pendingPolls: 1 });
 

@@ -25,6 +25,14 @@ export interface SimulatedClient {
   secretVersionId: string;
 }
 
+/** One RADIUS client as IAS runs it: what a replay asks of a server (does it answer this IP with this secret?). */
+export interface RunningClient {
+  name: string;
+  ip: string;
+  secretVersionId: string;
+  enabled: boolean;
+}
+
 /** One command as it ran on one simulated server, on the rig clock: what a replay reads. */
 export interface HostRun {
   instanceId: string;
@@ -39,6 +47,20 @@ export interface HostRun {
   killed: boolean;
   /** The secret version the command applied, which IAS runs once a restart completed. */
   secretVersionId: string;
+  /** The clients IAS ran when the command started. */
+  runningBefore: RunningClient[];
+  /** The clients IAS runs once the command ended (a killed restart leaves what ran before). */
+  runningAfter?: RunningClient[];
+}
+
+/** The clients IAS runs on a server now. */
+function runningClients(server: NpsModel): RunningClient[] {
+  return [...server.running.clients].map(([name, client]) => ({
+    name,
+    ip: client.ip,
+    secretVersionId: client.secretVersionId,
+    enabled: client.enabled,
+  }));
 }
 
 /**
@@ -81,6 +103,8 @@ export interface NpsHostDouble extends Removable {
   lastOutputOf(instanceId: string): { summary?: Record<string, unknown>; stderr?: string } | undefined;
   /** Every command every server ran, in the order they started. */
   runs(): readonly HostRun[];
+  /** The clients IAS runs on the server now (the configured ones may be newer until a restart). */
+  runningOf(instanceId: string): RunningClient[];
 }
 
 /** What the script printed for one invocation: its summary line, or its named failure. */
@@ -139,6 +163,7 @@ export function installNpsHostDouble(options: { persistTo?: string } = {}): NpsH
       restarted: false,
       killed: false,
       secretVersionId: secret.versionId,
+      runningBefore: runningClients(server),
     };
     runs.push(run);
     const marker = markerOf(server, value("NamePrefix"));
@@ -219,7 +244,10 @@ export function installNpsHostDouble(options: { persistTo?: string } = {}): NpsH
       },
       onFinished: (invocation, ending) => {
         const run = runOf(invocation);
-        if (run) Object.assign(run, { endedAt: ending.endedAt, status: ending.status });
+        if (run) {
+          Object.assign(run, { endedAt: ending.endedAt, status: ending.status });
+          run.runningAfter = runningClients(serverOf(invocation.instanceId));
+        }
         beforeRestarts.delete(key(invocation));
       },
     },
@@ -256,6 +284,7 @@ export function installNpsHostDouble(options: { persistTo?: string } = {}): NpsH
         : { stderr: outcome.stderr };
     },
     runs: () => [...runs],
+    runningOf: (instanceId) => runningClients(serverOf(instanceId)),
     remove: () => registration.remove(),
   };
 }
