@@ -151,16 +151,20 @@ export interface TimeBudgetProblem {
  * // "add up to 44300 s in the worst case (…), more than the execution's 21600 s timeout, …"
  * ```
  */
-export function timeBudgetProblems(waits: WaitSettings, lockTtlSeconds: number): TimeBudgetProblem[] {
+export function timeBudgetProblems(
+  waits: WaitSettings,
+  lockTtlSeconds: number,
+  servers = BUDGETED_NPS_SERVERS,
+): TimeBudgetProblem[] {
   const problems: TimeBudgetProblem[] = [];
-  const worst = worstCaseSeconds(waits);
+  const worst = worstCaseSeconds(waits, servers);
   if (worst > EXECUTION_TIMEOUT_SECONDS) {
     problems.push({
       subject: "waits",
       message:
         `add up to ${worst} s in the worst case (a queued rotation that converges drift, runs ` +
         `blue/green and rolls back: lock ${waits.maxLockWaitSeconds} s, ${longestExecutionPhases.nps} NPS pushes ` +
-        `to ${BUDGETED_NPS_SERVERS} servers in turn at ${waits.maxNpsWaitSeconds} s each, ` +
+        `to ${servers} servers in turn at ${waits.maxNpsWaitSeconds} s each, ` +
         `${longestExecutionPhases.directories} RADIUS waits of ${waits.maxRadiusWaitSeconds} s, ` +
         `polling every ${waits.pollSeconds} s), more than the execution's ${EXECUTION_TIMEOUT_SECONDS} s timeout, ` +
         "which Step Functions cannot catch: shorten RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS, " +

@@ -1,10 +1,11 @@
 import * as z from "zod";
 import type { Config } from "../config.js";
+import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "../core/history-budget.js";
 import type { Discovery } from "../core/model.js";
 import { WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
-import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS } from "../core/time-budget.js";
+import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
 import { maxClients } from "../nps/index.js";
 import type { Run } from "../run.js";
@@ -103,15 +104,18 @@ export function planRun(options: {
   discovery: Discovery;
 }): { run: Run; plan: Plan; secretStatus: SecretStatus } | { run: Run; work: Work } {
   const { config, run, discovery } = options;
-  const plan = withCommandLimit(
-    withRotation(
-      restrictToRequested(
-        planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
-        run.directoryIds,
+  const plan = withWaitBudget(
+    withCommandLimit(
+      withRotation(
+        restrictToRequested(
+          planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
+          run.directoryIds,
+        ),
+        run,
+        discovery,
       ),
-      run,
-      discovery,
     ),
+    config,
   );
   // The whole plan: the dry run's output bounds it (shared/steps/dry-run.ts).
   if (run.dryRun) return { run, plan, secretStatus: describeSecretStatus(discovery, run) };
@@ -162,6 +166,35 @@ function withCommandLimit(plan: Plan): Plan {
     ...plan,
     problems: [...plan.problems, problem],
     summary: [...plan.summary, `problem ${problem.error}: ${problem.message}`],
+  };
+}
+
+/**
+ * The configuration's budgets count {@link BUDGETED_NPS_SERVERS} NPS servers; an estate with more
+ * pushes to each in turn, so its worst case is longer. Checked here with the servers the plan has,
+ * before the lock or any change: waits that could pass the execution's timeout or its history events
+ * with this many servers are a problem of the plan, named with the figure.
+ */
+function withWaitBudget(plan: Plan, config: Readonly<Config>): Plan {
+  const servers = plan.npsServers.length;
+  if (servers <= BUDGETED_NPS_SERVERS) return plan;
+  const waits = { ...config.waits, maxLockWaitSeconds: config.lock.maxWaitSeconds };
+  const found = [
+    ...timeBudgetProblems(waits, config.lock.ttlSeconds, servers),
+    ...historyBudgetProblems(waits, estateBoundsFor({ maxClients, npsServers: servers })),
+  ];
+  if (found.length === 0) return plan;
+  const problems = found.map((problem) => ({
+    error: "InvalidConfiguration",
+    subject: "waits",
+    message:
+      `with ${servers} NPS servers (the configuration's budgets count ${BUDGETED_NPS_SERVERS}) the waits ` +
+      `${problem.message}; or manage fewer NPS servers per deployment (npsInstanceIds or npsTag)`,
+  }));
+  return {
+    ...plan,
+    problems: [...plan.problems, ...problems],
+    summary: [...plan.summary, ...problems.map((problem) => `problem ${problem.error}: ${problem.message}`)],
   };
 }
 

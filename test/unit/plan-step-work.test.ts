@@ -41,7 +41,6 @@ describe("desiredSettingsFrom", () => {
       RADIUS_SYNC_NPS_AD_GROUP: "CORP\\WorkSpaces-MFA",
       RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR: "true",
       RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: "true",
-      RADIUS_SYNC_NPS_REFRESH_HOURS: "6",
     });
 
     expect(desiredSettingsFrom(custom)).toEqual({
@@ -321,5 +320,40 @@ describe("planRun: a dry run", () => {
     expect(dryPlanOf(discovery).secretStatus).toEqual({
       currentVersionId: discovery.secret.exists ? discovery.secret.currentVersionId : "",
     });
+  });
+});
+
+describe("planRun: the waits' budgets with the servers the estate has", () => {
+  /** The converged estate with `count` NPS servers (copies of the fixture's first, each its own id and address). */
+  function withServers(count: number) {
+    const discovery = loadConvergedDiscovery();
+    const [first] = discovery.npsServers;
+    if (!first) throw new Error("the fixture has NPS servers");
+    discovery.npsServers = Array.from({ length: count }, (_, index) => ({
+      ...structuredClone(first),
+      instanceId: `i-0${String(index + 1).padStart(16, "c")}`,
+      ipAddress: `10.0.9.${index + 10}`,
+      computerName: `NPS${index + 1}`,
+    }));
+    return discovery;
+  }
+
+  it("refuses, before any change, default waits with 6 NPS servers: their turns could pass the 6 h timeout", () => {
+    const act = () => workOf({ discovery: withServers(6) });
+
+    expect(act).toThrow("nothing was changed");
+    expect(act).toThrow(
+      "with 6 NPS servers (the configuration's budgets count 4) the waits add up to 22660 s in the worst case",
+    );
+    expect(act).toThrow("manage fewer NPS servers per deployment (npsInstanceIds or npsTag)");
+    const { plan } = dryPlanOf(withServers(6));
+    expect(plan.problems.map((problem) => problem.subject)).toEqual(["waits"]);
+  });
+
+  it("admits 6 NPS servers with shorter RADIUS waits, and 4 with the defaults", () => {
+    const shorter = parseConfig({ ...baseEnv, RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "1500" });
+
+    expect(() => workOf({ discovery: withServers(6), config: shorter })).not.toThrow();
+    expect(() => workOf({ discovery: withServers(4) })).not.toThrow();
   });
 });
