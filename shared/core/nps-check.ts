@@ -92,6 +92,37 @@ export function collectedFailure(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** A failure confirming one server, with where the server stands in the command and whether it ran. */
+export interface ServerFailure {
+  /** The server's place in the command: SSM runs them in this order, one at a time. */
+  order: number;
+  /** SSM never ran it there: it stopped the command after an earlier server failed (MaxErrors 0, "Terminated"). */
+  notRun: boolean;
+  error: Error;
+}
+
+/**
+ * The failures in the order that explains them: those of servers that ran, in command order, then
+ * those SSM never ran because of them — so the phase's error is named after the server that failed,
+ * whichever confirmation finished first.
+ *
+ * @example
+ * ```ts
+ * explainingOrder([{ order: 1, notRun: true, error: terminated }, { order: 0, notRun: false, error: bypassed }]);
+ * // [bypassed, terminated]
+ * ```
+ */
+export function explainingOrder(failures: readonly ServerFailure[]): Error[] {
+  return [...failures]
+    .sort((left, right) => Number(left.notRun) - Number(right.notRun) || left.order - right.order)
+    .map((failure) => failure.error);
+}
+
+/** Whether SSM stopped a command on this server before it ran, because an earlier one failed (MaxErrors). */
+export function stoppedAfterAnotherFailed(invocation: { status: string; statusDetails?: string }): boolean {
+  return invocation.status === "Cancelled" && invocation.statusDetails === "Terminated";
+}
+
 /** The outcome of one look at an NPS phase, with what the log reports. */
 export type NpsCheckVerdict =
   | { kind: "failed"; error: RadiusSyncError }

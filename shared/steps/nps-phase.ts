@@ -4,11 +4,14 @@ import { mapWithConcurrency } from "../core/concurrency.js";
 import {
   collectedFailure,
   commandIdsOf,
+  explainingOrder,
   finishedNpsTargets,
   invocationKey,
   judgeNpsCheck,
   pendingNpsTargets,
+  type ServerFailure,
   startedNpsProgress,
+  stoppedAfterAnotherFailed,
 } from "../core/nps-check.js";
 import type { NpsPush } from "../core/nps-push.js";
 import {
@@ -107,14 +110,17 @@ export async function checkNpsServers(options: {
   const pending = pendingNpsTargets(progress);
   const statuses = await statusesOf(pending);
   const finished = finishedNpsTargets(pending, statuses);
-  const failures: Error[] = [];
+  const failures: ServerFailure[] = [];
   const planned = new Set(options.phase.planned ?? options.phase.instanceIds);
   let repaired = 0;
   // After giving up, only the ends of what was cancelled matter: nothing more is confirmed.
   const confirming = progress.givenUp === undefined ? finished : [];
-  await mapWithConcurrency(confirming, concurrentConfirmations, async (target) => {
+  const ordered = confirming.map((target, order) => ({ target, order }));
+  await mapWithConcurrency(ordered, concurrentConfirmations, async ({ target, order }) => {
+    let notRun = false;
     try {
       const invocation = await getInvocation(target);
+      notRun = stoppedAfterAnotherFailed(invocation);
       const { changed } = await confirmNpsServer({
         ...options,
         target,
@@ -124,7 +130,7 @@ export async function checkNpsServers(options: {
       });
       if (changed && !planned.has(target.instanceId)) repaired += 1;
     } catch (error) {
-      failures.push(collectedFailure(error));
+      failures.push({ order, notRun, error: collectedFailure(error) });
     }
   });
   const verdict = judgeNpsCheck({
@@ -132,7 +138,7 @@ export async function checkNpsServers(options: {
     pending,
     finished,
     statuses,
-    failures,
+    failures: explainingOrder(failures),
     // One turn per server: the command runs on them one at a time.
     maxPolls: options.maxPolls * Math.max(1, options.phase.instanceIds.length),
     cancelPolls: options.cancelPolls,

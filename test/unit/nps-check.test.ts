@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   collectedFailure,
   commandIdsOf,
+  explainingOrder,
   finishedNpsTargets,
   invocationKey,
   judgeNpsCheck,
   pendingNpsTargets,
   startedNpsProgress,
+  stoppedAfterAnotherFailed,
 } from "../../shared/core/nps-check.js";
 import type { PhaseProgress } from "../../shared/core/phases.js";
 import {
@@ -275,5 +277,29 @@ describe("judgeNpsCheck", () => {
         /radius-sync cancelled them, but i-0a \(command c-1, InProgress\) had not ended 5 checks later \(SSM does not promise a cancel\): such a server refuses that command once a newer push has reached it$/,
       );
     });
+  });
+});
+
+describe("explainingOrder", () => {
+  const error = (name: string) => Object.assign(new Error(name), { name });
+
+  it("names the phase after the server that failed, not one SSM stopped before it ran, whichever was confirmed first", () => {
+    const terminated = error("NpsCommandFailed");
+    const bypassed = error("NpsMfaExtensionBypassed");
+    const later = error("NpsRoleMissing");
+
+    expect(
+      explainingOrder([
+        { order: 1, notRun: true, error: terminated },
+        { order: 2, notRun: false, error: later },
+        { order: 0, notRun: false, error: bypassed },
+      ]),
+    ).toEqual([bypassed, later, terminated]);
+  });
+
+  it("reads SSM's stop after an earlier failure from the invocation: Cancelled with StatusDetails Terminated", () => {
+    expect(stoppedAfterAnotherFailed({ status: "Cancelled", statusDetails: "Terminated" })).toBe(true);
+    expect(stoppedAfterAnotherFailed({ status: "Cancelled", statusDetails: "Cancelled" })).toBe(false);
+    expect(stoppedAfterAnotherFailed({ status: "Failed", statusDetails: "Failed" })).toBe(false);
   });
 });
