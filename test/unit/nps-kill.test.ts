@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
-import { type ApplyControl, applyNpsCommand, type HostStep } from "../support/nps-model/nps-apply.js";
+import type { NpsCommandOptions } from "../../shared/nps/index.js";
+import {
+  addEveryonePolicy,
+  addVpnClient,
+  addVpnRequestPolicy,
+  addVpnUsersPolicy,
+  clientA,
+  clientB,
+  mfaGroup,
+  pushCommand,
+  vpnGroup,
+} from "../support/nps-model/fixtures.js";
+import type { HostStep } from "../support/nps-model/nps-apply.js";
 import {
   type AccessDecision,
   type AccessRequest,
@@ -20,76 +31,19 @@ import { createNpsModel, editLive, markerOf, type NpsModel } from "../support/np
  * an unkilled command would have, restart included.
  */
 
-const mfaGroup = "S-1-5-21-1004336348-1177238915-682003330-1105";
 const otherGroup = "S-1-5-21-1004336348-1177238915-682003330-1106";
-const vpnGroup = "S-1-5-21-1004336348-1177238915-682003330-2201";
-const clientA = { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" };
-const clientB = { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" };
 const clientC = { name: "radius-sync-d-0abcdef012-10-0-3-9", ip: "10.0.3.9" };
-
-const base: NpsCommandOptions = {
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:radius-sync/shared-secret-AbC1dE",
-  secretVersion: "AWSCURRENT",
-  region: "eu-west-1",
-  namePrefix: "radius-sync",
-  accessMode: "push",
-  protocol: "PAP",
-  adGroup: "",
-  requireMessageAuthenticator: false,
-  sequence: "2026-01-10T12:00:00.000Z/000",
-  clients: [clientA, clientB],
-};
 const group = { accessMode: "group" as const, adGroup: mfaGroup };
-
-/** One command to the model, as the host double sends it. */
-function run(
-  model: NpsModel,
-  options: Partial<NpsCommandOptions>,
-  ordinal: number,
-  context: { secretVersionId?: string; control?: ApplyControl } = {},
-) {
-  const sequence = `2026-01-10T12:00:00.000Z/${String(ordinal).padStart(3, "0")}`;
-  return applyNpsCommand(model, renderNpsCommandParameters({ ...base, ...options, sequence }), {
-    secretVersionId: context.secretVersionId ?? "v1",
-    ...(context.control ? { control: context.control } : {}),
-  });
-}
 
 /** A server that also serves a VPN concentrator, set up by hand in the NPS console. */
 function sharedServer(): NpsModel {
   const model = createNpsModel();
   editLive(model, (configuration) => {
-    configuration.clients.set("vpn-gateway", {
-      ip: "10.9.0.1",
-      secretVersionId: "vpn",
-      enabled: true,
-      authAttributeRequired: false,
-    });
-    configuration.connectionRequestPolicies.unshift({
-      name: "VPN",
-      enabled: true,
-      conditions: [["0x100c", "^10\\.9\\.0\\.1$"]],
-      profile: [["0x1025", "0x1"]],
-    });
-    configuration.networkPolicies.unshift({
-      name: "VPN users",
-      enabled: true,
-      conditions: [["0x1fb5", vpnGroup]],
-      profile: [
-        ["0x100f", "TRUE"],
-        ["0x1005", "TRUE"],
-      ],
-    });
+    addVpnClient(configuration, "vpn-gateway", "10.9.0.1");
+    addVpnRequestPolicy(configuration, "^10\\.9\\.0\\.1$");
+    addVpnUsersPolicy(configuration);
     // A catch-all someone added below everything: our clients must never reach it.
-    configuration.networkPolicies.splice(1, 0, {
-      name: "Everyone (hand-made)",
-      enabled: true,
-      conditions: [["0x1006", "all"]],
-      profile: [
-        ["0x100f", "TRUE"],
-        ["0x1005", "TRUE"],
-      ],
-    });
+    addEveryonePolicy(configuration, 1);
   });
   return model;
 }
@@ -153,7 +107,7 @@ interface Scenario {
 
 const converged = (options: Partial<NpsCommandOptions>) => () => {
   const model = sharedServer();
-  expect(run(model, options, 1)).toMatchObject({ ok: true });
+  expect(pushCommand(model, options, 1)).toMatchObject({ ok: true });
   return model;
 };
 
@@ -182,7 +136,7 @@ const scenarios: Scenario[] = [
     start: () => {
       const model = converged({})();
       model.extension.registered = false;
-      run(model, {}, 2);
+      pushCommand(model, {}, 2);
       model.extension.registered = true;
       return model;
     },
@@ -195,7 +149,7 @@ function reference(scenario: Scenario) {
   const model = scenario.start();
   scenario.before?.(model);
   const steps: HostStep[] = [];
-  run(model, scenario.command, 10, {
+  pushCommand(model, scenario.command, 10, {
     secretVersionId: scenario.secretVersionId ?? "v1",
     control: { after: (step) => void steps.push(step) },
   });
@@ -225,7 +179,7 @@ describe.each(scenarios)("a command killed during $name", (scenario) => {
       };
       const problems = moment(model, expected);
       // Act: the command, killed before step `killAt`, watched after every step.
-      const outcome = run(model, scenario.command, 10, {
+      const outcome = pushCommand(model, scenario.command, 10, {
         secretVersionId: scenario.secretVersionId ?? "v1",
         control: {
           before: (step) => (step.index === killAt ? "kill" : undefined),
@@ -237,7 +191,7 @@ describe.each(scenarios)("a command killed during $name", (scenario) => {
       expect(outcome).toMatchObject({ killed: true });
       expect(problems).toEqual([]);
       scenario.beforeNext?.(model);
-      run(model, scenario.command, 11, { secretVersionId: scenario.secretVersionId ?? "v1" });
+      pushCommand(model, scenario.command, 11, { secretVersionId: scenario.secretVersionId ?? "v1" });
       expect(markerOf(model, "radius-sync").restartOwed).toBe("");
       const { markers: _done, restarts: _a, ...now } = model;
       const { markers: _reference, restarts: _b, ...wanted } = finished;

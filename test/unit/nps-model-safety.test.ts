@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
+import {
+  addVpnClient,
+  addVpnRequestPolicy,
+  clientA,
+  commandBase,
+  pushCommand,
+  accessRequest as request,
+} from "../support/nps-model/fixtures.js";
 import { applyNpsCommand } from "../support/nps-model/nps-apply.js";
 import { type AccessRequest, evaluateAccessRequest, views } from "../support/nps-model/nps-evaluate.js";
 import { createNpsModel, editLive, markerOf, type NpsModel } from "../support/nps-model/nps-model.js";
@@ -13,19 +21,8 @@ import { readNetshPolicy, renderNetshShow } from "../support/nps-model/nps-netsh
  * extension's IP_WHITELIST compared with NAS-IP-Address, and nothing done that would log the secret.
  */
 
-const ours = { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" };
-const base: NpsCommandOptions = {
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:radius-sync/shared-secret-AbC1dE",
-  secretVersion: "AWSCURRENT",
-  region: "eu-west-1",
-  namePrefix: "radius-sync",
-  accessMode: "push",
-  protocol: "PAP",
-  adGroup: "",
-  requireMessageAuthenticator: false,
-  sequence: "2026-01-10T12:00:00.000Z/000",
-  clients: [ours, { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" }],
-};
+const ours = clientA;
+const base = commandBase;
 
 let pushes = 0;
 beforeEach(() => {
@@ -34,38 +31,17 @@ beforeEach(() => {
 /** One push, later than every earlier one of the test. */
 function push(model: NpsModel, overrides: Partial<NpsCommandOptions> = {}) {
   pushes += 1;
-  const sequence = `2026-01-10T12:00:00.000Z/${String(pushes).padStart(3, "0")}`;
-  return applyNpsCommand(model, renderNpsCommandParameters({ ...base, sequence, ...overrides }), {
-    secretVersionId: "v1",
-  });
+  return pushCommand(model, overrides, pushes);
 }
 
-const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
-  clientIp: ours.ip,
-  userGroups: [],
-  authType: "PAP",
-  passwordValid: true,
-  mfaApproved: true,
-  ...overrides,
-});
 const answerIn = (model: NpsModel, overrides: Partial<AccessRequest> = {}) =>
   views.map((view) => evaluateAccessRequest(model, request(overrides), view).answer);
 
 /** A VPN concentrator served by the same NPS, with its own client and policy. */
 function withVpn(model: NpsModel): NpsModel {
   editLive(model, (configuration) => {
-    configuration.clients.set("vpn-gateway", {
-      ip: "10.9.0.1",
-      secretVersionId: "vpn",
-      enabled: true,
-      authAttributeRequired: false,
-    });
-    configuration.connectionRequestPolicies.unshift({
-      name: "VPN",
-      enabled: true,
-      conditions: [["0x100c", "^10\\.9\\.0\\.1$"]],
-      profile: [["0x1025", "0x1"]],
-    });
+    addVpnClient(configuration, "vpn-gateway", "10.9.0.1");
+    addVpnRequestPolicy(configuration, "^10\\.9\\.0\\.1$");
   });
   return model;
 }

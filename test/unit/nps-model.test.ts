@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
-import { applyNpsCommand } from "../support/nps-model/nps-apply.js";
+import type { NpsCommandOptions } from "../../shared/nps/index.js";
+import {
+  addEveryonePolicy,
+  addVpnClient,
+  addVpnRequestPolicy,
+  addVpnUsersPolicy,
+  clientA,
+  mfaGroup,
+  pushCommand,
+  accessRequest as request,
+  vpnGroup,
+} from "../support/nps-model/fixtures.js";
 import { type AccessRequest, evaluateAccessRequest, views } from "../support/nps-model/nps-evaluate.js";
 import { createNpsModel, editLive, markerOf, type NpsModel } from "../support/nps-model/nps-model.js";
 
@@ -10,29 +20,16 @@ import { createNpsModel, editLive, markerOf, type NpsModel } from "../support/np
  * that a foreign client's answers never move, and that hand edits are repaired.
  */
 
-const mfaGroup = "S-1-5-21-1004336348-1177238915-682003330-1105";
-const vpnGroup = "S-1-5-21-1004336348-1177238915-682003330-2201";
-const ours = { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" };
-const options = (accessMode: "push" | "group"): NpsCommandOptions => ({
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:radius-sync/shared-secret-AbC1dE",
-  secretVersion: "AWSCURRENT",
-  region: "eu-west-1",
-  namePrefix: "radius-sync",
+const ours = clientA;
+const options = (accessMode: "push" | "group"): Partial<NpsCommandOptions> => ({
   accessMode,
-  protocol: "PAP",
   adGroup: accessMode === "group" ? mfaGroup : "",
-  requireMessageAuthenticator: false,
-  sequence: "2026-01-10T12:00:00.000Z/000",
-  clients: [ours, { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" }],
 });
 let pushes = 0;
 /** One push, each later than the one before (the host refuses an older one). */
 const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "v1") => {
   pushes += 1;
-  const sequence = `2026-01-10T12:00:00.000Z/${String(pushes).padStart(3, "0")}`;
-  return applyNpsCommand(model, renderNpsCommandParameters({ ...options(accessMode), sequence }), {
-    secretVersionId,
-  });
+  return pushCommand(model, options(accessMode), pushes, { secretVersionId });
 };
 
 /** A server that also serves a VPN concentrator, with its own client and policies (and a hand-made radius-sync-vpn). */
@@ -40,46 +37,13 @@ function sharedServer(): NpsModel {
   const model = createNpsModel();
   // Set up by its administrator in the NPS console, which IAS picks up at once.
   editLive(model, (configuration) => {
-    configuration.clients.set("vpn-gateway", {
-      ip: "10.9.0.1",
-      secretVersionId: "vpn",
-      enabled: true,
-      authAttributeRequired: false,
-    });
-    configuration.clients.set("radius-sync-vpn", {
-      ip: "10.9.0.2",
-      secretVersionId: "vpn",
-      enabled: true,
-      authAttributeRequired: false,
-    });
-    configuration.connectionRequestPolicies.unshift({
-      name: "VPN",
-      enabled: true,
-      conditions: [["0x100c", "^10\\.9\\.0\\.[12]$"]],
-      profile: [["0x1025", "0x1"]],
-    });
-    configuration.networkPolicies.unshift({
-      name: "VPN users",
-      enabled: true,
-      conditions: [["0x1fb5", vpnGroup]],
-      profile: [
-        ["0x100f", "TRUE"],
-        ["0x1005", "TRUE"],
-        ["0x1009", "0x4"],
-      ],
-    });
+    addVpnClient(configuration, "vpn-gateway", "10.9.0.1");
+    addVpnClient(configuration, "radius-sync-vpn", "10.9.0.2");
+    addVpnRequestPolicy(configuration, "^10\\.9\\.0\\.[12]$");
+    addVpnUsersPolicy(configuration, [["0x1009", "0x4"]]);
   });
   return model;
 }
-
-const request = (overrides: Partial<AccessRequest>): AccessRequest => ({
-  clientIp: ours.ip,
-  userGroups: [],
-  authType: "PAP",
-  passwordValid: true,
-  mfaApproved: true,
-  ...overrides,
-});
 
 /** Requests from the VPN's clients by members of either group, with every outcome the VPN distinguishes. */
 const foreignRequests: AccessRequest[] = ["10.9.0.1", "10.9.0.2"].flatMap((clientIp) =>
@@ -189,15 +153,7 @@ describe("group access mode", () => {
 
   it("keeps a non-member out even when someone else's policy below would admit everyone", () => {
     const model = sharedServer();
-    model.networkPolicies.splice(1, 0, {
-      name: "Everyone (hand-made)",
-      enabled: true,
-      conditions: [["0x1006", "all"]],
-      profile: [
-        ["0x100f", "TRUE"],
-        ["0x1005", "TRUE"],
-      ],
-    });
+    addEveryonePolicy(model, 1);
     push(model, "group");
     expect(evaluateAccessRequest(model, request({ userGroups: [] }))).toMatchObject({
       answer: "Access-Reject",
