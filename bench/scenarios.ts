@@ -5,10 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand } from "@aws-sdk/client-secrets-manager";
 import { clients } from "../shared/aws/clients.js";
 import { removeAllTestDoubles } from "../test/support/doubles/index.js";
+import { installInterceptor } from "../test/support/doubles/registry.js";
 import { secretName } from "../test/support/inspect.js";
+import { runCommandModel } from "../test/support/rig/run-command/model.js";
 import { freeAddress } from "../test/support/seed.js";
 import { collectStates, definitionPath, type Json, runWorkflow } from "../test/support/workflow.js";
 import { type EstateSize, prepareBenchWorld } from "./estate.js";
@@ -27,6 +30,12 @@ import {
   type ReplayedWindow,
   replayMismatchWindow,
 } from "./measure.js";
+import {
+  type NpsRestartFigures,
+  type PromotionFigures,
+  promotionFigures,
+  replayNpsRestarts,
+} from "./nps-replay.js";
 
 /** The scenarios of issue 5, in report order. */
 export const scenarioNames = [
@@ -67,6 +76,13 @@ export interface ScenarioFigures extends EstateSize {
   largestPayload: LargestPayload;
   /** Rotations only: the workflow's own figure and the replay of the recorded calls. */
   mismatchWindow?: { reported: { phases: number; seconds: number }; replayed: ReplayedWindow };
+  /**
+   * Issue 19, every scenario that starts converged: the NPS commands replayed step by step — the most
+   * servers restarting IAS at once, and the steps at which a directory had no server answering it.
+   */
+  npsRestarts?: NpsRestartFigures;
+  /** Rotations only: the servers running the new secret when it was promoted to AWSCURRENT. */
+  promotion?: PromotionFigures;
   /** Informational only, never a pass/fail figure. */
   wallMs: number;
 }
@@ -103,6 +119,21 @@ async function secretVersions(): Promise<Map<string, string>> {
     byValue.set(answer.SecretString ?? "", VersionId ?? "");
   }
   return byValue;
+}
+
+/** Each directory's connector addresses as Directory Service reports them now (drift included). */
+async function directoryAddresses(directoryIds: readonly string[]): Promise<Map<string, string[]>> {
+  const addresses = new Map<string, string[]>();
+  let NextToken: string | undefined;
+  do {
+    const page = await clients.ds.send(new DescribeDirectoriesCommand({ NextToken }));
+    for (const description of page.DirectoryDescriptions ?? []) {
+      const id = description.DirectoryId ?? "";
+      if (directoryIds.includes(id)) addresses.set(id, description.ConnectSettings?.ConnectIps ?? []);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return addresses;
 }
 
 async function currentVersionId(): Promise<string> {
@@ -146,11 +177,33 @@ async function measureRun(
   world.radiusStatus.setLatency({ creatingPolls: latency.creatingPolls });
   world.invocations.setLatency({ pendingPolls: latency.pendingPolls });
   world.calls.reset();
+  const serverIds = npsServers.map((server) => server.instanceId);
+  const initial = new Map(serverIds.map((id) => [id, world.npsHosts.runningOf(id)]));
+  const runsBefore = world.npsHosts.runs().length;
+  const eventsBefore = runCommandModel.events().length;
+  // The moment a rotation promotes its version: what each server's IAS runs then.
+  let promotion: PromotionFigures | undefined;
+  const promoted = installInterceptor(
+    { service: "secretsmanager", operation: "UpdateSecretVersionStage" },
+    "bench:servers-running-the-promoted-version",
+    async (call, next) => {
+      const versionId = call.input.MoveToVersionId;
+      if (call.input.VersionStage === "AWSCURRENT" && typeof versionId === "string") {
+        const running = new Map(serverIds.map((id) => [id, world.npsHosts.runningOf(id)]));
+        promotion = promotionFigures(running, "radius-sync-", versionId);
+      }
+      return await next();
+    },
+  );
 
   const started = performance.now();
-  const result = await runWorkflow({ mode: rotating ? "rotate" : "reconcile" });
+  const result = await runWorkflow({ mode: rotating ? "rotate" : "reconcile" }).finally(() =>
+    promoted.remove(),
+  );
   const wallMs = Math.round(performance.now() - started);
   const calls = [...world.calls.calls];
+  const runs = world.npsHosts.runs().slice(runsBefore);
+  const commandEvents = runCommandModel.events().slice(eventsBefore);
   world.radiusStatus.setLatency({ creatingPolls: 0 });
   world.invocations.setLatency({ pendingPolls: 0 });
 
@@ -171,6 +224,24 @@ async function measureRun(
     wallMs,
   };
   if (result.status === "FAILED") figures.error = `${result.error}: ${result.cause}`;
+  if (scenario !== "first-time set-up" && !rotating) {
+    // Every directory sends from its addresses now (the connector-IP change's moved one included)
+    // with the secret that was current throughout.
+    const version = await currentVersionId();
+    const addresses = await directoryAddresses(directories.map((directory) => directory.directoryId));
+    figures.npsRestarts = replayNpsRestarts({
+      events: commandEvents,
+      runs,
+      servers: serverIds,
+      initial,
+      directories: directories.map((directory) => ({
+        directoryId: directory.directoryId,
+        ips: addresses.get(directory.directoryId) ?? directory.connectIps,
+        secretVersionId: version,
+      })),
+    });
+  }
+  if (promotion) figures.promotion = promotion;
   if (rotating && result.status === "SUCCEEDED") {
     const versions = await secretVersions();
     const npsIps = npsServers.map((server) => server.privateIp);

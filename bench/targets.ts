@@ -106,6 +106,23 @@ function slowFunctions(results: BenchResults): string {
  * evaluateTargets(results).filter((target) => !target.met);
  * ```
  */
+/**
+ * Why the no-op reconcile's targets of issues 5 and 10 are missed since issue 19: a run that may
+ * change something checks every NPS server, which costs a command, a lock and its records.
+ */
+export const noOpCheckNote =
+  "missed by design since issue 19: every run that may change something sends one command to every NPS " +
+  "server (one at a time, under the lock), which checks the MFA prerequisites and what IAS runs and closes " +
+  "the door when they fail; that is 1 SendCommand, the lock's and each server's state-table writes and one " +
+  "Wait/Check loop, and no change to the estate (see the mutating calls outside SendCommand and the state table). " +
+  "Follow-up: issue 20's health check could take over the check on a schedule of its own";
+
+/** Mutating calls of a run that change the estate: every one but SendCommand and the state table's writes. */
+export const estateChanges = (result: ScenarioFigures) =>
+  result.apiCalls.byOperation
+    .filter((entry) => entry.mutating && !["SendCommand", "PutItem", "DeleteItem"].includes(entry.operation))
+    .reduce((sum, entry) => sum + entry.count, 0);
+
 export function evaluateTargets(results: BenchResults): TargetResult[] {
   const all = measuredOnly(results);
   const noOps = all.filter((result) => result.scenario === "no-op reconcile");
@@ -144,9 +161,11 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
   return [
     {
       target: "no-op reconcile ≤ 10 state transitions and zero mutating calls",
-      measured: `${maxNoOpTransitions} transitions at most, ${noOpMutating} mutating calls (${noOps.length} sizes)`,
+      measured:
+        `${maxNoOpTransitions} transitions at most, ${noOpMutating} mutating calls (${noOps.length} sizes), ` +
+        `${noOps.reduce((sum, result) => sum + estateChanges(result), 0)} of them changing the estate`,
       met: noOps.length > 0 && maxNoOpTransitions <= 10 && noOpMutating === 0,
-      note: "",
+      note: noOps.length > 0 && (maxNoOpTransitions > 10 || noOpMutating > 0) ? noOpCheckNote : "",
     },
     {
       target: "API calls grow with D + M, never D × M",

@@ -14,6 +14,8 @@ import { motoServerPath } from "../test/support/venv.js";
 /** Where the demo emulator's pid, port and log live; RADIUS_SYNC_DEMO_DIR moves them (tests do). */
 const demoDirectory = process.env.RADIUS_SYNC_DEMO_DIR ?? motoLogDirectory;
 const stateFile = join(demoDirectory, "demo-server.json");
+/** The demo's simulated NPS servers, kept between runs as the emulator keeps the AWS side. */
+export const demoNpsHostsFile = join(demoDirectory, "demo-nps-hosts.json");
 
 async function answers(endpoint: string): Promise<boolean> {
   try {
@@ -49,6 +51,8 @@ export async function ensureDemoEmulator(): Promise<{ endpoint: string; fresh: b
     if (await answers(endpoint)) return { endpoint, fresh: false };
   }
   mkdirSync(demoDirectory, { recursive: true });
+  // A new emulator holds a new estate: the old one's NPS servers are gone with it.
+  rmSync(demoNpsHostsFile, { force: true });
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const log = openSync(join(demoDirectory, "demo-server.log"), "a");

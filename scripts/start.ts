@@ -12,7 +12,7 @@
 import "../test/support/polyfills.js";
 import { parseArgs } from "node:util";
 import { ensureVirtualenv } from "../test/support/venv.js";
-import { ensureDemoEmulator, stopDemoEmulator } from "./demo-emulator.js";
+import { demoNpsHostsFile, ensureDemoEmulator, stopDemoEmulator } from "./demo-emulator.js";
 
 const { values: options } = parseArgs({
   options: {
@@ -58,7 +58,7 @@ if (fresh) {
 installInstanceInformationDouble();
 installUpdateRadiusDouble();
 installCommandInvocationDouble();
-installNpsHostDouble();
+installNpsHostDouble({ persistTo: demoNpsHostsFile });
 
 const started = new Map<string, number>();
 const input = { mode: "reconcile", dryRun: options["dry-run"] };

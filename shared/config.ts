@@ -1,7 +1,11 @@
 import * as z from "zod";
 import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "./core/history-budget.js";
 import { RADIUS_PORT_RANGE, RADIUS_RETRIES_RANGE, RADIUS_TIMEOUT_RANGE } from "./core/radius-limits.js";
-import { EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "./core/time-budget.js";
+import {
+  EXECUTION_TIMEOUT_SECONDS,
+  NPS_EXECUTION_TIMEOUT_SECONDS,
+  timeBudgetProblems,
+} from "./core/time-budget.js";
 import { InvalidConfiguration } from "./errors.js";
 import { maxClients, patterns } from "./nps/document-parameters.cjs";
 
@@ -91,9 +95,18 @@ export const ConfigSchema = z
           ),
       ),
     // BlastRADIUS (CVE-2024-3596): opt-in, because an NPS client that requires Message-Authenticator
-    // drops every request that lacks it (README, "Message-Authenticator").
+    // drops every request that lacks it (docs/nps.md, "Message-Authenticator").
     RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR: flag,
     RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: flag,
+    // IP_WHITELIST entries of the MFA extension the administrator states are not Directory Service's
+    // NAS-IP-Address; any other entry stops every push (what Directory Service sends is undocumented).
+    RADIUS_SYNC_NPS_ACKNOWLEDGED_IP_WHITELIST: commaList.pipe(
+      z
+        .array(
+          z.string().regex(new RegExp(patterns.ipv4), "each entry must be an IPv4 address such as 10.9.0.1"),
+        )
+        .max(50, "must list at most 50 addresses"),
+    ),
     RADIUS_SYNC_NAME_PREFIX: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits and '-', at most 24")
@@ -109,16 +122,22 @@ export const ConfigSchema = z
       .default("auto"),
     RADIUS_SYNC_SSM_DOCUMENT_NAME: z.string({ error: "is required: the NPS SSM document's name" }).min(1),
     RADIUS_SYNC_STATE_TABLE: z.string({ error: "is required: the DynamoDB state table's name" }).min(1),
-    // Each wait's range ends where the time and history budgets (below) refuse it whatever the other
-    // settings: 3600 and 18000 fit only with the other waits short and slow polling (README).
-    RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 3600),
-    RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(600, 30, 3600),
-    RADIUS_SYNC_POLL_SECONDS: integer(15, 1, 300),
-    RADIUS_SYNC_NPS_REFRESH_HOURS: integer(24, 0, 8760),
+    // Each range ends where the time and history budgets (below) refuse it whatever the other
+    // settings: a 3000 s RADIUS wait, a 1500 s NPS turn or a 14400 s lock wait fits only with the
+    // other waits at their shortest and slow polling, and polling every 1 or 2 s never fits (README).
+    RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: integer(1800, 30, 3000),
+    // One NPS server's turn: at least the document's execution timeout, so a server that runs that
+    // long is never given up on while it runs (shared/core/time-budget.ts).
+    RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: integer(
+      NPS_EXECUTION_TIMEOUT_SECONDS,
+      NPS_EXECUTION_TIMEOUT_SECONDS,
+      1500,
+    ),
+    RADIUS_SYNC_POLL_SECONDS: integer(15, 3, 300),
     // Longer than the execution's timeout (shared/core/time-budget.ts), so a live execution's lock is
     // never taken over; a crashed execution's lock is.
     RADIUS_SYNC_LOCK_TTL_SECONDS: integer(21_900, EXECUTION_TIMEOUT_SECONDS + 1, 86400),
-    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: integer(3600, 30, 18000),
+    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: integer(3600, 30, 14400),
   })
   .refine((env) => env.RADIUS_SYNC_NPS_INSTANCE_IDS.length > 0 || env.RADIUS_SYNC_NPS_TAG !== undefined, {
     message: "set RADIUS_SYNC_NPS_INSTANCE_IDS and/or RADIUS_SYNC_NPS_TAG to select the NPS servers",
@@ -164,7 +183,7 @@ export const ConfigSchema = z
       requireMessageAuthenticator: env.RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR,
       manageSecurityGroup: env.RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP,
       documentName: env.RADIUS_SYNC_SSM_DOCUMENT_NAME,
-      refreshHours: env.RADIUS_SYNC_NPS_REFRESH_HOURS,
+      acknowledgedIpWhitelist: env.RADIUS_SYNC_NPS_ACKNOWLEDGED_IP_WHITELIST,
     },
     radius: {
       port: env.RADIUS_SYNC_RADIUS_PORT,

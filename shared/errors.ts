@@ -79,6 +79,26 @@ export class NpsMfaExtensionMissing extends RadiusSyncError {
 export class NpsMfaExtensionBypassed extends RadiusSyncError {
   override name = "NpsMfaExtensionBypassed";
 }
+/** Another radius-sync command held the NPS host's lock for too long: the NPS script changed nothing. */
+export class NpsHostBusy extends RadiusSyncError {
+  override name = "NpsHostBusy";
+}
+/** An NPS command started after a newer push had been applied on that server: the script changed nothing. */
+export class NpsCommandSuperseded extends RadiusSyncError {
+  override name = "NpsCommandSuperseded";
+}
+/** Group Policy turns on PowerShell module logging for a module the NPS script gives the secret to. */
+export class NpsSecretLoggingEnabled extends RadiusSyncError {
+  override name = "NpsSecretLoggingEnabled";
+}
+/** An NPS server's running service has not loaded what radius-sync configured (a restart is owed, or IAS is stopped). */
+export class NpsRestartPending extends RadiusSyncError {
+  override name = "NpsRestartPending";
+}
+/** NPS does not listen on the configured RADIUS port. */
+export class NpsPortMismatch extends RadiusSyncError {
+  override name = "NpsPortMismatch";
+}
 /** A server's SSM Agent is older than 3.3.2746.0 and passes no parameters as environment variables. */
 export class SsmAgentOutdated extends RadiusSyncError {
   override name = "SsmAgentOutdated";
@@ -129,6 +149,11 @@ const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
     NpsRoleMissing,
     NpsMfaExtensionMissing,
     NpsMfaExtensionBypassed,
+    NpsHostBusy,
+    NpsCommandSuperseded,
+    NpsSecretLoggingEnabled,
+    NpsRestartPending,
+    NpsPortMismatch,
     SsmAgentOutdated,
     NpsNetworkPathBlocked,
     RadiusUpdateFailed,

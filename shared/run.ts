@@ -44,5 +44,7 @@ export const LockState = z.object({
   attempt: z.number().int().min(0),
   pollSeconds: z.number().int().optional(),
   reason: z.string().optional(),
+  /** When this execution took the lock (see LockDecision.acquiredAt): orders its NPS pushes. */
+  acquiredAt: z.iso.datetime().optional(),
 });
 export type LockState = z.infer<typeof LockState>;

@@ -8,5 +8,5 @@ const Input = z.object({ run: Run, attempt: z.number().int().min(0) });
 
 /** Takes the mutation lock, or a queue place, or coalesces into the queued execution. */
 export const handler = stepHandler(Input, async ({ run, attempt }: z.infer<typeof Input>) =>
-  takeLock({ config: getConfig(), run, attempt, nowSeconds: Math.floor(Date.now() / 1000) }),
+  takeLock({ config: getConfig(), run, attempt, nowMs: Date.now() }),
 );

@@ -12,7 +12,10 @@ const Input = z.object({
   secret: PhaseSecret,
   clients: Work.shape.npsClients,
   progress: PhaseProgress,
+  /** Checks per NPS server (they run one at a time). */
   maxPolls: z.number().int().min(1),
+  /** Checks to wait, after giving up, for what was cancelled to end. */
+  cancelPolls: z.number().int().min(1),
 });
 
 /** One look at every pending NPS server of the phase, verifying each finished server's secret proof. */

@@ -11,6 +11,7 @@ const Input = z.object({
       changed: z.boolean().optional(),
       changeCount: z.number().optional(),
       summary: z.array(z.string()).optional(),
+      repairedNpsServers: z.number().int().min(0).optional(),
     })
     .passthrough(),
   failure: z.object({ Error: z.string().optional(), Cause: z.unknown() }).optional(),

@@ -11,6 +11,8 @@ const Input = z.object({
   run: Run,
   /** Which push of the execution this is; with the execution id it makes a retried send idempotent. */
   push: NpsPush,
+  /** When the execution took the mutation lock: the hosts refuse a push older than one they applied. */
+  lockAcquiredAt: z.iso.datetime(),
   phase: NpsPushPhase,
   secret: PhaseSecret,
   clients: Work.shape.npsClients,

@@ -1,4 +1,5 @@
 import {
+  CancelCommandCommand,
   GetCommandInvocationCommand,
   type InstanceInformation,
   type InstanceInformationStringFilter,
@@ -126,8 +127,10 @@ export async function describeManagedNodes(
 const instancesPerCommand = 50;
 
 /**
- * Runs the NPS document on the given instances; one SendCommand per 50 instances.
- * The parameters must already be validated (see shared/nps) and never contain the secret.
+ * Runs the NPS document on the given instances, one instance at a time (MaxConcurrency 1) and no
+ * further after a failure (MaxErrors 0); one SendCommand per 50 instances, so past 50 servers two
+ * commands run side by side. The parameters must already be validated (see shared/nps) and never
+ * contain the secret.
  *
  * @example
  * ```ts
@@ -155,6 +158,12 @@ export async function sendDocumentCommand(
           Parameters: options.parameters,
           Comment: options.comment.slice(0, 100),
           TimeoutSeconds: options.timeoutSeconds,
+          // One server at a time (the default is 50 at once), and none after a failure (MaxErrors 0 is
+          // the default, stated anyway): NPS restarts on one server while the others answer, and a
+          // configuration that fails on one server never reaches the next (botocore ssm/2014-11-06
+          // `SendCommandRequest.MaxConcurrency`, `MaxErrors`).
+          MaxConcurrency: "1",
+          MaxErrors: "0",
         }),
       );
       commands.push({ commandId: response.Command?.CommandId ?? "", instanceIds });
@@ -258,6 +267,29 @@ export async function listInvocationStatuses(
     throw asWorkflowError(error, "ListCommandInvocations");
   }
   return statuses;
+}
+
+/**
+ * Asks SSM to stop a command on the given instances: one that has not started will not, one that
+ * runs is killed ("There is no guarantee that the command will be terminated", CancelCommand's
+ * documentation); either way its invocation ends Cancelled, which the caller waits to see.
+ *
+ * @example
+ * ```ts
+ * await cancelCommand({ commandId: "0b1c…", instanceIds: ["i-0a…"] });
+ * ```
+ */
+export async function cancelCommand(
+  options: { commandId: string; instanceIds: string[] },
+  client = clients.ssm,
+): Promise<void> {
+  try {
+    await client.send(
+      new CancelCommandCommand({ CommandId: options.commandId, InstanceIds: options.instanceIds }),
+    );
+  } catch (error) {
+    throw asWorkflowError(error, "CancelCommand");
+  }
 }
 
 /** What one instance reported for a command. */

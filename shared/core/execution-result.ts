@@ -10,6 +10,32 @@ export interface ExecutionResult {
   changed?: boolean;
   changeCount?: number;
   summary?: string[];
+  /** NPS servers the run's push found edited by hand and repaired (changes the plan did not know of). */
+  repairedNpsServers?: number;
+}
+
+/**
+ * What a reconcile's end reports: it changed something when its plan had changes or its NPS push
+ * repaired a server the plan thought in agreement; each repaired server counts as one change and gets
+ * one summary line. A result that already says whether it changed is kept as it is.
+ *
+ * @example
+ * ```ts
+ * settledResult({ changeCount: 0, summary: [], repairedNpsServers: 1 });
+ * // { changed: true, changeCount: 1, summary: ["1 NPS server(s) held hand edits to radius-sync's clients or policies: repaired"], repairedNpsServers: 1 }
+ * ```
+ */
+export function settledResult<Result extends ExecutionResult>(result: Result): Result {
+  if (result.changed !== undefined) return result;
+  const repaired = result.repairedNpsServers ?? 0;
+  const changeCount = (result.changeCount ?? 0) + repaired;
+  const summary = [
+    ...(result.summary ?? []),
+    ...(repaired > 0
+      ? [`${repaired} NPS server(s) held hand edits to radius-sync's clients or policies: repaired`]
+      : []),
+  ];
+  return { ...result, changed: changeCount > 0, changeCount, summary };
 }
 
 /** How an execution failed, as a Catch hands it over. */

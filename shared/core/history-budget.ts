@@ -9,7 +9,14 @@
  */
 import { eventsOfState, HISTORY_EVENT_LIMIT, historyEvents, type StateType } from "./history-events.js";
 import { DIRECTORIES_PER_STEP, SECURITY_GROUPS_PER_STEP } from "./phase-steps.js";
-import { maxPolls, type WaitSettings } from "./time-budget.js";
+import {
+  BUDGETED_NPS_SERVERS,
+  maxPolls,
+  NPS_EXECUTION_TIMEOUT_SECONDS,
+  type WaitSettings,
+} from "./time-budget.js";
+
+export { BUDGETED_NPS_SERVERS };
 
 /**
  * The share of the 25,000 events the worst case may use: Task retries (transient AWS errors, each a
@@ -30,17 +37,22 @@ export const phaseWaits = {
 /** A phase's kind (shared/core/phases.ts `WorkflowPhase.kind`). */
 export type PhaseKind = keyof typeof phaseWaits;
 
-/** One phase as the history sees it: its kind, and how many steps start it (chunks; default 1). */
+/**
+ * One phase as the history sees it: its kind, how many steps start it (chunks; default 1), and for an
+ * NPS push the servers it reaches, one after the other (default 1).
+ */
 export interface PhaseShape {
   kind: PhaseKind;
   steps?: number;
+  servers?: number;
 }
 
 /**
  * A run's phases: the reconcile's, and for a rotation its phases and the rollback's. In the worst
- * case every phase waits out every check of its kind; a rotation fails at its last phase's last check
- * and rolls back, and a run without one ends whichever way (success, or its last phase failing) makes
- * more events.
+ * case every phase waits out every check of its kind; a rotation fails at one phase's last check
+ * (usually its last phase; an NPS push that gives up and waits for its cancel may outweigh what
+ * follows it) and rolls back, the rollback finishing or failing the same way, and a run without one
+ * ends whichever way (success, or a phase failing) makes more events.
  */
 export interface RunPhases {
   reconcile: readonly PhaseShape[];
@@ -82,6 +94,7 @@ export const definitionStates = {
   HoldsLockAfterFailure: "Choice",
   ReleaseLockAfterFailure: "Task",
   ExplainFailure: "Fail",
+  ExplainRollbackFailure: "Task",
 } as const satisfies Record<string, StateType>;
 
 type StateName = keyof typeof definitionStates;
@@ -96,9 +109,20 @@ const phaseStates: Record<PhaseKind, { start: StateName; poll: readonly StateNam
   directories: { start: "UpdateDirectories", poll: ["WaitForDirectories", "CheckDirectories"] },
 };
 
-/** Checks a phase of this kind makes before it gives up (none for a phase that waits for nothing). */
-function checksOf(kind: PhaseKind, waits: WaitSettings): number {
-  const wait = phaseWaits[kind];
+/** Checks an NPS push makes after giving up, waiting for what it cancelled to end (then it fails). */
+const cancelChecks = (waits: WaitSettings) => maxPolls(NPS_EXECUTION_TIMEOUT_SECONDS, waits.pollSeconds);
+
+/**
+ * Checks a phase makes at most (none for a phase that waits for nothing): an NPS push one turn per
+ * server, and if it is `failing`, the wait for what it cancelled once it gave up
+ * (shared/core/nps-check.ts `judgeNpsCheck`); only a push that fails waits for a cancel.
+ */
+function checksOf(phase: PhaseShape, waits: WaitSettings, failing = false): number {
+  if (phase.kind === "nps") {
+    const turns = Math.max(1, phase.servers ?? 1) * maxPolls(waits.maxNpsWaitSeconds, waits.pollSeconds);
+    return turns + (failing ? cancelChecks(waits) : 0);
+  }
+  const wait = phaseWaits[phase.kind];
   return wait === undefined ? 0 : maxPolls(waits[wait], waits.pollSeconds);
 }
 
@@ -109,7 +133,7 @@ function checksOf(kind: PhaseKind, waits: WaitSettings): number {
 function phaseEvents(phase: PhaseShape, waits: WaitSettings, failing: boolean): number {
   const { start, poll } = phaseStates[phase.kind];
   const steps = Math.max(1, phase.steps ?? 1);
-  const checks = checksOf(phase.kind, waits);
+  const checks = checksOf(phase, waits, failing);
   const selected = eventsOf(["HasNextPhase", "SelectPhase"]);
   const started = steps * eventsOf(["StartPhase", start, "IsPhaseComplete"]);
   const polled = checks * eventsOf([...poll, "IsPhaseComplete"]);
@@ -122,11 +146,16 @@ function phaseEvents(phase: PhaseShape, waits: WaitSettings, failing: boolean): 
 const phasesEvents = (phases: readonly PhaseShape[], waits: WaitSettings) =>
   phases.reduce((sum, phase) => sum + phaseEvents(phase, waits, false), 0);
 
-/** The phases, the last of which fails at its last check. */
+/**
+ * The phases up to the one that fails at its last check, whichever makes the most events: usually the
+ * last, but an NPS push that gives up waits for its cancel too, which may outweigh the phases after it.
+ */
 function failingPhasesEvents(phases: readonly PhaseShape[], waits: WaitSettings): number {
-  const last = phases.at(-1);
-  if (last === undefined) return 0;
-  return phasesEvents(phases.slice(0, -1), waits) + phaseEvents(last, waits, true);
+  return phases.reduce(
+    (most, phase, index) =>
+      Math.max(most, phasesEvents(phases.slice(0, index), waits) + phaseEvents(phase, waits, true)),
+    0,
+  );
 }
 
 /**
@@ -180,31 +209,32 @@ export function worstCaseHistoryEvents(options: {
   const reconciled = phasesEvents(phases.reconcile, waits) + afterPhases + eventsOf(["StartRotation"]);
   const succeeding =
     phasesEvents(rotation.phases, waits) + afterPhases + eventsOf(["FinishRotation", "ReportRotation"]);
+  // The rollback runs to its end, or fails at one of its phases and explains that (then releases).
+  const rollback = Math.max(
+    phasesEvents(rotation.rollback, waits) + afterPhases + eventsOf(["ConcludeRollback"]),
+    rotation.rollback.length === 0
+      ? 0
+      : failingPhasesEvents(rotation.rollback, waits) + eventsOf(["ExplainRollbackFailure"]),
+  );
   const rolledBack =
     failingPhasesEvents(rotation.phases, waits) +
     eventsOf(["KeepRotationFailure", "RollBackRotation"]) +
-    phasesEvents(rotation.rollback, waits) +
-    afterPhases +
-    eventsOf(["ConcludeRollback"]) +
+    rollback +
     releaseAfterFailure;
   return beforePhases + reconciled + Math.max(succeeding, rotation.phases.length > 0 ? rolledBack : 0);
 }
 
-/** The NPS servers the configuration's worst case counts (README, "Configuration"). */
-export const BUDGETED_NPS_SERVERS = 8;
-
 /**
- * The NPS phases of one push to `servers` servers. Today one phase, whatever the number (one command
- * per 50 servers, one wait for all); a push that restarts servers one at a time makes one phase per
- * server and this function says so, for the configuration and a plan alike.
+ * The NPS phases of one push to `servers` servers: one phase, whose command runs on one server at a
+ * time, so its wait is one turn per server.
  *
  * @example
  * ```ts
- * npsPushPhases(4); // [{ kind: "nps" }]
+ * npsPushPhases(4); // [{ kind: "nps", servers: 4 }]
  * ```
  */
 export function npsPushPhases(servers: number): PhaseShape[] {
-  return servers > 0 ? [{ kind: "nps" }] : [];
+  return servers > 0 ? [{ kind: "nps", servers }] : [];
 }
 
 /** What the configuration cannot know about an estate, bounded: servers, and steps per phase. */
@@ -223,7 +253,7 @@ export interface EstateBounds {
  *
  * @example
  * ```ts
- * estateBoundsFor({ maxClients: 500, npsServers: 8 }); // { npsServers: 8, directorySteps: 20, securityGroupSteps: 21 }
+ * estateBoundsFor({ maxClients: 400, npsServers: 4 }); // { npsServers: 4, directorySteps: 16, securityGroupSteps: 17 }
  * ```
  */
 export function estateBoundsFor(options: { maxClients: number; npsServers: number }): EstateBounds {
@@ -242,12 +272,12 @@ export interface BudgetedRun {
 
 /**
  * The runs whose worst case the configuration checks: a queued blue/green rotation that first
- * converges drift (every kind of phase), fails at its last phase and rolls back; and a queued reconcile
+ * converges drift (every kind of phase), fails and rolls back; and a queued reconcile
  * of every side. Both at the estate's bounds.
  *
  * @example
  * ```ts
- * budgetedRuns({ npsServers: 8, directorySteps: 20, securityGroupSteps: 21 }).map((run) => run.description);
+ * budgetedRuns({ npsServers: 4, directorySteps: 16, securityGroupSteps: 17 }).map((run) => run.description);
  * ```
  */
 export function budgetedRuns(bounds: EstateBounds): BudgetedRun[] {
@@ -263,7 +293,7 @@ export function budgetedRuns(bounds: EstateBounds): BudgetedRun[] {
   const estate = `${bounds.npsServers} NPS servers, ${bounds.directorySteps} update steps per directory phase`;
   return [
     {
-      description: `a queued blue/green rotation (${estate}) that converges drift, fails at its last phase and rolls back`,
+      description: `a queued blue/green rotation (${estate}) that converges drift, fails and rolls back`,
       phases: {
         reconcile,
         rotation: {
@@ -297,14 +327,16 @@ export function historyBudgetProblems(waits: WaitSettings, bounds: EstateBounds)
     .map((run) => ({ run, events: worstCaseHistoryEvents({ waits, phases: run.phases }) }))
     .reduce((most, each) => (each.events > most.events ? each : most));
   if (worst.events <= HISTORY_EVENT_BUDGET) return [];
-  const checks = (kind: PhaseKind) => checksOf(kind, waits);
   return [
     {
       subject: "waits",
       message:
         `add up to ${worst.events} history events in the worst case (${worst.run.description}: ` +
-        `${maxPolls(waits.maxLockWaitSeconds, waits.pollSeconds)} lock attempts, ${checks("nps")} checks per NPS wait of ` +
-        `${waits.maxNpsWaitSeconds} s and ${checks("directories")} per RADIUS wait of ${waits.maxRadiusWaitSeconds} s, ` +
+        `${maxPolls(waits.maxLockWaitSeconds, waits.pollSeconds)} lock attempts, ` +
+        `${checksOf({ kind: "nps", servers: bounds.npsServers }, waits)} checks per NPS push to ${bounds.npsServers} servers ` +
+        `at ${waits.maxNpsWaitSeconds} s each (${cancelChecks(waits)} more once one gives up) and ` +
+        `${checksOf({ kind: "directories" }, waits)} per RADIUS wait of ` +
+        `${waits.maxRadiusWaitSeconds} s, ` +
         `polling every ${waits.pollSeconds} s), more than ${HISTORY_EVENT_BUDGET} ` +
         `(${Math.round(HISTORY_EVENT_SHARE * 100)} % of Step Functions' ${HISTORY_EVENT_LIMIT} per execution; ` +
         "the rest is left for retries), which ends the execution where no Catch can: poll less often " +

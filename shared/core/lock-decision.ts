@@ -14,6 +14,11 @@ export interface LockDecision {
   attempt: number;
   pollSeconds: number;
   reason: string;
+  /**
+   * When the lock was taken (UTC, milliseconds). One execution holds the lock at a time, so these
+   * times order the holders: the NPS pushes of a later holder are newer (shared/core/nps-push.ts).
+   */
+  acquiredAt?: string;
 }
 
 /** Why each outcome is what it is, as the execution's output says. */
@@ -39,6 +44,7 @@ export function decideLock(options: {
   attempt: number;
   pollSeconds: number;
   maxWaitSeconds: number;
+  nowMs?: number;
 }): LockDecision | { status: "gaveUp"; error: LockHeld } {
   const { outcome, attempt, pollSeconds } = options;
   const waitedSeconds = attempt * pollSeconds;
@@ -49,5 +55,8 @@ export function decideLock(options: {
     );
     return { status: "gaveUp", error };
   }
-  return { status: outcome, attempt, pollSeconds, reason: lockReasons[outcome] };
+  const decision: LockDecision = { status: outcome, attempt, pollSeconds, reason: lockReasons[outcome] };
+  if (outcome === "acquired" && options.nowMs !== undefined)
+    decision.acquiredAt = new Date(options.nowMs).toISOString();
+  return decision;
 }

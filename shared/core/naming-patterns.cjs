@@ -25,4 +25,12 @@ const ownedPolicySuffixes = Object.freeze({
   networkDeny: { suffix: "-np-deny", kind: "np" },
 });
 
-module.exports = { ownedClientSuffix, ownedPolicySuffixes };
+/**
+ * What a policy of ours is called while it replaces the one of the same name: `<name>-next` is
+ * added at the wanted processing order, the old one removed, and the new one renamed, so our
+ * clients' requests always meet a policy of ours, never a gap (sync-nps.ps1, Sync-NpsPolicy). A
+ * staged policy a killed command left behind is ours too, and the next run finishes or removes it.
+ */
+const stagedPolicySuffix = "-next";
+
+module.exports = { ownedClientSuffix, ownedPolicySuffixes, stagedPolicySuffix };

@@ -14,3 +14,5 @@ export declare const ownedPolicySuffixes: Readonly<{
   networkAllow: OwnedPolicySuffix;
   networkDeny: OwnedPolicySuffix;
 }>;
+/** The suffix of a policy of ours while it replaces the one of the same name. */
+export declare const stagedPolicySuffix: string;

@@ -49,18 +49,31 @@ export function commandIdsOf(targets: readonly NpsTarget[]): string[] {
 }
 
 /**
- * The pending targets whose invocation SSM lists with a final status.
+ * The key of one invocation in a status listing: its command and its instance, so that two commands
+ * of one phase that reach the same server are never confused.
  *
  * @example
  * ```ts
- * finishedNpsTargets(pending, new Map([["i-0a", "Success"], ["i-0b", "InProgress"]])); // [i-0a's target]
+ * invocationKey({ commandId: "c-1", instanceId: "i-0a" }); // "c-1/i-0a"
+ * ```
+ */
+export function invocationKey(target: { commandId: string; instanceId: string }): string {
+  return `${target.commandId}/${target.instanceId}`;
+}
+
+/**
+ * The pending targets whose invocation SSM lists with a final status (statuses by {@link invocationKey}).
+ *
+ * @example
+ * ```ts
+ * finishedNpsTargets(pending, new Map([["c-1/i-0a", "Success"], ["c-1/i-0b", "InProgress"]])); // [i-0a's target]
  * ```
  */
 export function finishedNpsTargets(
   pending: readonly NpsTarget[],
   statuses: ReadonlyMap<string, string>,
 ): NpsTarget[] {
-  return pending.filter((target) => isInvocationFinished(statuses.get(target.instanceId)));
+  return pending.filter((target) => isInvocationFinished(statuses.get(invocationKey(target))));
 }
 
 /**
@@ -79,6 +92,37 @@ export function collectedFailure(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** A failure confirming one server, with where the server stands in the command and whether it ran. */
+export interface ServerFailure {
+  /** The server's place in the command: SSM runs them in this order, one at a time. */
+  order: number;
+  /** SSM never ran it there: it stopped the command after an earlier server failed (MaxErrors 0, "Terminated"). */
+  notRun: boolean;
+  error: Error;
+}
+
+/**
+ * The failures in the order that explains them: those of servers that ran, in command order, then
+ * those SSM never ran because of them — so the phase's error is named after the server that failed,
+ * whichever confirmation finished first.
+ *
+ * @example
+ * ```ts
+ * explainingOrder([{ order: 1, notRun: true, error: terminated }, { order: 0, notRun: false, error: bypassed }]);
+ * // [bypassed, terminated]
+ * ```
+ */
+export function explainingOrder(failures: readonly ServerFailure[]): Error[] {
+  return [...failures]
+    .sort((left, right) => Number(left.notRun) - Number(right.notRun) || left.order - right.order)
+    .map((failure) => failure.error);
+}
+
+/** Whether SSM stopped a command on this server before it ran, because an earlier one failed (MaxErrors). */
+export function stoppedAfterAnotherFailed(invocation: { status: string; statusDetails?: string }): boolean {
+  return invocation.status === "Cancelled" && invocation.statusDetails === "Terminated";
+}
+
 /** The outcome of one look at an NPS phase, with what the log reports. */
 export type NpsCheckVerdict =
   | { kind: "failed"; error: RadiusSyncError }
@@ -89,17 +133,28 @@ export type NpsCheckVerdict =
       confirmed: number;
       stillRunning: number;
     }
+  | {
+      /** Gave up now: cancel `cancel`, and keep waiting until each has ended. */
+      kind: "giveUp";
+      cancel: NpsTarget[];
+      progress: PhaseProgress;
+      attempt: number;
+      confirmed: number;
+      stillRunning: number;
+    }
   | { kind: "timedOut"; error: NpsCommandTimedOut; attempt: number; confirmed: number; stillRunning: number };
 
 /**
  * The verdict of one look at an NPS phase: a failure on any server ends it with one error named
  * after the first failure and carrying every failure's message; every server finished is done;
- * servers still running after `maxPolls` checks end it with NpsCommandTimedOut naming each of them
- * with its status; otherwise it keeps waiting for those still running.
+ * servers still running after `maxPolls` checks are given up on — cancelled, then waited for until
+ * each has ended (at most `cancelPolls` more checks), and only then does the phase end with
+ * NpsCommandTimedOut naming each of them, so that no command outlives the wait and nothing else is
+ * pushed to a server before its command has ended; otherwise it keeps waiting.
  *
  * @example
  * ```ts
- * judgeNpsCheck({ progress, pending, finished, statuses, failures, maxPolls: 40 }); // { kind: "pending", progress, … }
+ * judgeNpsCheck({ progress, pending, finished, statuses, failures, maxPolls: 40, cancelPolls: 20 }); // { kind: "pending", progress, … }
  * ```
  */
 export function judgeNpsCheck(options: {
@@ -109,8 +164,36 @@ export function judgeNpsCheck(options: {
   statuses: ReadonlyMap<string, string>;
   failures: readonly Error[];
   maxPolls: number;
+  cancelPolls: number;
 }): NpsCheckVerdict {
   const { progress, failures, statuses } = options;
+  const attempt = progress.attempt + 1;
+  const done = new Set(options.finished.map(invocationKey));
+  const still = options.pending.filter((target) => !done.has(invocationKey(target)));
+  const checked = { attempt, confirmed: options.finished.length, stillRunning: still.length };
+  const pending = still.map((target) => target.instanceId);
+  const described = still.map(
+    (target) =>
+      `${target.instanceId} (command ${target.commandId}, ${statuses.get(invocationKey(target)) ?? "not yet delivered"})`,
+  );
+  const { givenUp } = progress;
+  if (givenUp !== undefined) {
+    if (still.length === 0) {
+      const error = new NpsCommandTimedOut(
+        `${givenUp.reason}; radius-sync cancelled them, and each has ended`,
+      );
+      return { kind: "timedOut", error, ...checked };
+    }
+    if (attempt >= givenUp.attempt + options.cancelPolls) {
+      const error = new NpsCommandTimedOut(
+        `${givenUp.reason}; radius-sync cancelled them, but ${described.join(", ")} had not ended ` +
+          `${attempt - givenUp.attempt} checks later (SSM does not promise a cancel): such a server refuses ` +
+          "that command once a newer push has reached it",
+      );
+      return { kind: "timedOut", error, ...checked };
+    }
+    return { kind: "pending", progress: { ...progress, status: "pending", attempt, pending }, ...checked };
+  }
   const [first] = failures;
   if (first) {
     return {
@@ -118,24 +201,19 @@ export function judgeNpsCheck(options: {
       error: createWorkflowError(first.name, failures.map((failure) => failure.message).join("; ")),
     };
   }
-  const attempt = progress.attempt + 1;
-  const done = new Set(options.finished.map((target) => target.instanceId));
-  const still = options.pending.filter((target) => !done.has(target.instanceId));
-  const checked = { attempt, confirmed: options.finished.length, stillRunning: still.length };
   if (still.length === 0) {
     return { kind: "done", progress: { ...progress, status: "done", attempt, pending: [] }, ...checked };
   }
   if (attempt >= options.maxPolls) {
-    const described = still.map(
-      (target) =>
-        `${target.instanceId} (command ${target.commandId}, ${statuses.get(target.instanceId) ?? "not yet delivered"})`,
-    );
-    const error = new NpsCommandTimedOut(
+    const reason =
       `${still.length} NPS server(s) did not finish after ${attempt} checks: ${described.join(", ")}; ` +
-        "is the SSM agent running and the instance reachable?",
-    );
-    return { kind: "timedOut", error, ...checked };
+      "is the SSM agent running and the instance reachable?";
+    return {
+      kind: "giveUp",
+      cancel: still,
+      progress: { ...progress, status: "pending", attempt, pending, givenUp: { attempt, reason } },
+      ...checked,
+    };
   }
-  const pending = still.map((target) => target.instanceId);
   return { kind: "pending", progress: { ...progress, status: "pending", attempt, pending }, ...checked };
 }

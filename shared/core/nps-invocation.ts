@@ -1,4 +1,10 @@
-import { createWorkflowError, NpsCommandFailed, type RadiusSyncError } from "../errors.js";
+import {
+  createWorkflowError,
+  NpsCommandFailed,
+  NpsPortMismatch,
+  NpsRestartPending,
+  type RadiusSyncError,
+} from "../errors.js";
 import { type NpsSummary, parseNpsSummary } from "../nps/summary.js";
 import { causeMessage } from "./error-cause.js";
 import { npsFingerprint, npsSettingsOf } from "./fingerprint.js";
@@ -7,8 +13,16 @@ import type { AppliedNpsRecord } from "./model.js";
 /** Longest script error quoted back into an execution's error cause. */
 export const maxQuotedErrorLength = 600;
 
-/** Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`). */
-export const pendingInvocationStatuses: ReadonlySet<string> = new Set(["Pending", "InProgress", "Delayed"]);
+/**
+ * Invocation statuses that are not final yet (ssm/2014-11-06 `CommandInvocationStatus`): Cancelling
+ * ends Cancelled once SSM has stopped the process.
+ */
+export const pendingInvocationStatuses: ReadonlySet<string> = new Set([
+  "Pending",
+  "InProgress",
+  "Delayed",
+  "Cancelling",
+]);
 
 /**
  * The errors sync-nps.ps1 names on stderr ("radius-sync NPS sync failed [<name>]: <why>"): each
@@ -19,6 +33,10 @@ export const scriptErrorNames: ReadonlySet<string> = new Set([
   "NpsRoleMissing",
   "NpsMfaExtensionMissing",
   "NpsMfaExtensionBypassed",
+  "NpsHostBusy",
+  "NpsCommandSuperseded",
+  "NpsSecretLoggingEnabled",
+  "NpsSecretMismatch",
   "SsmAgentOutdated",
   "NpsCommandFailed",
 ]);
@@ -100,7 +118,7 @@ export function failedInvocationError(
  *
  * @example
  * ```ts
- * const summary = readNpsInvocation(target, invocation); // { radiusSyncSummary: 2, held: 2, proof: "…", … }
+ * const summary = readNpsInvocation(target, invocation); // { radiusSyncSummary: 3, held: 2, proof: "…", … }
  * ```
  */
 export function readNpsInvocation(target: NpsInvocationTarget, invocation: NpsInvocation): NpsSummary {
@@ -113,6 +131,54 @@ export function readNpsInvocation(target: NpsInvocationTarget, invocation: NpsIn
         `(${causeMessage(error)}); is the SSM document up to date?`,
     );
   }
+}
+
+/**
+ * Checks that a server runs what it reported configuring: IAS restarted after the last change (no
+ * restart owed, the service running), and listening on the RADIUS port the directories send to. Ports
+ * the host could not read (an empty list) are not held against it.
+ *
+ * @throws {NpsRestartPending} when IAS has not loaded the configuration the proof covers.
+ * @throws {NpsPortMismatch} when IAS listens on other UDP ports than `radiusPort`.
+ *
+ * @example
+ * ```ts
+ * assertServing(summary, { instanceId: "i-0a", radiusPort: 1812 });
+ * ```
+ */
+export function assertServing(
+  summary: NpsSummary,
+  options: { instanceId: string; radiusPort: number },
+): void {
+  if (summary.restartPending) {
+    throw new NpsRestartPending(
+      `NPS server ${options.instanceId}: IAS has not loaded the configuration it reported (a restart is owed or ` +
+        "the service is stopped), so the secret it answers with is not proven; the next run restarts it",
+    );
+  }
+  if (summary.ports.length > 0 && !summary.ports.includes(options.radiusPort)) {
+    throw new NpsPortMismatch(
+      `NPS server ${options.instanceId} listens on UDP ${summary.ports.join(", ")}, not on radiusPort ` +
+        `${options.radiusPort}: add ${options.radiusPort} to NPS's authentication ports (NPS console → ` +
+        "Properties → Ports), or set radiusPort to one of those",
+    );
+  }
+}
+
+/**
+ * Whether a server changed anything on this run (a client, a policy, a restart).
+ *
+ * @example
+ * ```ts
+ * hostChanged({ ...summary, created: 0, updated: 0, removed: 0, policiesChanged: [], restarted: false }); // false
+ * ```
+ */
+export function hostChanged(summary: NpsSummary): boolean {
+  return (
+    summary.restarted ||
+    summary.created + summary.updated + summary.removed > 0 ||
+    summary.policiesChanged.length > 0
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as z from "zod";
+import { InvalidInput } from "../errors.js";
 
 /**
  * Which push of an execution a SendCommand belongs to: the reconcile push, or the `index`-th phase
@@ -48,4 +49,33 @@ export function sameParametersApartFromNonce(
 ): boolean {
   const names = new Set([...Object.keys(earlier), ...Object.keys(now)].filter((name) => name !== "Nonce"));
   return [...names].every((name) => JSON.stringify(earlier[name] ?? []) === JSON.stringify(now[name] ?? []));
+}
+
+/** Where each step's pushes fall among an execution's pushes: reconcile, then rotation, then rollback. */
+const stepOrdinalBase = { reconcile: 0, rotate: 300, rollback: 600 } as const;
+
+/**
+ * The push's place among every push radius-sync makes, as the NPS host compares it (text order is
+ * push order): when its execution took the mutation lock, to the millisecond (one execution holds it
+ * at a time, so lock times order executions — their start times do not: a later execution may take
+ * the lock first), then the push's ordinal in the execution — reconcile phases first, then the
+ * rotation's, then its rollback's. A host refuses a command older than one it already applied, so a
+ * command that starts late (SSM's TimeoutSeconds bounds only its delivery) cannot undo a newer one.
+ *
+ * @throws {InvalidInput} for a lock time that is not a date, or an index past the step's 300 ordinals.
+ *
+ * @example
+ * ```ts
+ * npsPushSequence({ lockAcquiredAt: "2026-01-10T12:00:00Z", push: { step: "rollback", index: 1 } });
+ * // "2026-01-10T12:00:00.000Z/601"
+ * ```
+ */
+export function npsPushSequence(options: { lockAcquiredAt: string; push: NpsPush }): string {
+  const started = Date.parse(options.lockAcquiredAt);
+  if (Number.isNaN(started))
+    throw new InvalidInput(`the lock time ${JSON.stringify(options.lockAcquiredAt)} is not a date`);
+  if (options.push.index >= 300)
+    throw new InvalidInput(`push index ${options.push.index} is past the 300 a step may make`);
+  const ordinal = stepOrdinalBase[options.push.step] + options.push.index;
+  return `${new Date(started).toISOString()}/${String(ordinal).padStart(3, "0")}`;
 }

@@ -21,7 +21,13 @@ export type SecurityGroupsPhase = z.infer<typeof SecurityGroupsPhase>;
 /** Push the NPS configuration with the `secret` version to these servers, then wait for each. */
 export const NpsPushPhase = z.object({
   kind: z.literal("nps"),
+  /** The servers, in the order SSM runs the command on them: one at a time. */
   instanceIds: z.array(InstanceId).min(1),
+  /**
+   * The servers the plan knows need a change; absent when all do. A change a server reports outside
+   * this list is a repair of a hand edit, reported as a change of the run.
+   */
+  planned: z.array(InstanceId).optional(),
   secret: SecretRole,
   ...described,
 });
@@ -75,6 +81,13 @@ export const PhaseProgress = z.object({
   pending: z.array(z.string()),
   /** An NPS push's commands, by instance. */
   targets: z.array(NpsTarget).optional(),
+  /** NPS servers outside the phase's `planned` list that reported a change (a hand edit repaired). */
+  repaired: z.number().int().min(0).optional(),
+  /**
+   * An NPS push the check gave up on: at which check, and why. What was still running was cancelled;
+   * the phase then waits until it has ended before it fails, so nothing outlives its wait.
+   */
+  givenUp: z.object({ attempt: z.number().int().min(1), reason: z.string() }).optional(),
 });
 export type PhaseProgress = z.infer<typeof PhaseProgress>;
 

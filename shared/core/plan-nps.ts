@@ -110,21 +110,12 @@ function describeFingerprintChange(options: {
   return details;
 }
 
-function isStale(appliedAt: string, nowMs: number, refreshHours: number): boolean {
-  if (refreshHours <= 0) return false;
-  const appliedMs = Date.parse(appliedAt);
-  // An unreadable time cannot prove the push is fresh, so it counts as stale.
-  return Number.isNaN(appliedMs) || nowMs - appliedMs >= refreshHours * 3_600_000;
-}
-
-/** What every NPS server is planned against: the desired clients, secret and policy, and the clock. */
+/** What every NPS server is planned against: the desired clients, secret and policy. */
 interface NpsPlanContext {
   clients: readonly NpsClient[];
   secret: SecretTarget;
   settings: NpsPolicySettings;
   namePrefix: string;
-  refreshHours: number;
-  nowMs: number;
 }
 
 function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServerAction {
@@ -154,14 +145,11 @@ function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServ
       );
     }
   }
-  if (isStale(record.appliedAt, options.nowMs, options.refreshHours)) {
-    reasons.push(
-      `last pushed at ${record.appliedAt}, more than ${options.refreshHours} h ago: re-push to repair changes made by hand`,
-    );
-  }
   if (reasons.length === 0) {
     const none = { create: [], update: [], remove: [] };
-    const reason = `NPS server has the ${clients.length} clients, secret version and NPS settings of the push at ${record.appliedAt}`;
+    const reason =
+      `NPS server has the ${clients.length} clients, secret version and NPS settings of the push at ${record.appliedAt}; ` +
+      "the run's push verifies it and repairs what changed by hand";
     return { ...base, action: "none", clientChanges: none, reason };
   }
   return { ...base, action: "push", clientChanges: changes, reason: reasons.join("; ") };
@@ -170,14 +158,15 @@ function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServ
 /**
  * Plans one entry per eligible NPS server: push when radius-sync has no record of a
  * previous push, when what it would push differs from the record (clients, secret
- * version, NPS settings), when the record is older than `refreshHours`, or when the
- * secret is being created. Client changes are relative to the record; only clients
- * radius-sync named are ever removed.
+ * version, NPS settings), or when the secret is being created; otherwise none — the
+ * run still sends every eligible server the same command, which changes nothing on a
+ * server that agrees and repairs one edited by hand (shared/steps/plan-step.ts). Client
+ * changes are relative to the record; only clients radius-sync named are ever removed.
  *
  * @example
  * ```ts
  * planNpsServers({ npsServers, clients, secret: { create: false, versionId: "v1" },
- *   settings, namePrefix: "radius-sync", refreshHours: 24, nowMs: Date.parse(now) });
+ *   settings, namePrefix: "radius-sync" });
  * ```
  */
 export function planNpsServers(

@@ -35,8 +35,6 @@ export interface DesiredSettings {
     requireMessageAuthenticator: boolean;
     /** Add the missing RADIUS rules to the NPS servers' security groups instead of reporting them. */
     manageSecurityGroup: boolean;
-    /** Re-push an unchanged NPS configuration after this many hours (repairs hand edits); 0 = never. */
-    refreshHours: number;
   };
 }
 

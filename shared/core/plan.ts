@@ -115,8 +115,6 @@ export function planChanges(options: { desired: DesiredSettings; discovery: Disc
     secret: secret.target,
     settings: npsSettingsOf(desired),
     namePrefix,
-    refreshHours: desired.nps.refreshHours,
-    nowMs,
   });
   const directories = planDirectories({ ...eligible, radius: desired.radius, secret: secret.target });
   const body = {

@@ -25,6 +25,20 @@ export const PHASE_START_ALLOWANCE_SECONDS = 60;
 /** The steps outside the phases: validate, plan twice, ensure the secret, start and finish, release. */
 export const FIXED_ALLOWANCE_SECONDS = 300;
 
+/**
+ * The NPS document's execution timeout (shared/nps/ssm-document.cjs `timeoutSeconds`): how long SSM lets
+ * the script run on one server. A server's wait (`maxNpsWaitSeconds`) is at least this long, so a
+ * server that runs its whole time is never given up on while it runs; after the workflow gives up on
+ * a command it waits this long for the cancelled invocations to end.
+ */
+export const NPS_EXECUTION_TIMEOUT_SECONDS = 300;
+
+/**
+ * The NPS servers the configuration's worst cases count (README, "Configuration"): each gets its turn
+ * of `maxNpsWaitSeconds`, one after the other; a plan checks its own run with the servers it has.
+ */
+export const BUDGETED_NPS_SERVERS = 4;
+
 /** The waits of the configuration, in seconds. */
 export interface WaitSettings {
   pollSeconds: number;
@@ -46,38 +60,77 @@ export function maxPolls(maxWaitSeconds: number, pollSeconds: number): number {
  */
 export const longestExecutionPhases = { nps: 1 + 2 + 1, directories: 1 + 3 + 1, securityGroups: 1 } as const;
 
+/**
+ * The NPS servers each NPS push of the longest execution reaches, of `servers`: every server to
+ * converge drift, each blue/green pool (the larger half, then the other), every server to roll back.
+ */
+export function longestExecutionNpsPushes(servers: number): number[] {
+  return [servers, Math.floor(servers / 2), Math.ceil(servers / 2), servers];
+}
+
+/**
+ * Checks an NPS push to `servers` servers makes at most: one turn of `maxNpsWaitSeconds` per server
+ * (they run one at a time), then — once it gives up — the wait for the cancelled invocations to end
+ * (at most the document's execution timeout).
+ *
+ * @example
+ * ```ts
+ * npsPushChecks({ servers: 4, maxNpsWaitSeconds: 300, pollSeconds: 15 }); // 100: 4 × 20, then 20
+ * ```
+ */
+export function npsPushChecks(options: {
+  servers: number;
+  maxNpsWaitSeconds: number;
+  pollSeconds: number;
+}): number {
+  const { servers, pollSeconds } = options;
+  return (
+    Math.max(1, servers) * maxPolls(options.maxNpsWaitSeconds, pollSeconds) +
+    maxPolls(NPS_EXECUTION_TIMEOUT_SECONDS, pollSeconds)
+  );
+}
+
 /** Seconds one phase may take at most: every poll waited out, every check run, plus its start. */
 export function phaseBudgetSeconds(maxWaitSeconds: number, pollSeconds: number): number {
   const polls = maxPolls(maxWaitSeconds, pollSeconds);
   return PHASE_START_ALLOWANCE_SECONDS + polls * (pollSeconds + TASK_ALLOWANCE_SECONDS);
 }
 
-/** Seconds a rollback may take at most (one NPS push, one directory update). */
-export function rollbackBudgetSeconds(waits: WaitSettings): number {
+/** Seconds an NPS push to `servers` servers may take at most (see {@link npsPushChecks}). */
+export function npsPushBudgetSeconds(waits: WaitSettings, servers: number): number {
+  const checks = npsPushChecks({ servers, ...waits });
+  return PHASE_START_ALLOWANCE_SECONDS + checks * (waits.pollSeconds + TASK_ALLOWANCE_SECONDS);
+}
+
+/** Seconds a rollback may take at most (one NPS push to every server, one directory update). */
+export function rollbackBudgetSeconds(waits: WaitSettings, servers = BUDGETED_NPS_SERVERS): number {
   return (
-    phaseBudgetSeconds(waits.maxNpsWaitSeconds, waits.pollSeconds) +
-    phaseBudgetSeconds(waits.maxRadiusWaitSeconds, waits.pollSeconds)
+    npsPushBudgetSeconds(waits, servers) + phaseBudgetSeconds(waits.maxRadiusWaitSeconds, waits.pollSeconds)
   );
 }
 
 /**
- * The worst-case duration of one execution under `waits`, in seconds.
+ * The worst-case duration of one execution under `waits`, with `servers` NPS servers, in seconds.
  *
  * @example
  * ```ts
- * worstCaseSeconds({ pollSeconds: 15, maxNpsWaitSeconds: 600, maxRadiusWaitSeconds: 1800, maxLockWaitSeconds: 3600 });
- * // 17900 — under EXECUTION_TIMEOUT_SECONDS (21600)
+ * worstCaseSeconds({ pollSeconds: 15, maxNpsWaitSeconds: 300, maxRadiusWaitSeconds: 1800, maxLockWaitSeconds: 3600 });
+ * // under EXECUTION_TIMEOUT_SECONDS (21600) with the 4 servers the configuration counts
  * ```
  */
-export function worstCaseSeconds(waits: WaitSettings): number {
+export function worstCaseSeconds(waits: WaitSettings, servers = BUDGETED_NPS_SERVERS): number {
   const { pollSeconds } = waits;
   const lockAttempts = maxPolls(waits.maxLockWaitSeconds, pollSeconds);
   const lock = lockAttempts * (pollSeconds + TASK_ALLOWANCE_SECONDS);
+  const pushes = longestExecutionNpsPushes(servers).reduce(
+    (sum, reached) => sum + npsPushBudgetSeconds(waits, reached),
+    0,
+  );
   return (
     FIXED_ALLOWANCE_SECONDS +
     lock +
     longestExecutionPhases.securityGroups * PHASE_START_ALLOWANCE_SECONDS +
-    longestExecutionPhases.nps * phaseBudgetSeconds(waits.maxNpsWaitSeconds, pollSeconds) +
+    pushes +
     longestExecutionPhases.directories * phaseBudgetSeconds(waits.maxRadiusWaitSeconds, pollSeconds)
   );
 }
@@ -98,16 +151,21 @@ export interface TimeBudgetProblem {
  * // "add up to 44300 s in the worst case (…), more than the execution's 21600 s timeout, …"
  * ```
  */
-export function timeBudgetProblems(waits: WaitSettings, lockTtlSeconds: number): TimeBudgetProblem[] {
+export function timeBudgetProblems(
+  waits: WaitSettings,
+  lockTtlSeconds: number,
+  servers = BUDGETED_NPS_SERVERS,
+): TimeBudgetProblem[] {
   const problems: TimeBudgetProblem[] = [];
-  const worst = worstCaseSeconds(waits);
+  const worst = worstCaseSeconds(waits, servers);
   if (worst > EXECUTION_TIMEOUT_SECONDS) {
     problems.push({
       subject: "waits",
       message:
         `add up to ${worst} s in the worst case (a queued rotation that converges drift, runs ` +
-        `blue/green and rolls back: lock ${waits.maxLockWaitSeconds} s, ${longestExecutionPhases.nps} NPS waits of ` +
-        `${waits.maxNpsWaitSeconds} s, ${longestExecutionPhases.directories} RADIUS waits of ${waits.maxRadiusWaitSeconds} s, ` +
+        `blue/green and rolls back: lock ${waits.maxLockWaitSeconds} s, ${longestExecutionPhases.nps} NPS pushes ` +
+        `to ${servers} servers in turn at ${waits.maxNpsWaitSeconds} s each, ` +
+        `${longestExecutionPhases.directories} RADIUS waits of ${waits.maxRadiusWaitSeconds} s, ` +
         `polling every ${waits.pollSeconds} s), more than the execution's ${EXECUTION_TIMEOUT_SECONDS} s timeout, ` +
         "which Step Functions cannot catch: shorten RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS, " +
         "RADIUS_SYNC_MAX_NPS_WAIT_SECONDS or RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS, or poll less often",

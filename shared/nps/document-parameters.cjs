@@ -25,13 +25,15 @@
 
 /**
  * Largest number of RADIUS clients one command may carry (directories × connector IPs). SSM counts
- * the document and the parameters of a command together against its 64 KB limit; 500 clients of at
- * most 70 characters each stay within {@link maxParameterCharacters}.
+ * the document and the parameters of a command together against its 64 KB limit ("This quota also
+ * includes the content specified for input parameters at runtime", CreateDocument `Content`); 400
+ * clients of a typical 55 characters stay within {@link maxParameterCharacters}, and the renderer
+ * refuses a longer set by its characters.
  */
-const maxClients = 500;
+const maxClients = 400;
 
 /** Most characters all parameter values of one command may take together (64 KB minus the document). */
-const maxParameterCharacters = 40000;
+const maxParameterCharacters = 30000;
 
 /** One IPv4 octet, 0-255, no leading zeros. */
 const ipv4Octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
@@ -75,11 +77,18 @@ const patterns = Object.freeze({
   /** The rendered policies' JSON: printable ASCII without ' and backtick, as a JSON array. */
   policies: "^\\[[ -&(-_a-~]{0,3998}\\]$",
   nonce: "^([0-9a-f]{32,64})?$",
+  /**
+   * Which push a command is, in the order pushes are made: the execution's start (UTC, to the
+   * millisecond) and the push's ordinal in it. Fixed width, so text order is push order.
+   */
+  sequence: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z/[0-9]{3}$",
+  /** Empty, or IPv4 addresses separated by commas: IP_WHITELIST entries the configuration acknowledges. */
+  acknowledgedIpWhitelist: `^(${ipv4Source}(,${ipv4Source}){0,49})?$`,
 });
 
 /**
  * The document's parameter definitions, in the order the script's entry function takes them.
- * AdGroup and Nonce are optional (default ""); every other parameter is required. Each one reaches
+ * AdGroup, Nonce and AcknowledgedIpWhitelist are optional (default ""); every other parameter is required. Each one reaches
  * the script as the environment variable SSM_<Name> (interpolationType ENV_VAR), never as text.
  */
 const npsDocumentParameters = Object.freeze({
@@ -133,6 +142,19 @@ const npsDocumentParameters = Object.freeze({
     description:
       "Optional hex nonce; when set, the summary carries one HMAC-SHA256 proof, keyed with it, of every client's name, address and configured secret.",
     allowedPattern: patterns.nonce,
+    default: "",
+  },
+  Sequence: {
+    type: "String",
+    description:
+      "Which push this is (execution start, then the push's ordinal): a server refuses a command older than one it already applied.",
+    allowedPattern: patterns.sequence,
+  },
+  AcknowledgedIpWhitelist: {
+    type: "String",
+    description:
+      "IP_WHITELIST entries of the MFA extension that the configuration acknowledges as not Directory Service's (IPv4, comma-separated); any other entry stops the command.",
+    allowedPattern: patterns.acknowledgedIpWhitelist,
     default: "",
   },
 });

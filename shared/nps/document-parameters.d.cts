@@ -19,7 +19,9 @@ export type NpsParameterName =
   | "RequireMessageAuthenticator"
   | "Policies"
   | "AdGroup"
-  | "Nonce";
+  | "Nonce"
+  | "Sequence"
+  | "AcknowledgedIpWhitelist";
 
 /** Largest number of RADIUS clients one command may carry. */
 export declare const maxClients: number;
@@ -39,6 +41,8 @@ export declare const patterns: Readonly<{
   requireMessageAuthenticator: string;
   policies: string;
   nonce: string;
+  sequence: string;
+  acknowledgedIpWhitelist: string;
 }>;
 
 /** The document's parameter definitions, keyed by parameter name. */

@@ -30,8 +30,12 @@ export const NpsCommandOptions = z.object({
   requireMessageAuthenticator: z.boolean(),
   /** Optional hex nonce: asks the host for HMAC proofs of its configured secrets. */
   nonce: z.string().optional(),
+  /** Which push this is (see `npsPushSequence`): the host refuses a command older than one it applied. */
+  sequence: z.string(),
+  /** IP_WHITELIST entries the configuration acknowledges as not Directory Service's (IPv4). */
+  acknowledgedIpWhitelist: z.array(z.string()).default([]),
 });
-export type NpsCommandOptions = z.infer<typeof NpsCommandOptions>;
+export type NpsCommandOptions = z.input<typeof NpsCommandOptions>;
 
 /** SendCommand `Parameters` for the NPS document. */
 export type NpsCommandParameters = Record<NpsParameterName, string[]>;
@@ -52,6 +56,11 @@ const rules = {
     "must be JSON of printable ASCII without ' or backtick, at most 4000 characters",
   ],
   nonce: [compiled.nonce, "must be 32-64 lowercase hex characters"],
+  sequence: [
+    compiled.sequence,
+    "must be the execution's start (UTC, milliseconds) and a three-digit push ordinal",
+  ],
+  acknowledgedIpWhitelist: [compiled.acknowledgedIpWhitelist, "must be at most 50 IPv4 addresses"],
 } as const;
 
 function check(field: keyof typeof rules, value: string): string {
@@ -122,6 +131,7 @@ function checkClients(clients: NpsClient[], namePrefix: string): NpsClient[] {
  * const parameters = renderNpsCommandParameters({
  *   secretArn, secretVersion: "AWSPENDING", region: "eu-west-1", namePrefix: "radius-sync",
  *   accessMode: "push", protocol: "PAP", adGroup: "", requireMessageAuthenticator: false,
+ *   sequence: "2026-01-10T12:00:00.000Z/000",
  *   clients: [{ name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" }],
  * });
  * parameters.Clients; // ["radius-sync-d-0123456789-10-0-1-5=10.0.1.5"]
@@ -162,6 +172,8 @@ export function renderNpsCommandParameters(options: NpsCommandOptions): NpsComma
     // Only a DOMAIN\\Name needs the host: a SID is already in the policies.
     AdGroup: input.accessMode === "group" && !compiled.sid.test(adGroup) ? adGroup : "",
     Nonce: check("nonce", input.nonce ?? ""),
+    Sequence: check("sequence", input.sequence),
+    AcknowledgedIpWhitelist: check("acknowledgedIpWhitelist", input.acknowledgedIpWhitelist.join(",")),
   };
   const characters = npsParameterNames.reduce((total, name) => total + values[name].length, 0);
   if (characters > maxParameterCharacters) {

@@ -15,11 +15,16 @@
 const { createHash } = require("node:crypto");
 const { readFileSync } = require("node:fs");
 const path = require("node:path");
-const { ownedClientSuffix, ownedPolicySuffixes } = require("../core/naming-patterns.cjs");
+const { ownedClientSuffix, ownedPolicySuffixes, stagedPolicySuffix } = require("../core/naming-patterns.cjs");
 const { npsDocumentParameters, npsParameterNames } = require("./document-parameters.cjs");
+const { netshLayout } = require("./netsh-layout.cjs");
 
-/** How long one NPS server may take before SSM marks the invocation TimedOut. */
-const timeoutSeconds = "600";
+/**
+ * How long the script may run on one NPS server before SSM kills it (ExecutionTimedOut). The script's
+ * own waits (the host lock 120 s, IAS's restart 60 s) fit well inside; shared/core/time-budget.ts
+ * restates it (NPS_EXECUTION_TIMEOUT_SECONDS) and a test keeps the two equal.
+ */
+const timeoutSeconds = "300";
 
 /** A PowerShell single-quoted literal; the values rendered here contain no quote, and the tests hold them to it. */
 function quoted(text) {
@@ -33,6 +38,10 @@ const preambleLines = [
   `$script:OwnedPolicySuffixes = @(${Object.values(ownedPolicySuffixes)
     .map(({ kind, suffix }) => `@(${quoted(kind)}, ${quoted(suffix)})`)
     .join(", ")})`,
+  `$script:StagedPolicySuffix = ${quoted(stagedPolicySuffix)}`,
+  `$script:NetshLayout = @{ ${Object.entries(netshLayout)
+    .map(([key, pattern]) => `${key} = ${quoted(pattern)}`)
+    .join("; ")} }`,
   `$script:DocumentParameterNames = @(${npsParameterNames.map(quoted).join(", ")})`,
 ];
 

@@ -16,18 +16,19 @@ export const ssmStandardOutputLimit = 24_000;
 export const maxReportedNames = 20;
 
 /** The summary format this code reads; sync-nps.ps1 prints it as `radiusSyncSummary`. */
-export const summaryFormat = 2;
+export const summaryFormat = 3;
 
 const clientName = z.string().regex(new RegExp(patterns.clientName));
 
 /** Windows PowerShell 5.1 sometimes serialises an array as { value: [...], Count: n }; accept both. */
-function nameList(max: number) {
+function listOf<Item extends z.ZodType>(item: Item, max: number) {
   return z.preprocess(
     // An array has no "value" key, so only the wrapped shape is unwrapped.
     (value) => (value !== null && typeof value === "object" && "value" in value ? value.value : value),
-    z.array(clientName).max(max),
+    z.array(item).max(max),
   );
 }
+const nameList = (max: number) => listOf(clientName, max);
 
 const count = z.number().int().nonnegative();
 
@@ -44,8 +45,18 @@ export const NpsSummary = z
     kept: count,
     /** Our policies that were added again or removed (`<prefix>-crp`, `-np`, `-np-deny`). */
     policiesChanged: nameList(3),
-    /** Whether IAS was restarted: only when a client or policy changed. */
+    /** Whether IAS was restarted: when a client or policy changed, or an earlier command owed a restart. */
     restarted: z.boolean(),
+    /** Whether an earlier command had changed something and was killed before its restart (done now). */
+    owedRestart: z.boolean(),
+    /** Whether radius-sync's clients had been disabled because MFA could not be enforced (enabled again now). */
+    doorReopened: z.boolean(),
+    /** Whether IAS still has not loaded what is configured (a restart owed, or the service stopped). */
+    restartPending: z.boolean(),
+    /** The UDP ports the process running IAS listens on (empty when they could not be read). */
+    ports: listOf(z.number().int().min(1).max(65535), 20),
+    /** Group Policy settings that record PowerShell activity but never the secret (reported, not refused). */
+    recorders: listOf(z.enum(["scriptBlockLogging", "transcription"]), 2),
     /** Group mode with DOMAIN\Name: the SID the host resolved. A Windows SID: S-1-authority, then up to 15 sub-authorities. */
     groupSid: z
       .string()

@@ -7,6 +7,7 @@ import {
   type ExecutionResult,
   executionMetrics,
   resultEvent,
+  settledResult,
 } from "../core/execution-result.js";
 import { logger, metrics } from "../observability.js";
 
@@ -30,9 +31,10 @@ export async function finishExecution<Result extends ExecutionResult>(options: {
   result: Result;
   failure?: ExecutionFailure | undefined;
 }): Promise<Result> {
-  const { config, executionId, result, failure } = options;
+  const { config, executionId, failure } = options;
+  const result = settledResult(options.result);
   const { released } = await releaseMutationLock({ tableName: config.stateTable, owner: executionId });
-  for (const metric of executionMetrics(options)) {
+  for (const metric of executionMetrics({ ...options, result })) {
     metrics.addMetric(metric.name, MetricUnit[metric.unit], metric.value);
   }
   const event = resultEvent({ executionId, result, failure });

@@ -13,21 +13,21 @@ export type { LockDecision };
  *
  * @example
  * ```ts
- * const decision = await takeLock({ config, run, attempt: 0, nowSeconds: Math.floor(Date.now() / 1000) });
+ * const decision = await takeLock({ config, run, attempt: 0, nowMs: Date.now() });
  * ```
  */
 export async function takeLock(options: {
   config: Readonly<Config>;
   run: Run;
   attempt: number;
-  nowSeconds: number;
+  nowMs: number;
 }): Promise<LockDecision> {
   const { config, run } = options;
   const attempt = options.attempt + 1;
   const outcome = await acquireMutationLock({
     tableName: config.stateTable,
     owner: run.executionId,
-    nowSeconds: options.nowSeconds,
+    nowSeconds: Math.floor(options.nowMs / 1000),
     ttlSeconds: config.lock.ttlSeconds,
   });
   const decision = decideLock({
@@ -35,6 +35,7 @@ export async function takeLock(options: {
     attempt,
     pollSeconds: config.waits.pollSeconds,
     maxWaitSeconds: config.lock.maxWaitSeconds,
+    nowMs: options.nowMs,
   });
   if (decision.status === "gaveUp") {
     // Leave the queue, so that the next scheduled run can take the place.

@@ -1,8 +1,14 @@
 import { findCommandsByComment, type InvocationView, sendDocumentCommand } from "../aws/ssm.js";
 import { writeNpsRecord } from "../aws/state-table.js";
 import type { Config } from "../config.js";
-import { confirmedNpsRecord, namingServer, readNpsInvocation } from "../core/nps-invocation.js";
-import { type NpsPush, npsCommandComment } from "../core/nps-push.js";
+import {
+  assertServing,
+  confirmedNpsRecord,
+  hostChanged,
+  namingServer,
+  readNpsInvocation,
+} from "../core/nps-invocation.js";
+import { type NpsPush, npsCommandComment, npsPushSequence } from "../core/nps-push.js";
 import {
   earlierCommandsSince,
   earlierNpsTargets,
@@ -32,6 +38,8 @@ export async function sendNpsCommand(options: {
   config: Readonly<Config>;
   run: Run;
   push: NpsPush;
+  /** When the execution took the mutation lock: orders this push among all pushes. */
+  lockAcquiredAt: string;
   secret: { arn: string; versionId: string };
   instanceIds: string[];
   clients: Array<{ name: string; ip: string }>;
@@ -50,6 +58,8 @@ export async function sendNpsCommand(options: {
     protocol: config.radius.protocol,
     adGroup: config.nps.adGroup,
     requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
+    sequence: npsPushSequence({ lockAcquiredAt: options.lockAcquiredAt, push: options.push }),
+    acknowledgedIpWhitelist: config.nps.acknowledgedIpWhitelist,
   });
   // Until each server reports success, nobody knows what it holds.
   for (const instanceId of options.instanceIds) {
@@ -77,7 +87,9 @@ export async function sendNpsCommand(options: {
           instanceIds: remaining,
           parameters,
           comment,
-          timeoutSeconds: config.waits.maxNpsWaitSeconds,
+          // A delivery timeout (SSM: a command not started by then will not run): the servers run one
+          // at a time, so the last may start only after every other one had its turn.
+          timeoutSeconds: config.waits.maxNpsWaitSeconds * Math.min(remaining.length, 50),
         });
   const { targets, alreadySent } = mergeNpsTargets({ earlier, sent: commands, nonce });
   logger.info("NPS command sent", {
@@ -92,11 +104,13 @@ export async function sendNpsCommand(options: {
  * Confirms one server whose invocation finished: Success with a summary whose secret proof verifies
  * records what the server now holds; any other final status is the error the script named
  * (NpsMfaExtensionMissing, …; NpsCommandFailed when it named none) naming the server and quoting the
- * script's reason; a proof that differs is NpsSecretMismatch.
+ * script's reason; a proof that differs is NpsSecretMismatch; a server whose IAS has not loaded what it
+ * configured is NpsRestartPending, one that does not listen on radiusPort NpsPortMismatch. Returns
+ * whether the server changed anything.
  *
  * @example
  * ```ts
- * await confirmNpsServer({ config, run, target, invocation, secretArn, secretVersionId, clients });
+ * const { changed } = await confirmNpsServer({ config, run, target, invocation, secretArn, secretVersionId, clients });
  * ```
  */
 export async function confirmNpsServer(options: {
@@ -107,9 +121,10 @@ export async function confirmNpsServer(options: {
   secretArn: string;
   secretVersionId: string;
   clients: Array<{ name: string; ip: string }>;
-}): Promise<void> {
+}): Promise<{ changed: boolean }> {
   const { config, run, target } = options;
   const summary = readNpsInvocation(target, options.invocation);
+  assertServing(summary, { instanceId: target.instanceId, radiusPort: config.radius.port });
   try {
     await verifyNpsSummary({
       arn: options.secretArn,
@@ -136,4 +151,5 @@ export async function confirmNpsServer(options: {
     commandId: target.commandId,
     summary,
   });
+  return { changed: hostChanged(summary) };
 }

@@ -1,10 +1,11 @@
 import * as z from "zod";
 import type { Config } from "../config.js";
+import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "../core/history-budget.js";
 import type { Discovery } from "../core/model.js";
 import { WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
-import { maxPolls } from "../core/time-budget.js";
+import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
 import { maxClients } from "../nps/index.js";
 import type { Run } from "../run.js";
@@ -43,7 +44,15 @@ export const Work = z.object({
   npsClients: z.array(z.object({ name: z.string(), ip: z.string() })),
   /** The reconcile's phases, in order: security groups, the NPS push, the directory updates. */
   phases: z.array(WorkflowPhase),
-  waits: z.object({ pollSeconds: z.number(), maxNpsPolls: z.number(), maxRadiusPolls: z.number() }),
+  /** How many phases (the state machine runs none, and takes no lock, when there are none). */
+  phaseCount: z.number().int().min(0),
+  /** Checks per NPS server (they run one at a time) and, once given up, for what was cancelled to end. */
+  waits: z.object({
+    pollSeconds: z.number(),
+    maxNpsPolls: z.number(),
+    npsCancelPolls: z.number(),
+    maxRadiusPolls: z.number(),
+  }),
   /** Present in rotate mode: what the rotation covers (every eligible NPS server and directory). */
   rotation: z
     .object({
@@ -73,7 +82,6 @@ export function desiredSettingsFrom(config: Readonly<Config>): DesiredSettings {
       adGroup: config.nps.adGroup,
       requireMessageAuthenticator: config.nps.requireMessageAuthenticator,
       manageSecurityGroup: config.nps.manageSecurityGroup,
-      refreshHours: config.nps.refreshHours,
     },
   };
 }
@@ -96,15 +104,18 @@ export function planRun(options: {
   discovery: Discovery;
 }): { run: Run; plan: Plan; secretStatus: SecretStatus } | { run: Run; work: Work } {
   const { config, run, discovery } = options;
-  const plan = withCommandLimit(
-    withRotation(
-      restrictToRequested(
-        planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
-        run.directoryIds,
+  const plan = withWaitBudget(
+    withCommandLimit(
+      withRotation(
+        restrictToRequested(
+          planChanges({ desired: desiredSettingsFrom(config), discovery, now: run.startedAt }),
+          run.directoryIds,
+        ),
+        run,
+        discovery,
       ),
-      run,
-      discovery,
     ),
+    config,
   );
   // The whole plan: the dry run's output bounds it (shared/steps/dry-run.ts).
   if (run.dryRun) return { run, plan, secretStatus: describeSecretStatus(discovery, run) };
@@ -155,6 +166,35 @@ function withCommandLimit(plan: Plan): Plan {
     ...plan,
     problems: [...plan.problems, problem],
     summary: [...plan.summary, `problem ${problem.error}: ${problem.message}`],
+  };
+}
+
+/**
+ * The configuration's budgets count {@link BUDGETED_NPS_SERVERS} NPS servers; an estate with more
+ * pushes to each in turn, so its worst case is longer. Checked here with the servers the plan has,
+ * before the lock or any change: waits that could pass the execution's timeout or its history events
+ * with this many servers are a problem of the plan, named with the figure.
+ */
+function withWaitBudget(plan: Plan, config: Readonly<Config>): Plan {
+  const servers = plan.npsServers.length;
+  if (servers <= BUDGETED_NPS_SERVERS) return plan;
+  const waits = { ...config.waits, maxLockWaitSeconds: config.lock.maxWaitSeconds };
+  const found = [
+    ...timeBudgetProblems(waits, config.lock.ttlSeconds, servers),
+    ...historyBudgetProblems(waits, estateBoundsFor({ maxClients, npsServers: servers })),
+  ];
+  if (found.length === 0) return plan;
+  const problems = found.map((problem) => ({
+    error: "InvalidConfiguration",
+    subject: "waits",
+    message:
+      `with ${servers} NPS servers (the configuration's budgets count ${BUDGETED_NPS_SERVERS}) the waits ` +
+      `${problem.message}; or manage fewer NPS servers per deployment (npsInstanceIds or npsTag)`,
+  }));
+  return {
+    ...plan,
+    problems: [...plan.problems, ...problems],
+    summary: [...plan.summary, ...problems.map((problem) => `problem ${problem.error}: ${problem.message}`)],
   };
 }
 
@@ -243,12 +283,26 @@ function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): Workflo
     const reason = `${plan.securityGroupRules.length} security-group rule change(s) in ${securityGroups.groups.length} group(s)`;
     phases.push({ kind: "securityGroups", mismatch: false, reason });
   }
-  const instanceIds = plan.npsServers
-    .filter((server) => server.action === "push")
-    .map((server) => server.instanceId);
-  if (instanceIds.length > 0) {
-    const reason = `${instanceIds.length} NPS server(s) need the configuration`;
-    phases.push({ kind: "nps", instanceIds, secret: "current", mismatch: false, reason });
+  // Every eligible server gets the command, one at a time: it changes nothing on a server that agrees,
+  // repairs hand edits, and checks every run that the server still enforces MFA (closing our door when
+  // it cannot). The servers the plan knows need a change go first.
+  const servers = [
+    ...plan.npsServers.filter((server) => server.action === "push"),
+    ...plan.npsServers.filter((server) => server.action !== "push"),
+  ];
+  const planned = servers.filter((server) => server.action === "push").map((server) => server.instanceId);
+  if (servers.length > 0) {
+    const reason =
+      `${planned.length} of ${servers.length} NPS server(s) need the configuration, the others are verified; ` +
+      "one server at a time, so the others keep answering while each restarts";
+    phases.push({
+      kind: "nps",
+      instanceIds: servers.map((server) => server.instanceId),
+      planned,
+      secret: "current",
+      mismatch: false,
+      reason,
+    });
   }
   const changing = plan.directories.filter((directory) => directory.action !== "none");
   const [first] = changing;
@@ -283,6 +337,7 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
           settings: { ...config.radius },
         }
       : undefined;
+  const phases = reconcilePhases(plan, securityGroups);
   return {
     ...(rotation ? { rotation } : {}),
     changeCount: plan.changeCount,
@@ -293,10 +348,12 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
         : { action: "keep", arn: plan.secret.arn, versionId: plan.secret.versionId },
     securityGroups,
     npsClients: plan.npsClients.map(({ name, ip }) => ({ name, ip })),
-    phases: reconcilePhases(plan, securityGroups),
+    phases,
+    phaseCount: phases.length,
     waits: {
       pollSeconds,
       maxNpsPolls: maxPolls(maxNpsWaitSeconds, pollSeconds),
+      npsCancelPolls: maxPolls(NPS_EXECUTION_TIMEOUT_SECONDS, pollSeconds),
       maxRadiusPolls: maxPolls(maxRadiusWaitSeconds, pollSeconds),
     },
   };

@@ -62,6 +62,7 @@ describe("one NPS command at the largest estate it may carry", () => {
       config,
       run,
       push: { step: "reconcile", index: 0 },
+      lockAcquiredAt: run.startedAt,
       phase,
       secret: phaseSecret,
       clients,
@@ -75,9 +76,10 @@ describe("one NPS command at the largest estate it may carry", () => {
       clients,
       progress: started,
       maxPolls: 3,
+      cancelPolls: 20,
     });
 
-    // Assess: verified against all 500 clients, from a summary the proxy had no need to cut.
+    // Assess: verified against all of its clients, from a summary the proxy had no need to cut.
     expect(check.status).toBe("done");
     expect(nps.clientsOf(server).size).toBe(maxClients);
     expect(calls.callsTo("GetCommandInvocation").map((call) => call.status)).toEqual([200]);

@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
+import { NPS_EXECUTION_TIMEOUT_SECONDS } from "../../shared/core/time-budget.js";
 import { currentMoto } from "../support/current-moto.js";
 import {
   type CommandInvocationDouble,
@@ -198,13 +199,16 @@ describe("host doubles", () => {
     const log = logHost(() => ({ status: "Running" }));
     const commandId = await send({ InstanceIds: [nodes[0]] });
 
-    await rigClock.advance(600);
+    // The NPS document's execution timeout (shared/nps/ssm-document.cjs).
+    await rigClock.advance(NPS_EXECUTION_TIMEOUT_SECONDS - 1);
+    expect((await invocation(commandId, nodes[0])).Status).toBe("InProgress");
+    await rigClock.advance(1);
 
     expect((await invocation(commandId, nodes[0])).StatusDetails).toBe("ExecutionTimedOut");
     expect(log).toEqual([
       "start node-0 at 0",
       "killed node-0 (ExecutionTimedOut)",
-      "finished node-0 ExecutionTimedOut at 600",
+      `finished node-0 ExecutionTimedOut at ${NPS_EXECUTION_TIMEOUT_SECONDS}`,
     ]);
   });
 

@@ -227,7 +227,7 @@ describe("the execution timeout", () => {
   });
 
   it("reads a {{ parameter }} timeout from the command's parameters, else the document's default", async () => {
-    const executionTimeout = { type: "String", default: "300" };
+    const executionTimeout = { type: "String", default: "200" };
     await createDocument("rig-parameter", "{{ executionTimeout }}", { executionTimeout });
     const sendIt = (parameters: Record<string, string[]>) =>
       send({ DocumentName: "rig-parameter", InstanceIds: [nodes[0] ?? ""], Parameters: parameters });
@@ -237,9 +237,9 @@ describe("the execution timeout", () => {
     const nps = await send({ DocumentName: estate.documentName, InstanceIds: [nodes[0] ?? ""] });
 
     expect(runCommandModel.command(given.CommandId ?? "")?.executionTimeoutSeconds).toBe(90);
-    expect(runCommandModel.command(defaulted.CommandId ?? "")?.executionTimeoutSeconds).toBe(300);
+    expect(runCommandModel.command(defaulted.CommandId ?? "")?.executionTimeoutSeconds).toBe(200);
     // The NPS document's own limit (shared/nps/ssm-document.cjs).
-    expect(runCommandModel.command(nps.CommandId ?? "")?.executionTimeoutSeconds).toBe(600);
+    expect(runCommandModel.command(nps.CommandId ?? "")?.executionTimeoutSeconds).toBe(300);
   });
 });
 

@@ -155,13 +155,14 @@ describe("SSM GetCommandInvocation on the rig", () => {
         ),
       ],
       Nonce: ["0123456789abcdef0123456789abcdef"],
+      Sequence: ["2026-01-10T12:00:00.000Z/000"],
     });
 
     const invocation = await poll(Command?.CommandId ?? "", server.instanceId);
 
     const output = invocation.StandardOutputContent ?? "";
     expect(output.length).toBeLessThan(standardOutputLimit / 10);
-    expect(parseNpsSummary(output)).toMatchObject({ radiusSyncSummary: 2, created: 400, held: 400 });
+    expect(parseNpsSummary(output)).toMatchObject({ radiusSyncSummary: 3, created: 400, held: 400 });
   });
 });
 

@@ -113,11 +113,11 @@ describe("the packaged functions", () => {
 
       expect(config).toMatchObject({
         directories: { ids: [], tag: undefined },
-        nps: { instanceIds: [], adGroup: packageParams.npsAdGroup, refreshHours: 24 },
+        nps: { instanceIds: [], adGroup: packageParams.npsAdGroup, acknowledgedIpWhitelist: [] },
         radius: { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" },
         namePrefix: "radius-sync",
         secret: { name: "radius-sync/shared-secret", length: 64 },
-        waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 600 },
+        waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 300 },
         lock: { ttlSeconds: 21_900, maxWaitSeconds: 3600 },
         rotation: { strategy: "auto" },
       });

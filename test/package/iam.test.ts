@@ -47,6 +47,7 @@ const wildcardReasons: Readonly<Record<string, string>> = {
   "ec2:DescribeInstances": "EC2 Describe* calls support no resource-level permissions",
   "ssm:DescribeInstanceInformation": "a list call; no resource type",
   "ssm:GetCommandInvocation": "no resource type",
+  "ssm:CancelCommand": "no resource type (as SendCommand's invocations are read: by command id)",
   "ssm:ListCommandInvocations": "a list call; no resource type",
   "ssm:ListCommands": "a list call; no resource type",
   "secretsmanager:GetRandomPassword": "generates a string; touches no resource",
@@ -117,6 +118,8 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
   checkNpsCommand: {
     "ssm:ListCommandInvocations": [ANY],
     "ssm:GetCommandInvocation": [ANY],
+    // Stops what a phase gives up on (shared/steps/nps-phase.ts).
+    "ssm:CancelCommand": [ANY],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
     "secretsmanager:GetSecretValue": [SECRET],
   },

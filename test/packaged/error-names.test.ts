@@ -201,11 +201,20 @@ const estateProvocations: Record<string, EstateProvocation> = {
     const progress = { ...checkRadius.progress, attempt: 0 };
     return await lambdas.invoke("checkRadiusStatus", { ...checkRadius, progress, maxPolls: 1 });
   },
+  // Given up on (and cancelled) at the 5th check; the cancel has not taken by the next one, the last it waits.
   NpsCommandTimedOut: async (lambdas, world, inputs) => {
     world.invocations.setOutcome(checkedServer(inputs), { pendingPolls: "forever" });
     const check = await checkOfFreshCommand(world, inputs);
-    const progress = { ...check.progress, attempt: 0 };
-    return await lambdas.invoke("checkNpsCommand", { ...check, progress, maxPolls: 1 });
+    const givenUp = { attempt: 5, reason: "1 NPS server(s) did not finish after 5 checks" };
+    const progress = { ...check.progress, attempt: 5, givenUp };
+    const outcome = await lambdas.invoke("checkNpsCommand", {
+      ...check,
+      progress,
+      maxPolls: 1,
+      cancelPolls: 1,
+    });
+    world.invocations.clear(checkedServer(inputs));
+    return outcome;
   },
   NpsCommandFailed: async (lambdas, world, inputs) => {
     world.invocations.setOutcome(checkedServer(inputs), {
@@ -216,25 +225,60 @@ const estateProvocations: Record<string, EstateProvocation> = {
   },
   // The script's named failures (sync-nps.ps1 prints "radius-sync NPS sync failed [<name>]: <why>").
   ...Object.fromEntries(
-    ["NpsRoleMissing", "NpsMfaExtensionMissing", "NpsMfaExtensionBypassed", "SsmAgentOutdated"].map(
-      (name) => [
-        name,
-        async (lambdas: LambdaEmulator, world: World, inputs: ReconciledInputs) => {
-          const server = checkedServer(inputs);
-          world.invocations.setOutcome(server, {
-            status: "Failed",
-            standardErrorContent: `radius-sync NPS sync failed [${name}]: the prerequisite is not met`,
-          });
-          const outcome = await lambdas.invoke("checkNpsCommand", await checkOfFreshCommand(world, inputs));
-          // The batched check names the server and quotes the script's reason.
-          const message = outcome.ok ? "" : outcome.error.errorMessage;
-          expect(message).toContain(server);
-          expect(message).toContain("the prerequisite is not met");
-          return outcome;
-        },
-      ],
-    ),
+    [
+      "NpsRoleMissing",
+      "NpsMfaExtensionMissing",
+      "NpsMfaExtensionBypassed",
+      "SsmAgentOutdated",
+      "NpsHostBusy",
+      "NpsCommandSuperseded",
+      "NpsSecretLoggingEnabled",
+    ].map((name) => [
+      name,
+      async (lambdas: LambdaEmulator, world: World, inputs: ReconciledInputs) => {
+        const server = checkedServer(inputs);
+        world.invocations.setOutcome(server, {
+          status: "Failed",
+          standardErrorContent: `radius-sync NPS sync failed [${name}]: the prerequisite is not met`,
+        });
+        const outcome = await lambdas.invoke("checkNpsCommand", await checkOfFreshCommand(world, inputs));
+        // The batched check names the server and quotes the script's reason.
+        const message = outcome.ok ? "" : outcome.error.errorMessage;
+        expect(message).toContain(server);
+        expect(message).toContain("the prerequisite is not met");
+        return outcome;
+      },
+    ]),
   ),
+  // The server reports Success, but IAS has not loaded what it configured (a restart still owed).
+  NpsRestartPending: async (lambdas, world, inputs) => {
+    const server = checkedServer(inputs);
+    world.invocations.clear(server);
+    const summary = world.npsHosts.lastOutputOf(server)?.summary;
+    if (summary === undefined) throw new Error(`the reconcile left no summary for ${server}`);
+    world.invocations.setOutcome(server, {
+      status: "Success",
+      standardOutputContent: `${JSON.stringify({ ...summary, restartPending: true })}\n`,
+    });
+    try {
+      return await lambdas.invoke("checkNpsCommand", await checkOfFreshCommand(world, inputs));
+    } finally {
+      world.invocations.clear(server);
+    }
+  },
+  // The server's IAS listens on 1645 only; the directories send to 1812.
+  NpsPortMismatch: async (lambdas, world, inputs) => {
+    const server = checkedServer(inputs);
+    world.invocations.clear(server);
+    const model = world.npsHosts.modelOf(server);
+    const ports = model.authenticationPorts;
+    model.authenticationPorts = [1645];
+    try {
+      return await lambdas.invoke("checkNpsCommand", await checkOfFreshCommand(world, inputs));
+    } finally {
+      model.authenticationPorts = ports;
+    }
+  },
   // The host proved the version it was sent; asked to confirm another version, the proofs differ.
   NpsSecretMismatch: async (lambdas, world, inputs) => {
     world.invocations.clear(checkedServer(inputs));

@@ -58,3 +58,28 @@ export function estateChanges(world: World): string[] {
     .filter((call) => call.service !== "dynamodb" && call.service !== "events")
     .map((call) => call.operation);
 }
+
+/**
+ * The NPS servers whose last command changed anything on the host (a client, a policy, a restart),
+ * as the host double saw its summary; a failed command counts as a change only if it closed a door.
+ *
+ * @example
+ * ```ts
+ * expect(npsHostsChanged(world)).toEqual([]); // the run's push only verified the servers
+ * ```
+ */
+export function npsHostsChanged(world: World): string[] {
+  return world.estate.npsServers
+    .map((server) => server.instanceId)
+    .filter((instanceId) => {
+      const output = world.npsHosts.lastOutputOf(instanceId);
+      const summary = output?.summary as
+        | { created: number; updated: number; removed: number; policiesChanged: string[]; restarted: boolean }
+        | undefined;
+      if (summary === undefined) return output?.stderr?.includes("closed its door") === true;
+      return (
+        summary.restarted ||
+        summary.created + summary.updated + summary.removed + summary.policiesChanged.length > 0
+      );
+    });
+}

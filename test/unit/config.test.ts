@@ -54,42 +54,42 @@ describe("parseConfig: whole-number variables at their edges", () => {
 });
 
 describe("parseConfig: the history-event budget", () => {
-  // Waits the time budget accepts (15,300 s of the 21,600 s timeout) whose worst case makes 33,655
-  // history events: every 2 s, a queued rotation's lock attempts and checks add up.
+  // Waits the time budget accepts (18,000 s of the 21,600 s timeout) whose worst case makes 23,989
+  // history events: every 4 s, a queued rotation's lock attempts and checks add up.
   const often = {
-    RADIUS_SYNC_POLL_SECONDS: "2",
-    RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "600",
+    RADIUS_SYNC_POLL_SECONDS: "4",
+    RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "300",
     RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "600",
-    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: "1800",
+    RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS: "3600",
   };
 
   it("refuses waits that fit the time budget but not the event budget, naming the figure and the limit", () => {
     const seconds = worstCaseSeconds({
-      pollSeconds: 2,
-      maxNpsWaitSeconds: 600,
+      pollSeconds: 4,
+      maxNpsWaitSeconds: 300,
       maxRadiusWaitSeconds: 600,
-      maxLockWaitSeconds: 1800,
+      maxLockWaitSeconds: 3600,
     });
 
     const problem = problemWith(often);
 
     expect(seconds).toBeLessThanOrEqual(EXECUTION_TIMEOUT_SECONDS);
-    expect(problem).toContain("waits add up to 33655 history events in the worst case");
+    expect(problem).toContain("waits add up to 23989 history events in the worst case");
     expect(problem).toContain("more than 20000 (80 % of Step Functions' 25000 per execution");
     expect(problem).toContain("RADIUS_SYNC_POLL_SECONDS");
     expect(problem).not.toMatch(/add up to \d+ s/);
   });
 
   it("accepts the defaults", () => {
-    expect(parse({}).waits).toEqual({ pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 600 });
+    expect(parse({}).waits).toEqual({ pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 300 });
   });
 
   // README, "Configuration": the largest value of each wait, and the shortest poll, with the defaults otherwise.
   it.each([
-    ["RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS", 2445, 2446],
-    ["RADIUS_SYNC_MAX_NPS_WAIT_SECONDS", 1410, 1411],
-    ["RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS", 6855, 6856],
-    ["RADIUS_SYNC_POLL_SECONDS", 8, 7],
+    ["RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS", 1965, 1966],
+    ["RADIUS_SYNC_MAX_NPS_WAIT_SECONDS", 360, 361],
+    ["RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS", 4455, 4456],
+    ["RADIUS_SYNC_POLL_SECONDS", 12, 11],
   ])(
     "accepts the documented %s of %i with the defaults otherwise, and refuses %i",
     (variable, fits, refused) => {
@@ -272,7 +272,7 @@ describe("parseConfig: the configuration it returns", () => {
         requireMessageAuthenticator: false,
         manageSecurityGroup: false,
         documentName: "radius-sync-nps",
-        refreshHours: 24,
+        acknowledgedIpWhitelist: [],
       },
       radius: { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" },
       namePrefix: "radius-sync",
@@ -280,7 +280,7 @@ describe("parseConfig: the configuration it returns", () => {
       rotation: { strategy: "auto" },
       stateTable: "radius-sync-state",
       lock: { ttlSeconds: 21_900, maxWaitSeconds: 3600 },
-      waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 600 },
+      waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 300 },
     });
   });
 
@@ -345,6 +345,6 @@ describe("getConfig", () => {
 
   it("refuses a bad process.env like parseConfig", () => {
     Object.assign(process.env, requiredEnvironment, { RADIUS_SYNC_POLL_SECONDS: "0" });
-    expect(() => getConfig()).toThrow("RADIUS_SYNC_POLL_SECONDS must be at least 1");
+    expect(() => getConfig()).toThrow("RADIUS_SYNC_POLL_SECONDS must be at least 3");
   });
 });

@@ -96,6 +96,41 @@ describe("issue 10's targets as the bench judges them", () => {
     expect(target.measured).toContain("90 at 10×2, 900 at 100×4");
   });
 
+  it("judges j-polls per NPS server (they run in turn), and still misses a j-poll slope that grows with D", () => {
+    /** 10 × 2 and 100 × 4 at j = 1 and 4: `perPoll(d, m)` events and transitions per j-poll. */
+    const gridJ = (perPoll: (directories: number, servers: number) => number): BenchResults => ({
+      scenarios: [
+        { directories: 10, npsServers: 2 },
+        { directories: 100, npsServers: 4 },
+      ].flatMap((size) =>
+        [1, 4].map((pendingPolls) =>
+          figures({
+            ...size,
+            latency: { creatingPolls: 1, pendingPolls },
+            events: 200 + (pendingPolls - 1) * perPoll(size.directories, size.npsServers),
+            transitions: 70 + (pendingPolls - 1) * perPoll(size.directories, size.npsServers),
+          }),
+        ),
+      ),
+      functions: [],
+      motoVersion: "5.2.5",
+      baseline: low,
+    });
+
+    const perServer = verdict(
+      gridJ((_d, servers) => 9 * servers),
+      "history events and transitions grow",
+    );
+    const perDirectory = verdict(
+      gridJ((directories) => 9 * directories),
+      "history events and transitions grow",
+    );
+
+    expect(perServer.met).toBe(true);
+    expect(perServer.measured).toContain("9 events per j-poll and server");
+    expect(perDirectory.met).toBe(false);
+  });
+
   it("misses the API-call target when DescribeDirectories is called per directory on every poll", () => {
     const batched = verdict(
       grid(() => 27),

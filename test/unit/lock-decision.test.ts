@@ -14,6 +14,17 @@ describe("decideLock", () => {
     });
   });
 
+  it("notes when the lock was taken, which orders the holders' NPS pushes, and only then", () => {
+    const nowMs = Date.parse("2026-01-10T12:00:00.123Z");
+    expect(decideLock({ outcome: "acquired", attempt: 1, ...waits, nowMs })).toMatchObject({
+      acquiredAt: "2026-01-10T12:00:00.123Z",
+    });
+    expect(decideLock({ outcome: "queued", attempt: 1, ...waits, nowMs })).not.toHaveProperty("acquiredAt");
+    expect(decideLock({ outcome: "coalesced", attempt: 1, ...waits, nowMs })).not.toHaveProperty(
+      "acquiredAt",
+    );
+  });
+
   it("keeps a queued execution waiting while attempt × poll stays below the maximum wait", () => {
     expect(decideLock({ outcome: "queued", attempt: 2, ...waits })).toEqual({
       status: "queued",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { NPS_EXECUTION_TIMEOUT_SECONDS } from "../../shared/core/time-budget.js";
 import { content, quoted } from "../../shared/nps/ssm-document.cjs";
 
 /** The document's one step as SSM runs it: where, for how long, and what its preamble may render. */
@@ -10,8 +11,9 @@ describe("the NPS document's step", () => {
     expect(step?.precondition).toEqual({ StringEquals: ["platformType", "Windows"] });
   });
 
-  it("gives each NPS server 600 s, the default NPS wait (RADIUS_SYNC_MAX_NPS_WAIT_SECONDS), before SSM times it out", () => {
-    expect(step?.inputs.timeoutSeconds).toBe("600");
+  it("lets the script run 300 s on a server before SSM stops it: the shortest NPS turn the configuration takes", () => {
+    expect(step?.inputs.timeoutSeconds).toBe("300");
+    expect(step?.inputs.timeoutSeconds).toBe(String(NPS_EXECUTION_TIMEOUT_SECONDS));
   });
 
   it("renders preamble values as single-quoted literals and refuses one with any single quote", () => {

@@ -3,7 +3,11 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ownedClientSuffix, ownedPolicySuffixes } from "../../shared/core/naming-patterns.cjs";
+import {
+  ownedClientSuffix,
+  ownedPolicySuffixes,
+  stagedPolicySuffix,
+} from "../../shared/core/naming-patterns.cjs";
 import {
   maxClients,
   maxParameterCharacters,
@@ -11,6 +15,7 @@ import {
   npsDocumentParameters,
   npsParameterNames,
 } from "../../shared/nps/document-parameters.cjs";
+import { netshLayout } from "../../shared/nps/netsh-layout.cjs";
 import {
   content,
   contentHash,
@@ -78,6 +83,10 @@ describe("the NPS SSM document", () => {
     expect(preambleLines).toEqual([
       `$script:OwnedClientSuffix = '${ownedClientSuffix}'`,
       "$script:OwnedPolicySuffixes = @(@('crp', '-crp'), @('np', '-np'), @('np', '-np-deny'))",
+      `$script:StagedPolicySuffix = '${stagedPolicySuffix}'`,
+      `$script:NetshLayout = @{ ${Object.entries(netshLayout)
+        .map(([key, pattern]) => `${key} = '${pattern}'`)
+        .join("; ")} }`,
       `$script:DocumentParameterNames = @(${npsParameterNames.map((name) => `'${name}'`).join(", ")})`,
     ]);
     expect(Object.values(ownedPolicySuffixes).map(({ suffix }) => suffix)).toEqual([
@@ -87,9 +96,9 @@ describe("the NPS SSM document", () => {
     ]);
   });
 
-  it("makes AdGroup and Nonce optional and every other parameter required", () => {
+  it("makes AdGroup, Nonce and AcknowledgedIpWhitelist optional and every other parameter required", () => {
     const optional = npsParameterNames.filter((name) => npsDocumentParameters[name].default !== undefined);
-    expect(optional).toEqual(["AdGroup", "Nonce"]);
+    expect(optional).toEqual(["AdGroup", "Nonce", "AcknowledgedIpWhitelist"]);
     for (const name of optional) {
       expect(
         new RegExp(npsDocumentParameters[name].allowedPattern).test(
@@ -116,6 +125,8 @@ describe("the NPS SSM document", () => {
     ["Policies", "as JSON"],
     ["AdGroup", "DOMAIN\\Name"],
     ["Nonce", "Optional hex nonce"],
+    ["Sequence", "a server refuses a command older than one it already applied"],
+    ["AcknowledgedIpWhitelist", "any other entry stops the command"],
   ] satisfies [NpsParameterName, string][])("describes %s in the console, saying %j", (name, words) => {
     const { description } = content.parameters[name] as { description: string };
     expect(description).toContain(words);

@@ -23,15 +23,24 @@ function invocation(fields: Partial<Parameters<typeof failedInvocationError>[1]>
 }
 
 describe("isInvocationFinished", () => {
-  it("waits while SSM has not listed the invocation or reports it Pending, InProgress or Delayed", () => {
-    expect([...pendingInvocationStatuses]).toEqual(["Pending", "InProgress", "Delayed"]);
-    for (const status of [undefined, "Pending", "InProgress", "Delayed"]) {
+  it("waits while SSM has not listed the invocation or reports it Pending, InProgress, Delayed or Cancelling", () => {
+    // Cancelling is not final: the process may still run until SSM has stopped it (then Cancelled).
+    expect([...pendingInvocationStatuses]).toEqual(["Pending", "InProgress", "Delayed", "Cancelling"]);
+    for (const status of [undefined, "Pending", "InProgress", "Delayed", "Cancelling"]) {
       expect(isInvocationFinished(status)).toBe(false);
     }
   });
 
   it("treats every other status as final", () => {
-    for (const status of ["Success", "Failed", "Cancelled", "TimedOut", "Cancelling"]) {
+    for (const status of [
+      "Success",
+      "Failed",
+      "Cancelled",
+      "TimedOut",
+      "DeliveryTimedOut",
+      "Undeliverable",
+      "Terminated",
+    ]) {
       expect(isInvocationFinished(status)).toBe(true);
     }
   });
@@ -43,6 +52,10 @@ describe("scriptError", () => {
       "NpsRoleMissing",
       "NpsMfaExtensionMissing",
       "NpsMfaExtensionBypassed",
+      "NpsHostBusy",
+      "NpsCommandSuperseded",
+      "NpsSecretLoggingEnabled",
+      "NpsSecretMismatch",
       "SsmAgentOutdated",
       "NpsCommandFailed",
     ]);
@@ -162,7 +175,7 @@ describe("readNpsInvocation", () => {
       invocation({ status: "Success", standardOutput: summaryOutput }),
     );
 
-    expect(summary).toMatchObject({ radiusSyncSummary: 2, held: 2, disagreeingCount: 0 });
+    expect(summary).toMatchObject({ radiusSyncSummary: 3, held: 2, disagreeingCount: 0 });
   });
 
   it("throws the named failure for any other final status, whatever the output says", () => {

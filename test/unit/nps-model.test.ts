@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { type NpsCommandOptions, renderNpsCommandParameters } from "../../shared/nps/index.js";
-import { type AccessRequest, evaluateAccessRequest } from "../support/nps-model/nps-evaluate.js";
-import { applyNpsCommand, createNpsModel, type NpsModel } from "../support/nps-model/nps-model.js";
+import type { NpsCommandOptions } from "../../shared/nps/index.js";
+import {
+  addEveryonePolicy,
+  addVpnClient,
+  addVpnRequestPolicy,
+  addVpnUsersPolicy,
+  clientA,
+  mfaGroup,
+  pushCommand,
+  accessRequest as request,
+  vpnGroup,
+} from "../support/nps-model/fixtures.js";
+import { type AccessRequest, evaluateAccessRequest, views } from "../support/nps-model/nps-evaluate.js";
+import { createNpsModel, editLive, markerOf, type NpsModel } from "../support/nps-model/nps-model.js";
 
 /**
  * The NPS model (test/support/nps-model/) fed with exactly what the product renders for the SSM
@@ -9,65 +20,30 @@ import { applyNpsCommand, createNpsModel, type NpsModel } from "../support/nps-m
  * that a foreign client's answers never move, and that hand edits are repaired.
  */
 
-const mfaGroup = "S-1-5-21-1004336348-1177238915-682003330-1105";
-const vpnGroup = "S-1-5-21-1004336348-1177238915-682003330-2201";
-const ours = { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" };
-const options = (accessMode: "push" | "group"): NpsCommandOptions => ({
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:radius-sync/shared-secret-AbC1dE",
-  secretVersion: "AWSCURRENT",
-  region: "eu-west-1",
-  namePrefix: "radius-sync",
+const ours = clientA;
+const options = (accessMode: "push" | "group"): Partial<NpsCommandOptions> => ({
   accessMode,
-  protocol: "PAP",
   adGroup: accessMode === "group" ? mfaGroup : "",
-  requireMessageAuthenticator: false,
-  clients: [ours, { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" }],
 });
-const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "v1") =>
-  applyNpsCommand(model, renderNpsCommandParameters(options(accessMode)), { secretVersionId });
+let pushes = 0;
+/** One push, each later than the one before (the host refuses an older one). */
+const push = (model: NpsModel, accessMode: "push" | "group", secretVersionId = "v1") => {
+  pushes += 1;
+  return pushCommand(model, options(accessMode), pushes, { secretVersionId });
+};
 
 /** A server that also serves a VPN concentrator, with its own client and policies (and a hand-made radius-sync-vpn). */
 function sharedServer(): NpsModel {
   const model = createNpsModel();
-  model.clients.set("vpn-gateway", {
-    ip: "10.9.0.1",
-    secretVersionId: "vpn",
-    enabled: true,
-    authAttributeRequired: false,
-  });
-  model.clients.set("radius-sync-vpn", {
-    ip: "10.9.0.2",
-    secretVersionId: "vpn",
-    enabled: true,
-    authAttributeRequired: false,
-  });
-  model.connectionRequestPolicies.unshift({
-    name: "VPN",
-    enabled: true,
-    conditions: [["0x100c", "^10\\.9\\.0\\.[12]$"]],
-    profile: [["0x1025", "0x1"]],
-  });
-  model.networkPolicies.unshift({
-    name: "VPN users",
-    enabled: true,
-    conditions: [["0x1fb5", vpnGroup]],
-    profile: [
-      ["0x100f", "TRUE"],
-      ["0x1005", "TRUE"],
-      ["0x1009", "0x4"],
-    ],
+  // Set up by its administrator in the NPS console, which IAS picks up at once.
+  editLive(model, (configuration) => {
+    addVpnClient(configuration, "vpn-gateway", "10.9.0.1");
+    addVpnClient(configuration, "radius-sync-vpn", "10.9.0.2");
+    addVpnRequestPolicy(configuration, "^10\\.9\\.0\\.[12]$");
+    addVpnUsersPolicy(configuration, [["0x1009", "0x4"]]);
   });
   return model;
 }
-
-const request = (overrides: Partial<AccessRequest>): AccessRequest => ({
-  clientIp: ours.ip,
-  userGroups: [],
-  authType: "PAP",
-  passwordValid: true,
-  mfaApproved: true,
-  ...overrides,
-});
 
 /** Requests from the VPN's clients by members of either group, with every outcome the VPN distinguishes. */
 const foreignRequests: AccessRequest[] = ["10.9.0.1", "10.9.0.2"].flatMap((clientIp) =>
@@ -77,7 +53,8 @@ const foreignRequests: AccessRequest[] = ["10.9.0.1", "10.9.0.2"].flatMap((clien
     ),
   ),
 );
-const answers = (model: NpsModel) => foreignRequests.map((entry) => evaluateAccessRequest(model, entry));
+const answers = (model: NpsModel) =>
+  views.flatMap((view) => foreignRequests.map((entry) => evaluateAccessRequest(model, entry, view)));
 
 describe("push access mode", () => {
   it("accepts a request from our client when the MFA extension approves it, whatever was typed, and no network policy decides", () => {
@@ -98,17 +75,20 @@ describe("push access mode", () => {
     ]);
   });
 
-  it("changes nothing without the MFA extension, so our client's requests are never accepted", () => {
+  it("installs nothing without the MFA extension, so our client's requests are never accepted", () => {
     // Prepare
     const model = createNpsModel();
     model.extension.registered = false;
-    const before = structuredClone(model);
+    const { markers: _markers, ...before } = structuredClone(model);
     // Act
     const outcome = push(model, "push");
-    // Assess
+    // Assess: no client, no policy, no restart; only the reason is remembered on the host.
     expect(outcome).toMatchObject({ ok: false, name: "NpsMfaExtensionMissing" });
-    expect(model).toEqual(before);
-    expect(evaluateAccessRequest(model, request({ mfaApproved: false })).answer).not.toBe("Access-Accept");
+    const { markers, ...after } = model;
+    expect(after).toEqual(before);
+    expect(markers.get("radius-sync")?.doorClosed).toMatch(/^NpsMfaExtensionMissing: /);
+    for (const view of views)
+      expect(evaluateAccessRequest(model, request({ mfaApproved: false }), view).answer).toBe("discarded");
   });
 
   it("is why the check matters: the same policy on a server without the extension accepts anyone (fail open)", () => {
@@ -133,12 +113,13 @@ describe("push access mode", () => {
         model.extension.ipWhitelist = ["10.0.2.7"];
       },
     ],
-  ])("refuses to change anything when %s", (_label, bypass) => {
+  ])("installs nothing when %s", (_label, bypass) => {
     const model = createNpsModel();
     bypass(model);
-    const before = structuredClone(model);
+    const { markers: _markers, ...before } = structuredClone(model);
     expect(push(model, "push")).toMatchObject({ ok: false, name: "NpsMfaExtensionBypassed" });
-    expect(model).toEqual(before);
+    const { markers: _after, ...after } = model;
+    expect(after).toEqual(before);
   });
 
   it("rejects MS-CHAPv2, which accepting without validating credentials cannot answer", () => {
@@ -172,15 +153,7 @@ describe("group access mode", () => {
 
   it("keeps a non-member out even when someone else's policy below would admit everyone", () => {
     const model = sharedServer();
-    model.networkPolicies.splice(1, 0, {
-      name: "Everyone (hand-made)",
-      enabled: true,
-      conditions: [["0x1006", "all"]],
-      profile: [
-        ["0x100f", "TRUE"],
-        ["0x1005", "TRUE"],
-      ],
-    });
+    addEveryonePolicy(model, 1);
     push(model, "group");
     expect(evaluateAccessRequest(model, request({ userGroups: [] }))).toMatchObject({
       answer: "Access-Reject",
@@ -192,9 +165,10 @@ describe("group access mode", () => {
     const model = createNpsModel();
     push(model, "group");
     const outcome = push(model, "push");
+    // The connection request policy first (then NPS evaluates no network policy), then the network policies.
     expect(outcome).toMatchObject({
       ok: true,
-      policiesChanged: ["radius-sync-np", "radius-sync-np-deny", "radius-sync-crp"],
+      policiesChanged: ["radius-sync-crp", "radius-sync-np", "radius-sync-np-deny"],
     });
     expect(model.networkPolicies.map((policy) => policy.name)).toEqual([
       "Connections to other access servers",
@@ -231,6 +205,8 @@ describe.each(["push", "group"] as const)("in %s mode, what is not ours", (mode)
       policiesChanged: [],
       restarted: false,
     });
+    // Only the host's note of the newest push applied moves on.
+    markerOf(after, "radius-sync").lastSequence = markerOf(model, "radius-sync").lastSequence;
     expect(model).toEqual(after);
   });
 });
@@ -291,7 +267,9 @@ describe("hand edits to what we own", () => {
     const converged = structuredClone(model);
     edit(model);
     expect(push(model, "push")).toMatchObject({ ok: true, restarted: true, ...reported });
-    expect(model).toEqual({ ...converged, restarts: converged.restarts + 1 });
+    const { markers: _converged, ...wanted } = converged;
+    const { markers: _now, ...now } = model;
+    expect(now).toEqual({ ...wanted, restarts: converged.restarts + 1 });
     expect(push(model, "push")).toMatchObject({ ok: true, restarted: false });
   });
 });

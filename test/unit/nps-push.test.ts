@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { NpsPush, npsCommandComment, sameParametersApartFromNonce } from "../../shared/core/nps-push.js";
+import {
+  NpsPush,
+  npsCommandComment,
+  npsPushSequence,
+  sameParametersApartFromNonce,
+} from "../../shared/core/nps-push.js";
+import { patterns } from "../../shared/nps/index.js";
 
 // Step Functions execution names take up to 80 characters; state machine names up to 80.
 const longExecutionId = `arn:aws:states:eu-west-1:123456789012:execution:${"m".repeat(80)}:${"e".repeat(80)}`;
@@ -53,6 +59,40 @@ describe("NpsPush", () => {
     expect(NpsPush.safeParse({ step: "", index: 2 }).success).toBe(false);
     expect(NpsPush.safeParse({ step: "rotate", index: -1 }).success).toBe(false);
     expect(NpsPush.safeParse({ step: "rotate" }).success).toBe(false);
+  });
+});
+
+describe("npsPushSequence", () => {
+  const at = (lockAcquiredAt: string, step: "reconcile" | "rotate" | "rollback", index: number) =>
+    npsPushSequence({ lockAcquiredAt, push: { step, index } });
+
+  it("orders an execution's pushes reconcile, rotation, rollback, and any later lock holder's after all of them", () => {
+    const first = "2026-01-10T12:00:00.123Z";
+    const later = "2026-01-10T12:00:00.124Z";
+    const ordered = [
+      at(first, "reconcile", 0),
+      at(first, "reconcile", 2),
+      at(first, "rotate", 0),
+      at(first, "rotate", 299),
+      at(first, "rollback", 0),
+      at(first, "rollback", 299),
+      at(later, "reconcile", 0),
+    ];
+    // Text order is the order the NPS host compares in (ordinal, [string]::CompareOrdinal).
+    expect([...ordered].sort()).toEqual(ordered);
+    expect(new Set(ordered).size).toBe(ordered.length);
+    expect(at(first, "rollback", 1)).toBe("2026-01-10T12:00:00.123Z/601");
+  });
+
+  it("writes the lock time to the millisecond whatever form it came in, as the document's pattern asks", () => {
+    const sequence = at("2026-01-10T12:00:00Z", "rotate", 4);
+    expect(sequence).toBe("2026-01-10T12:00:00.000Z/304");
+    expect(new RegExp(patterns.sequence).test(sequence)).toBe(true);
+  });
+
+  it("refuses a lock time that is no date, and an index past a step's 300 ordinals", () => {
+    expect(() => at("yesterday", "reconcile", 0)).toThrow(/^the lock time "yesterday" is not a date$/);
+    expect(() => at("2026-01-10T12:00:00Z", "rotate", 300)).toThrow(/past the 300 a step may make/);
   });
 });
 

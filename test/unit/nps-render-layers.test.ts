@@ -25,6 +25,7 @@ const valid: NpsCommandOptions = {
   protocol: "PAP",
   adGroup: "CORP\\WorkSpaces-MFA",
   requireMessageAuthenticator: false,
+  sequence: "2026-01-10T12:00:00.000Z/000",
   clients: [{ name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" }],
 };
 
@@ -113,7 +114,9 @@ describe("renderNpsCommandParameters, one check at a time", () => {
   it(`takes exactly ${maxClients} clients and refuses one more with its own message`, () => {
     expect(render({ clients: clientsOf(maxClients) })).not.toThrow();
     expect(render({ clients: clientsOf(maxClients + 1) })).toThrow(
-      /^NPS command parameter clients lists 501 clients; at most 500 fit$/,
+      new RegExp(
+        `^NPS command parameter clients lists ${maxClients + 1} clients; at most ${maxClients} fit$`,
+      ),
     );
   });
 

@@ -30,6 +30,7 @@ const valid: NpsCommandOptions = {
   protocol: "PAP",
   adGroup: "CORP\\WorkSpaces MFA Users",
   requireMessageAuthenticator: false,
+  sequence: "2026-01-10T12:00:00.000Z/000",
   clients: [
     { name: "radius-sync-d-0123456789-10-0-2-7", ip: "10.0.2.7" },
     { name: "radius-sync-d-0123456789-10-0-1-5", ip: "10.0.1.5" },
@@ -84,7 +85,28 @@ describe("renderNpsCommandParameters", () => {
       Policies: [expect.stringMatching(/^\[\{"kind":"crp","name":"radius-sync-crp","order":1,/)],
       AdGroup: ["CORP\\WorkSpaces MFA Users"],
       Nonce: [""],
+      Sequence: ["2026-01-10T12:00:00.000Z/000"],
+      AcknowledgedIpWhitelist: [""],
     });
+  });
+
+  it("renders the acknowledged IP_WHITELIST entries comma-separated, and refuses what is no IPv4 address", () => {
+    const parameters = renderNpsCommandParameters({
+      ...valid,
+      acknowledgedIpWhitelist: ["10.9.0.1", "10.9.0.2"],
+    });
+    expect(parameters.AcknowledgedIpWhitelist).toEqual(["10.9.0.1,10.9.0.2"]);
+    expect(() =>
+      renderNpsCommandParameters({ ...valid, acknowledgedIpWhitelist: ["10.9.0.1;calc"] }),
+    ).toThrow(/^NPS command parameter acknowledgedIpWhitelist must be at most 50 IPv4 addresses/);
+  });
+
+  it("refuses a sequence that is not the execution's start and a three-digit ordinal", () => {
+    for (const sequence of ["2026-01-10T12:00:00Z/000", "2026-01-10T12:00:00.000Z/0000", "x"]) {
+      expect(() => renderNpsCommandParameters({ ...valid, sequence }), sequence).toThrow(
+        /^NPS command parameter sequence must be the execution's start/,
+      );
+    }
   });
 
   it.each([
@@ -223,7 +245,7 @@ describe("renderNpsCommandParameters", () => {
           ip: `10.0.${index >> 8}.${index & 255}`,
         })),
       },
-      /at most 500/,
+      new RegExp(`at most ${maxClients}`),
     ],
     ["a malformed options object", { clients: `${ownedName}=10.0.0.1` }, /malformed at clients/],
   ])("throws InvalidInput for %s", (_label, override, message) => {

@@ -45,7 +45,9 @@ describe("the NPS script as the SSM document carries it", () => {
       "Set-NpsRadiusClient",
       "Get-SECSecretValue",
       "Restart-Service",
-      "Get-ItemProperty",
+      "Get-Item",
+      "New-ItemProperty",
+      "Get-NetUDPEndpoint",
     ]) {
       expect(rendered).toContain(command);
     }
@@ -83,6 +85,16 @@ describe("the static checks themselves (each fails on what it must catch)", () =
       "a wrong key in a splatted hashtable",
       "$request = @{ SecretId = 'x'; Regoin = 'y' }\nGet-SECSecretValue @request",
       "Get-SECSecretValue at line 2: no parameter -Regoin",
+    ],
+    [
+      "a parameter Get-NpsRadiusClient does not have (it takes none)",
+      "Get-NpsRadiusClient -Name x",
+      "Get-NpsRadiusClient at line 1: no parameter -Name",
+    ],
+    [
+      "a parameter Remove-NpsRadiusClient does not have (it takes -Name only)",
+      "Remove-NpsRadiusClient -Address x",
+      "Remove-NpsRadiusClient at line 1: no parameter -Address",
     ],
     [
       "a parameter the script's own function lacks",

@@ -54,6 +54,8 @@ const secretVariables = new Set([
   "configured",
   "client",
   "held",
+  "open",
+  "foreign",
 ]);
 /** Members of NPS client objects that are safe to report. */
 const safeMembers = new Set(["name", "address", "count"]);
@@ -177,10 +179,18 @@ describe("sync-nps.ps1", () => {
     expect(emitted).toEqual([]);
   });
 
-  it("restarts NPS (IAS) only inside the 'something changed' branch, and starts it again if the restart fails", () => {
+  it("restarts NPS (IAS) only when the host's marker says a restart is owed, and starts it again if the restart fails", () => {
     const calls = descendants(root).filter((node) => commandName(node) === "Restart-NpsService");
-    expect(calls).toHaveLength(1);
-    expect(ancestorOfType(calls[0] as Node, ["if_statement"])?.text).toMatch(/^if \(\$changed\)/);
+    expect(calls).toHaveLength(2);
+    const conditions = calls.map((call) => ancestorOfType(call, ["if_statement"])?.text.split("\n")[0]);
+    expect(conditions).toEqual(["if ($Marker.RestartOwed -ne '') {", "if ($restarted) {"]);
+    expect(scriptSource).toContain("$restarted = $marker.RestartOwed -ne ''");
+    // Each restart clears the debt right after it, never before.
+    for (const call of calls) {
+      const block = ancestorOfType(call, ["statement_block"])?.text ?? "";
+      expect(block.indexOf("Clear-SyncMarkerValue")).toBeGreaterThan(block.indexOf("Restart-NpsService"));
+      expect(block).toMatch(/Clear-SyncMarkerValue -Marker \$marker -Name 'RestartOwed'/i);
+    }
     const restarts = descendants(root).filter((node) => commandName(node) === "Restart-Service");
     expect(restarts.map((node) => node.text)).toEqual(["Restart-Service -Name IAS"]);
     const restart = ancestorOfType(restarts[0] as Node, ["function_statement"]);
@@ -189,18 +199,64 @@ describe("sync-nps.ps1", () => {
     expect(restart?.text).toContain("WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running");
   });
 
-  it("checks every prerequisite before the first change", () => {
-    const entry = descendants(root).find(
-      (node) => node.type === "function_statement" && node.text.startsWith("function Sync-NpsConfiguration"),
-    ) as Node;
+  it("takes the host lock, checks every prerequisite (closing the door on a definite one), then applies policies before clients", () => {
     const order = [
-      "Assert-NpsPrerequisite",
+      "Enter-NpsHostLock",
+      "Get-NpsPrerequisiteFinding",
+      "Close-NpsDoor",
+      "Assert-CommandSequence",
+      "Get-SecretRecorder",
       "Get-RadiusSharedSecret",
-      "Sync-RadiusClientSet",
+      "Assert-AddressFree",
       "Sync-NpsPolicySet",
-    ].map((name) => descendants(entry).findIndex((node) => commandName(node) === name));
+      "Sync-RadiusClientSet",
+      "Restart-NpsService",
+      "Get-ClientSetReport",
+      "Get-PolicyDisagreement",
+    ].map((name) => calledAt(functionNamed("Sync-NpsConfiguration"), name));
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((left, right) => left - right)).toEqual(order);
+    // The lock is released whatever happens.
+    expect(functionNamed("Sync-NpsConfiguration").text).toMatch(/finally \{\s+\$lock\.ReleaseMutex\(\)/);
+  });
+
+  it("replaces a policy without a gap and applies network policies before the connection request policy", () => {
+    const replace = functionNamed("Sync-NpsPolicy");
+    const addStaged = calledAt(replace, "Add-NpsPolicy", "-Name $staged");
+    const removeCurrent = calledAt(replace, "Remove-NpsPolicy", "-Name $Policy.name");
+    expect(addStaged).toBeGreaterThan(0);
+    expect(removeCurrent).toBeGreaterThan(addStaged);
+    expect(replace.text.indexOf("'rename'")).toBeGreaterThan(
+      replace.text.indexOf("-Name $Policy.name -Marker"),
+    );
+    const set = functionNamed("Sync-NpsPolicySet").text;
+    expect(set).toContain("foreach ($kind in @('np', 'crp'))");
+    expect(set.indexOf("foreach ($owned in $script:OwnedPolicySuffixes)")).toBeGreaterThan(
+      set.indexOf("foreach ($kind in @('np', 'crp'))"),
+    );
+  });
+
+  it("notes a restart as owed on the host right before every change to NPS", () => {
+    const mutations = descendants(root).filter(
+      (node) =>
+        ["New-NpsRadiusClient", "Set-NpsRadiusClient", "Remove-NpsRadiusClient"].includes(
+          commandName(node) ?? "",
+        ) ||
+        (commandName(node) === "Invoke-Netsh" && /'(add|delete|rename)'|\$arguments/.test(node.text)),
+    );
+    expect(mutations.length).toBeGreaterThanOrEqual(7);
+    for (const mutation of mutations) {
+      let statement = mutation;
+      while (statement.parent && statement.parent.type !== "statement_list") statement = statement.parent;
+      const siblings = statement.parent?.children ?? [];
+      // Nodes are new objects at every access: compare positions, not identities.
+      const before = siblings.slice(
+        0,
+        siblings.findIndex((node) => node.startIndex === statement.startIndex),
+      );
+      const previous = before.filter((node) => node.type !== "comment").at(-1);
+      expect(previous?.text, mutation.text).toMatch(/^Register-PendingRestart -Marker \$Marker$/i);
+    }
   });
 
   it("never touches clients outside the name prefix: every removal and update is of an owned client", () => {
@@ -212,14 +268,35 @@ describe("sync-nps.ps1", () => {
       ),
     );
     expect(mutations.map((node) => node.text.split(" -Address")[0])).toEqual([
+      "Set-NpsRadiusClient -Name $client.Name -Enabled $false",
       "Remove-NpsRadiusClient -Name $client.Name",
       "New-NpsRadiusClient -Name $name",
       "Set-NpsRadiusClient -Name $name",
     ]);
-    expect(scriptSource).toMatch(/\$ours = @\(\$existing \| Where-Object \{ Test-OwnedClientName /);
+    expect(scriptSource).toMatch(
+      /\$open = @\(Get-NpsRadiusClient \| Where-Object \{ \(Test-OwnedClientName -Name \$_\.Name -NamePrefix \$NamePrefix\) -and/,
+    );
+    expect(scriptSource).toMatch(/\$ours = @\(Get-NpsRadiusClient \| Where-Object \{ Test-OwnedClientName /);
     expect(scriptSource).toMatch(/foreach \(\$client in \$ours\)/);
+    expect(scriptSource).toMatch(/foreach \(\$client in \$open\)/);
   });
 });
+
+/** The script's function of that name. */
+function functionNamed(name: string): Node {
+  const found = descendants(root).find(
+    (node) => node.type === "function_statement" && node.text.startsWith(`function ${name} `),
+  );
+  if (found === undefined) throw new Error(`sync-nps.ps1 has no function ${name}`);
+  return found;
+}
+
+/** Where, in depth-first order inside `scope`, the first call of `command` (whose text contains `withText`) is; -1 if none. */
+function calledAt(scope: Node, command: string, withText = ""): number {
+  return descendants(scope).findIndex(
+    (node) => commandName(node) === command && node.text.includes(withText),
+  );
+}
 
 /** The keys and values of the `[ordered]@{ … }` literal that contains `key`, from the syntax tree. */
 function hashLiteralWith(key: string): Map<string, string> {

@@ -7,13 +7,18 @@ import { maxReportedNames, parseNpsSummary, ssmStandardOutputLimit } from "../..
  * suspects SSM cut the output, and each field's rule at its bound.
  */
 const summary = {
-  radiusSyncSummary: 2,
+  radiusSyncSummary: 3,
   created: 0,
   updated: 0,
   removed: 0,
   kept: 2,
   policiesChanged: [],
   restarted: false,
+  owedRestart: false,
+  doorReopened: false,
+  restartPending: false,
+  ports: [1812],
+  recorders: [],
   groupSid: "S-1-5-21-1004336348-1177238915-682003330-1105",
   held: 2,
   disagreeingCount: 0,
@@ -165,8 +170,9 @@ describe("parseNpsSummary: fields at their edges", () => {
 
   it("refuses a missing or unknown format before anything else", () => {
     const { radiusSyncSummary: _format, ...withoutFormat } = summary;
-    const output = `{"radiusSyncSummary":3,${JSON.stringify(withoutFormat).slice(1)}`;
-    expect(() => parseNpsSummary(output)).toThrow(/^the NPS summary has format 3, not 2: /);
-    expect(() => parseNpsSummary('{"radiusSyncSummary":null}')).toThrow(/has format null, not 2/);
+    // Format 2 is what the script printed before it reported restarts and ports.
+    const output = `{"radiusSyncSummary":2,${JSON.stringify(withoutFormat).slice(1)}`;
+    expect(() => parseNpsSummary(output)).toThrow(/^the NPS summary has format 2, not 3: /);
+    expect(() => parseNpsSummary('{"radiusSyncSummary":null}')).toThrow(/has format null, not 3/);
   });
 });

@@ -74,7 +74,7 @@ describe("parseNpsSummary", () => {
       '"policiesChanged":[],"restarted":false,"groupSid":"S-1-5-32-544"}';
 
     expect(() => parseNpsSummary(first)).toThrow(NpsCommandFailed);
-    expect(() => parseNpsSummary(first)).toThrow(/format 1, not 2: the SSM document runs another version/);
+    expect(() => parseNpsSummary(first)).toThrow(/format 1, not 3: the SSM document runs another version/);
   });
 
   it.each([
@@ -102,16 +102,21 @@ describe("parseNpsSummary", () => {
     expect(() => parseNpsSummary(undercounted)).toThrow("malformed at disagreeingCount");
   });
 
-  it("stays well inside SSM's 24,000 characters at 500 clients, all disagreeing, with the longest names", () => {
+  it("stays well inside SSM's 24,000 characters at the most clients one command carries, all disagreeing, with the longest names", () => {
     // Prepare: the largest summary the schema admits for the largest estate one command carries.
     const summary: NpsSummary = {
-      radiusSyncSummary: 2,
+      radiusSyncSummary: 3,
       created: maxClients,
       updated: maxClients,
       removed: 999_999,
       kept: maxClients,
-      policiesChanged: [`${"p".repeat(24)}-crp`, `${"p".repeat(24)}-np`],
+      policiesChanged: [`${"p".repeat(24)}-crp`, `${"p".repeat(24)}-np`, `${"p".repeat(24)}-np-deny`],
       restarted: true,
+      owedRestart: true,
+      doorReopened: true,
+      restartPending: true,
+      ports: Array.from({ length: 20 }, (_, index) => 65535 - index),
+      recorders: ["scriptBlockLogging", "transcription"],
       groupSid: `S-1-${"9".repeat(15)}${"-4294967295".repeat(15)}`,
       held: maxClients,
       disagreeingCount: maxClients,
@@ -123,10 +128,10 @@ describe("parseNpsSummary", () => {
     // Act
     const parsed = parseNpsSummary(`WARNING: noise\n${line}\n`);
 
-    // Assess: it parses, and takes less than a tenth of what SSM returns.
+    // Assess: it parses, and takes less than an eighth of what SSM returns.
     expect(parsed).toEqual(summary);
     expect(summary.disagreeing.every((name) => new RegExp(patterns.clientName).test(name))).toBe(true);
-    expect(line.length).toBeLessThan(ssmStandardOutputLimit / 10);
+    expect(line.length).toBeLessThan(ssmStandardOutputLimit / 8);
   });
 });
 

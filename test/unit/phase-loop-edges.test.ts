@@ -54,18 +54,24 @@ describe("causeMessage", () => {
 });
 
 describe("the time budget at its edges", () => {
-  // With a 1 s poll every check costs 3 s: 900 s fixed and per phase, plus 3 s per second waited.
-  const waits = { pollSeconds: 1, maxNpsWaitSeconds: 30, maxRadiusWaitSeconds: 30, maxLockWaitSeconds: 6630 };
+  // With a 1 s poll every check costs 3 s: 900 s fixed and per phase, plus 3 s per second waited (the
+  // NPS pushes: 4 servers' turns of 300 s, then 300 s for a cancelled command, in each of 4 pushes).
+  const waits = {
+    pollSeconds: 1,
+    maxNpsWaitSeconds: 300,
+    maxRadiusWaitSeconds: 30,
+    maxLockWaitSeconds: 1950,
+  };
 
   it(`admits waits that add up to exactly ${EXECUTION_TIMEOUT_SECONDS} s and refuses 3 s more, naming every figure`, () => {
     expect(worstCaseSeconds(waits)).toBe(EXECUTION_TIMEOUT_SECONDS);
     expect(timeBudgetProblems(waits, 21_601)).toEqual([]);
-    expect(timeBudgetProblems({ ...waits, maxLockWaitSeconds: 6631 }, 21_601)).toEqual([
+    expect(timeBudgetProblems({ ...waits, maxLockWaitSeconds: 1951 }, 21_601)).toEqual([
       {
         subject: "waits",
         message:
           "add up to 21603 s in the worst case (a queued rotation that converges drift, runs blue/green and rolls " +
-          "back: lock 6631 s, 4 NPS waits of 30 s, 5 RADIUS waits of 30 s, polling every 1 s), more than the " +
+          "back: lock 1951 s, 4 NPS pushes to 4 servers in turn at 300 s each, 5 RADIUS waits of 30 s, polling every 1 s), more than the " +
           "execution's 21600 s timeout, which Step Functions cannot catch: shorten RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS, " +
           "RADIUS_SYNC_MAX_NPS_WAIT_SECONDS or RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS, or poll less often",
       },

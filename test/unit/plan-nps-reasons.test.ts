@@ -16,7 +16,6 @@ const b = { name: "radius-sync-d-1111111111-10-0-1-11", ip: "10.0.1.11", directo
 const c = { name: "radius-sync-d-2222222222-10-0-2-10", ip: "10.0.2.10", directoryId: "d-2222222222" };
 const ref = ({ name, ip }: { name: string; ip: string }) => ({ name, ip });
 const appliedAt = "2026-01-10T12:00:00.000Z";
-const nowMs = Date.parse(appliedAt) + 3_600_000;
 
 function server(recorded: (typeof a)[], versionId: string, recordedSettings = settings): EligibleNpsServer {
   const clients = recorded.map(ref);
@@ -39,18 +38,13 @@ function server(recorded: (typeof a)[], versionId: string, recordedSettings = se
   };
 }
 
-function planFor(
-  npsServer: EligibleNpsServer,
-  options: { clients?: (typeof a)[]; refreshHours?: number } = {},
-) {
+function planFor(npsServer: EligibleNpsServer, options: { clients?: (typeof a)[] } = {}) {
   const [action] = planNpsServers({
     npsServers: [npsServer],
     clients: options.clients ?? [a, b],
     secret: { create: false, versionId: "v1" },
     settings,
     namePrefix: "radius-sync",
-    refreshHours: options.refreshHours ?? 24,
-    nowMs,
   });
   return action;
 }
@@ -59,7 +53,9 @@ describe("planNpsServers: the reasons it gives", () => {
   it("pushes nothing to a server whose record matches, and says what it holds", () => {
     expect(planFor(server([a, b], "v1"))).toMatchObject({
       action: "none",
-      reason: `NPS server has the 2 clients, secret version and NPS settings of the push at ${appliedAt}`,
+      reason:
+        `NPS server has the 2 clients, secret version and NPS settings of the push at ${appliedAt}; ` +
+        "the run's push verifies it and repairs what changed by hand",
     });
   });
 
@@ -99,13 +95,12 @@ describe("planNpsServers: the reasons it gives", () => {
 
   it("gives every cause, separated, when several hold at once", () => {
     const stale = server([a, c], "v0", { ...settings, protocol: "MS-CHAPv2" });
-    expect(planFor(stale, { refreshHours: 1 })?.reason).toBe(
+    expect(planFor(stale)?.reason).toBe(
       [
         `clients added: ${b.name} (10.0.1.11)`,
         `clients removed: ${c.name} (10.0.2.10)`,
         "secret version changed from v0 to v1",
         "the NPS settings (access mode, protocol, AD group, Message-Authenticator) or the name prefix changed",
-        `last pushed at ${appliedAt}, more than 1 h ago: re-push to repair changes made by hand`,
       ].join("; "),
     );
   });

@@ -103,8 +103,9 @@ describe("planRun: directoryIds and unchanged directories", () => {
 
     const work = workOf({ discovery, run: runOf({ directoryIds: [D1, D2] }) });
 
-    // D1's group lost both NPS rules: two rules to authorize and nothing else.
-    expect(work.phases.map((phase) => phase.kind)).toEqual(["securityGroups"]);
+    // D1's group lost both NPS rules: two rules to authorize; the NPS servers are only verified.
+    expect(work.phases.map((phase) => phase.kind)).toEqual(["securityGroups", "nps"]);
+    expect(work.phases.find((phase) => phase.kind === "nps")).toMatchObject({ planned: [] });
     expect(work.changeCount).toBe(2);
   });
 });

@@ -41,7 +41,6 @@ describe("desiredSettingsFrom", () => {
       RADIUS_SYNC_NPS_AD_GROUP: "CORP\\WorkSpaces-MFA",
       RADIUS_SYNC_NPS_REQUIRE_MESSAGE_AUTHENTICATOR: "true",
       RADIUS_SYNC_NPS_MANAGE_SECURITY_GROUP: "true",
-      RADIUS_SYNC_NPS_REFRESH_HOURS: "6",
     });
 
     expect(desiredSettingsFrom(custom)).toEqual({
@@ -52,7 +51,6 @@ describe("desiredSettingsFrom", () => {
         adGroup: "CORP\\WorkSpaces-MFA",
         requireMessageAuthenticator: true,
         manageSecurityGroup: true,
-        refreshHours: 6,
       },
     });
   });
@@ -87,9 +85,12 @@ describe("planRun: the apply slice of a fresh estate", () => {
       {
         kind: "nps",
         instanceIds: [NPS1, NPS2],
+        planned: [NPS1, NPS2],
         secret: "current",
         mismatch: false,
-        reason: "2 NPS server(s) need the configuration",
+        reason:
+          "2 of 2 NPS server(s) need the configuration, the others are verified; one server at a time, " +
+          "so the others keep answering while each restarts",
       },
       expect.objectContaining({
         kind: "directories",
@@ -124,13 +125,15 @@ describe("planRun: the apply slice of a fresh estate", () => {
     const waits = parseConfig({
       ...baseEnv,
       RADIUS_SYNC_POLL_SECONDS: "20",
-      RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "600",
-      RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "1810",
+      RADIUS_SYNC_MAX_NPS_WAIT_SECONDS: "330",
+      RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "1210",
     });
     expect(workOf({ discovery: loadFreshDiscovery(), config: waits }).waits).toEqual({
       pollSeconds: 20,
-      maxNpsPolls: 30,
-      maxRadiusPolls: 91,
+      maxNpsPolls: 17,
+      // A cancelled command is waited for the document's 300 s execution timeout.
+      npsCancelPolls: 15,
+      maxRadiusPolls: 61,
     });
   });
 
@@ -141,7 +144,7 @@ describe("planRun: the apply slice of a fresh estate", () => {
 });
 
 describe("planRun: a converged estate", () => {
-  it("keeps the secret by ARN and version and has no phase at all", () => {
+  it("keeps the secret by ARN and version, changes nothing, and only verifies the NPS servers", () => {
     const discovery = loadConvergedDiscovery();
     const work = workOf({ discovery });
 
@@ -150,8 +153,24 @@ describe("planRun: a converged estate", () => {
       arn: discovery.secret.exists ? discovery.secret.arn : "",
       versionId: discovery.secret.exists ? discovery.secret.currentVersionId : "",
     });
-    expect(work.phases).toEqual([]);
+    // Every run reaches every NPS server: the command changes nothing on one that agrees, and closes
+    // radius-sync's door on one that lost its MFA extension since the last run.
+    expect(work.phases).toEqual([
+      expect.objectContaining({ kind: "nps", instanceIds: [NPS1, NPS2], planned: [], secret: "current" }),
+    ]);
+    expect(work.phaseCount).toBe(1);
     expect(work.changeCount).toBe(0);
+  });
+
+  it("sends the servers that need a change first, then the ones it verifies, one phase for all", () => {
+    const discovery = loadConvergedDiscovery();
+    const npsTwo = findNpsServer(discovery, NPS2);
+    if (npsTwo.applied) npsTwo.applied.fingerprint = "what an older configuration hashed to";
+
+    const phase = workOf({ discovery }).phases.find((entry) => entry.kind === "nps");
+
+    expect(phase).toMatchObject({ instanceIds: [NPS2, NPS1], planned: [NPS2] });
+    expect(phase?.reason).toMatch(/^1 of 2 NPS server\(s\) need the configuration/);
   });
 
   it("updates one directory in the singular, without enabling it, when only its settings drifted", () => {
@@ -224,7 +243,8 @@ describe("planRun: directoryIds in the input", () => {
 
     // D1's group: the old rule revoked, the new one authorized; whatever else the plan does is counted too.
     const rules = work.securityGroups.groups.flatMap((group) => [...group.authorize, ...group.revoke]);
-    const pushes = work.phases.find((phase) => phase.kind === "nps")?.instanceIds.length ?? 0;
+    const nps = work.phases.find((phase) => phase.kind === "nps");
+    const pushes = nps?.kind === "nps" ? (nps.planned ?? nps.instanceIds).length : 0;
     const directories = work.phases.find((phase) => phase.kind === "directories")?.directoryIds.length ?? 0;
     expect(work.changeCount).toBe(rules.length + pushes + directories);
     expect(rules).toHaveLength(2);
@@ -300,5 +320,40 @@ describe("planRun: a dry run", () => {
     expect(dryPlanOf(discovery).secretStatus).toEqual({
       currentVersionId: discovery.secret.exists ? discovery.secret.currentVersionId : "",
     });
+  });
+});
+
+describe("planRun: the waits' budgets with the servers the estate has", () => {
+  /** The converged estate with `count` NPS servers (copies of the fixture's first, each its own id and address). */
+  function withServers(count: number) {
+    const discovery = loadConvergedDiscovery();
+    const [first] = discovery.npsServers;
+    if (!first) throw new Error("the fixture has NPS servers");
+    discovery.npsServers = Array.from({ length: count }, (_, index) => ({
+      ...structuredClone(first),
+      instanceId: `i-0${String(index + 1).padStart(16, "c")}`,
+      ipAddress: `10.0.9.${index + 10}`,
+      computerName: `NPS${index + 1}`,
+    }));
+    return discovery;
+  }
+
+  it("refuses, before any change, default waits with 6 NPS servers: their turns could pass the 6 h timeout", () => {
+    const act = () => workOf({ discovery: withServers(6) });
+
+    expect(act).toThrow("nothing was changed");
+    expect(act).toThrow(
+      "with 6 NPS servers (the configuration's budgets count 4) the waits add up to 22660 s in the worst case",
+    );
+    expect(act).toThrow("manage fewer NPS servers per deployment (npsInstanceIds or npsTag)");
+    const { plan } = dryPlanOf(withServers(6));
+    expect(plan.problems.map((problem) => problem.subject)).toEqual(["waits"]);
+  });
+
+  it("admits 6 NPS servers with shorter RADIUS waits, and 4 with the defaults", () => {
+    const shorter = parseConfig({ ...baseEnv, RADIUS_SYNC_MAX_RADIUS_WAIT_SECONDS: "1500" });
+
+    expect(() => workOf({ discovery: withServers(6), config: shorter })).not.toThrow();
+    expect(() => workOf({ discovery: withServers(4) })).not.toThrow();
   });
 });

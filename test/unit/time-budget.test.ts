@@ -20,7 +20,7 @@ const required = {
 
 const defaults = {
   pollSeconds: 15,
-  maxNpsWaitSeconds: 600,
+  maxNpsWaitSeconds: 300,
   maxRadiusWaitSeconds: 1800,
   maxLockWaitSeconds: 3600,
 };
@@ -37,14 +37,19 @@ describe("the execution's time budget", () => {
 
     const worst = worstCaseSeconds({ ...config.waits, maxLockWaitSeconds: config.lock.maxWaitSeconds });
 
-    // lock 240 × 17 + security groups 60 + 4 NPS phases (60 + 40 × 17) + 5 RADIUS phases (60 + 120 × 17) + 300.
-    expect(worst).toBe(4080 + 60 + 4 * 740 + 5 * 2100 + 300);
+    // lock 240 × 17 + security groups 60 + 4 NPS pushes (60 + (servers × 20 + 20) × 17: every server's
+    // turn, then the wait for a cancelled command) to 4, 2, 2 and 4 of the 4 servers the configuration
+    // counts + 5 RADIUS phases (60 + 120 × 17) + 300.
+    const push = (servers: number) => 60 + (servers * 20 + 20) * 17;
+    expect(worst).toBe(4080 + 60 + 2 * push(4) + 2 * push(2) + 5 * 2100 + 300);
+    expect(worst).toBe(20620);
     expect(worst).toBeLessThanOrEqual(EXECUTION_TIMEOUT_SECONDS);
     expect(config.lock.ttlSeconds).toBeGreaterThan(EXECUTION_TIMEOUT_SECONDS);
   });
 
-  it("budgets a rollback as one NPS push and one directory update waited out to their maxima", () => {
-    expect(rollbackBudgetSeconds(defaults)).toBe(60 + 40 * 17 + (60 + 120 * 17));
+  it("budgets a rollback as one NPS push to every server and one directory update waited out to their maxima", () => {
+    expect(rollbackBudgetSeconds(defaults)).toBe(60 + (4 * 20 + 20) * 17 + (60 + 120 * 17));
+    expect(rollbackBudgetSeconds(defaults, 1)).toBe(60 + (20 + 20) * 17 + (60 + 120 * 17));
   });
 
   it("counts a wait's checks as its maximum over the poll interval, at least one", () => {

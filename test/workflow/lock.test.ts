@@ -45,11 +45,23 @@ describe("the mutation lock", () => {
     expect(await lockItem()).toBeUndefined();
   });
 
-  it("is not written at all by a run without changes", async () => {
+  it("is held by a run without changes too, whose NPS command may still close a door, and released", async () => {
     await runWorkflow({ mode: "reconcile" });
     world.calls.reset();
 
     const result = await runWorkflow({ mode: "reconcile" });
+
+    expect(result.output).toMatchObject({ changed: false });
+    expect(enteredStates(result)).toContain("AcquireLock");
+    expect(enteredStates(result)).toContain("ReportChanges");
+    expect(await lockItem()).toBeUndefined();
+  });
+
+  it("is not written at all by a dry run", async () => {
+    await runWorkflow({ mode: "reconcile" });
+    world.calls.reset();
+
+    const result = await runWorkflow({ mode: "reconcile", dryRun: true });
 
     expect(enteredStates(result)).not.toContain("AcquireLock");
     expect(world.calls.callsTo("PutItem")).toEqual([]);

@@ -52,7 +52,11 @@ describe("npm start", () => {
 
     expect(second.stdout).toContain("Using the demo estate already");
     expect(second.stdout).toContain("Reconcile SUCCEEDED — no changes.");
-    expect(second.stdout).not.toContain("PushToNpsServers");
+    // Every run verifies the NPS servers (the simulated ones are kept between runs too); nothing else.
+    expect(second.stdout).toContain("✓ CheckNpsServers");
+    expect(second.stdout).not.toContain("UpdateDirectories");
+    expect(second.stdout).not.toContain("ApplySecurityGroupRules");
+    expect(second.stdout).not.toContain("repaired");
     expect(second.stdout).toContain("npm start -- --dry-run shows the plan only");
     expectQuiet(second);
   }, 600_000);

@@ -12,13 +12,21 @@ import { prepareWorld, type World } from "../support/world.js";
  * retries it. Installed outside the proxy's SSM rules and the nps-host double (between the faults
  * and the rules), so SSM records the command with its targets and the hosts run it, as on AWS.
  */
-function loseSendCommandResponses(times: number): Removable & { readonly lost: number } {
+function loseSendCommandResponses(
+  times: number,
+  options: { after?: number } = {},
+): Removable & { readonly lost: number } {
   let lost = 0;
+  let passed = 0;
   const handle = installInterceptor(
     { service: "ssm", operation: "SendCommand" },
     "lost-send-command-response",
     async (call, next) => {
       const reply = await next();
+      if (reply.ok && passed < (options.after ?? 0)) {
+        passed += 1;
+        return reply;
+      }
       if (!reply.ok || lost >= times) return reply;
       lost += 1;
       return awsError(call, {
@@ -78,7 +86,9 @@ describe("a retried NPS send sends once", () => {
     const first = await runWorkflow({ mode: "reconcile" });
     expect(first.status, first.cause).toBe("SUCCEEDED");
     const before = (await commandsInSsm()).length;
-    const loss = loseSendCommandResponses(1);
+    // The rotate run's own reconcile push (which only verifies the servers) goes through; the
+    // rotation's first push loses its response.
+    const loss = loseSendCommandResponses(1, { after: 1 });
 
     // Act
     const result = await runWorkflow({ mode: "rotate" });
@@ -88,6 +98,7 @@ describe("a retried NPS send sends once", () => {
     expect(loss.lost).toBe(1);
     const rotation = (await commandsInSsm()).slice(before);
     expect(rotation.map((command) => command.comment.split(" ").slice(0, 4).join(" "))).toEqual([
+      "radius-sync rotate reconcile 0",
       "radius-sync rotate rotate 1",
       "radius-sync rotate rotate 3",
     ]);

@@ -1,7 +1,8 @@
 /**
  * The one phase loop under AWS's latency (the rig's knobs: RadiusStatus Creating for k looks after
  * each change, SSM invocations InProgress for j looks): one check per poll covers every pending
- * directory or NPS server of the phase, a failure ends the phase naming everything that failed, a
+ * directory or NPS server of the phase (the NPS servers run the command one after the other: SSM's
+ * MaxConcurrency 1, MaxErrors 0), a failure ends the phase naming everything that failed, a
  * wait past its maximum fails by name and a rotation then rolls back, and throttled changes are
  * retried inside the step.
  */
@@ -27,8 +28,9 @@ describe("the phase loop under AWS latency", () => {
     world = await prepareWorld();
   });
 
-  it("checks every pending directory and NPS server with one Task per poll", async () => {
-    // Prepare: two directories, two NPS servers; RadiusStatus Creating for 3 looks, invocations InProgress for 2.
+  it("checks every pending directory and NPS server with one Task per poll, the servers running one after the other", async () => {
+    // Prepare: two directories, two NPS servers; RadiusStatus Creating for 3 looks, each invocation
+    // InProgress for 2 looks once it runs.
     const branch = await addSecondDirectory(world.estate);
     world.radiusStatus.setLatency({ creatingPolls: 3 });
     world.invocations.setLatency({ pendingPolls: 2 });
@@ -36,13 +38,17 @@ describe("the phase loop under AWS latency", () => {
     // Act
     const result = await runWorkflow({ mode: "reconcile" });
 
-    // Assess: 3 + 1 directory checks and 2 + 1 NPS checks, whatever the number of directories and servers.
+    // Assess: 3 + 1 directory checks, whatever the number of directories. The NPS servers take turns:
+    // the first runs for looks 1-2 and ends at look 3, where SSM starts the second, which ends at look 5.
     expect(result.status, result.cause).toBe("SUCCEEDED");
-    expect([entered(result, "CheckDirectories"), entered(result, "CheckNpsServers")]).toEqual([4, 3]);
+    expect([entered(result, "CheckDirectories"), entered(result, "CheckNpsServers")]).toEqual([4, 5]);
+    const runs = world.npsHosts.runs();
+    expect(runs).toHaveLength(2);
+    expect(runs[1]?.startedAt).toBeGreaterThanOrEqual(runs[0]?.endedAt ?? Number.POSITIVE_INFINITY);
     const describes = world.calls.callsTo("DescribeDirectories").filter((call) => call.input.DirectoryIds);
     const checks = describes.slice(-4).map((call) => [...(call.input.DirectoryIds as string[])].sort());
     expect(checks).toEqual(Array(4).fill([world.estate.directory.directoryId, branch.directoryId].sort()));
-    expect(world.calls.callsTo("ListCommandInvocations")).toHaveLength(3);
+    expect(world.calls.callsTo("ListCommandInvocations")).toHaveLength(5);
     expect(world.calls.callsTo("GetCommandInvocation")).toHaveLength(2);
     expect(
       agree(await readSecretSides(world, [world.estate.directory.directoryId, branch.directoryId])),
@@ -63,20 +69,30 @@ describe("the phase loop under AWS latency", () => {
     expect(entered(result, "CheckDirectories")).toBe(2);
   });
 
-  it("ends an NPS phase with NpsCommandFailed naming every server that failed", async () => {
-    const [first, second] = world.estate.npsServers;
-    world.invocations.setOutcome(first.instanceId, { status: "Failed", standardErrorContent: "NPS stopped" });
-    world.invocations.setOutcome(second.instanceId, { status: "TimedOut" });
+  it("ends an NPS phase with NpsCommandFailed at the first server that fails, the others never run", async () => {
+    // Both would fail; SSM runs the command on one server at a time and stops at the first error
+    // (MaxErrors 0): the server after it is cancelled by SSM ("Terminated") and never runs.
+    for (const server of world.estate.npsServers) {
+      world.invocations.setOutcome(server.instanceId, {
+        status: "Failed",
+        standardErrorContent: "NPS stopped",
+      });
+    }
 
     const result = await runWorkflow({ mode: "reconcile" });
 
-    // The first look finds both finished, both failed: the phase ends naming each, with its own error.
+    const [send] = world.calls.callsTo("SendCommand");
+    const [first, second] = (send?.input.InstanceIds ?? []) as string[];
     expect(result.error).toBe("NpsCommandFailed");
-    expect(result.cause).toContain(`NPS server ${first.instanceId} failed`);
+    expect(result.cause).toContain(`NPS server ${first} failed`);
     expect(result.cause).toContain("NPS stopped");
-    expect(result.cause).toContain(`NPS server ${second.instanceId} failed`);
-    expect(result.cause).toContain("TimedOut");
+    expect(result.cause).toContain(`NPS server ${second} failed`);
+    expect(result.cause).toContain("Cancelled");
+    expect(result.cause).toContain("Terminated");
     expect(entered(result, "CheckNpsServers")).toBe(1);
+    expect(send?.input.MaxConcurrency).toBe("1");
+    expect(send?.input.MaxErrors).toBe("0");
+    expect(world.npsHosts.runs().map((run) => run.instanceId)).toEqual([first]);
   });
 
   it("fails a rotation's wait past its maximum by name and rolls every side back", async () => {

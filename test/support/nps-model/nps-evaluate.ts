@@ -1,4 +1,4 @@
-import type { ModelPolicy, NpsModel } from "./nps-model.js";
+import type { ModelPolicy, NpsConfiguration, NpsModel } from "./nps-model.js";
 
 /**
  * How the modelled NPS answers one Access-Request, following Microsoft's documented processing:
@@ -18,8 +18,14 @@ import type { ModelPolicy, NpsModel } from "./nps-model.js";
  *    the policy ignores dial-in properties; none matching rejects
  *    ("Network policies", nps-np-overview; "Managing Network Policies", cc732724).
  * 4. The Azure MFA NPS extension, when registered, runs after NPS accepted and decides by the
- *    user's second factor (REQUIRE_USER_MATCH, IP_WHITELIST as the extension documents them);
+ *    user's second factor: REQUIRE_USER_MATCH, and IP_WHITELIST compared with the request's
+ *    NAS-IP-Address attribute, not its source address ("Advanced configuration options for the NPS
+ *    extension for MFA", learn.microsoft.com/entra/identity/authentication/howto-mfa-nps-extension-advanced);
  *    without it NPS's own Access-Accept stands.
+ *
+ * Which configuration answers: IAS runs what it loaded at its last start (`running`); when a netsh
+ * policy change reaches the running service is not documented, so a test that must hold "at every
+ * moment" asks every {@link views view}.
  */
 
 /** One Access-Request as the model needs it. */
@@ -38,6 +44,28 @@ export interface AccessRequest {
   messageAuthenticator?: boolean;
   /** The user's dial-in Network Access Permission in AD. */
   userDialIn?: "allow" | "deny" | "policy";
+  /** The NAS-IP-Address attribute the RADIUS client put in the request, if any. */
+  nasIpAddress?: string;
+}
+
+/**
+ * Which configuration answers a request: what IAS loaded at its last start, that with the policies as
+ * configured now (netsh's changes taking effect at once), or everything as configured (what the next
+ * restart loads).
+ */
+export type NpsView = "running" | "running-clients-configured-policies" | "configured";
+
+/** Every view, for tests that must hold whichever one NPS answers from. */
+export const views: readonly NpsView[] = ["running", "running-clients-configured-policies", "configured"];
+
+function configurationFor(model: NpsModel, view: NpsView): NpsConfiguration {
+  if (view === "configured") return model;
+  if (view === "running") return model.running;
+  return {
+    clients: model.running.clients,
+    connectionRequestPolicies: model.connectionRequestPolicies,
+    networkPolicies: model.networkPolicies,
+  };
 }
 
 /** The answer, and which policies decided it. */
@@ -87,8 +115,8 @@ function afterExtension(
   const { extension } = model;
   if (!extension.registered)
     return { ...decided, answer: "Access-Accept", reason: "no MFA extension: NPS's accept stands" };
-  if (extension.ipWhitelist.includes(request.clientIp))
-    return { ...decided, answer: "Access-Accept", reason: "IP_WHITELIST skips MFA for this client" };
+  if (request.nasIpAddress !== undefined && extension.ipWhitelist.includes(request.nasIpAddress))
+    return { ...decided, answer: "Access-Accept", reason: "IP_WHITELIST skips MFA for this NAS-IP-Address" };
   if (request.mfaRegistered === false) {
     const lets = extension.requireUserMatch?.trim().toUpperCase() === "FALSE";
     return {
@@ -109,18 +137,23 @@ function afterExtension(
  *
  * @example
  * ```ts
- * evaluateAccessRequest(nps, { clientIp: "10.0.1.5", userGroups: [], authType: "PAP", passwordValid: false, mfaApproved: true });
+ * evaluateAccessRequest(nps, { clientIp: "10.0.1.5", userGroups: [], authType: "PAP", passwordValid: false, mfaApproved: true }, "running");
  * // { answer: "Access-Accept", connectionRequestPolicy: "radius-sync-crp", reason: "MFA approved" }
  * ```
  */
-export function evaluateAccessRequest(model: NpsModel, request: AccessRequest): AccessDecision {
-  const client = [...model.clients.entries()].find(([, entry]) => entry.ip === request.clientIp);
+export function evaluateAccessRequest(
+  model: NpsModel,
+  request: AccessRequest,
+  view: NpsView = "running",
+): AccessDecision {
+  const configuration = configurationFor(model, view);
+  const client = [...configuration.clients.entries()].find(([, entry]) => entry.ip === request.clientIp);
   if (client === undefined || !client[1].enabled)
     return { answer: "discarded", reason: "not an enabled RADIUS client of this server" };
   const [clientName, entry] = client;
   if (entry.authAttributeRequired && !request.messageAuthenticator)
     return { answer: "discarded", reason: "Message-Authenticator required and absent" };
-  const crp = firstMatching(model.connectionRequestPolicies, request, clientName);
+  const crp = firstMatching(configuration.connectionRequestPolicies, request, clientName);
   if (crp === undefined) return { answer: "Access-Reject", reason: "no connection request policy matched" };
   const decided = { connectionRequestPolicy: crp.name };
   if (values(crp, "0x1025").map(numeric).includes("0")) {
@@ -134,7 +167,7 @@ export function evaluateAccessRequest(model: NpsModel, request: AccessRequest): 
   }
   if (!request.passwordValid)
     return { ...decided, answer: "Access-Reject", reason: "AD rejected the password" };
-  const np = firstMatching(model.networkPolicies, request, clientName);
+  const np = firstMatching(configuration.networkPolicies, request, clientName);
   if (np === undefined) return { ...decided, answer: "Access-Reject", reason: "no network policy matched" };
   const withPolicy = { ...decided, networkPolicy: np.name };
   const allowed = values(np, "0x1009").map(numeric);

@@ -1,12 +1,23 @@
 import { content } from "../../../shared/nps/ssm-document.cjs";
 
 /**
- * A model of one Windows NPS server, for the tests (nothing here runs Windows): RADIUS clients,
- * connection request and network policies in processing order with conditions and profile
- * attributes by their ids, the Azure MFA NPS extension's registration and settings, and the IAS
- * service. `applyNpsCommand` applies a command the way sync-nps.ps1 does, from the same rendered
- * inputs: the command's parameters and the ownership patterns read out of the SSM document's
- * rendered preamble. `evaluateAccessRequest` (nps-evaluate.ts) answers an Access-Request.
+ * A model of one Windows NPS server, for the tests (nothing here runs Windows), as strict as NPS is
+ * documented to be:
+ *
+ * - RADIUS clients, connection request and network policies in processing order, with conditions and
+ *   profile attributes by their ids — as CONFIGURED, and as IAS RUNS them: NPS reads its clients at
+ *   start-up ("The NPS Server service must be restarted after you run the New-NpsRadiusClient cmdlet",
+ *   learn.microsoft.com/powershell/module/nps/new-npsradiusclient), so `running` is what IAS loaded at
+ *   its last start until the next restart. When netsh's policy changes take effect is not documented:
+ *   the tests judge every moment under both readings (nps-evaluate.ts, `views`).
+ * - the Azure MFA NPS extension's registration and settings (REQUIRE_USER_MATCH, IP_WHITELIST);
+ * - what radius-sync keeps on the host (HKLM:\SOFTWARE\radius-sync\<prefix>: RestartOwed,
+ *   DoorClosed, LastSequence, EnabledStateText), the Group Policy settings that record PowerShell
+ *   activity, the system's language (netsh prints its labels in it: nps-netsh.ts) and the UDP ports
+ *   IAS listens on.
+ *
+ * `applyNpsCommand` (nps-apply.ts) applies a command the way sync-nps.ps1 does, step by step, from
+ * the same rendered inputs; `evaluateAccessRequest` (nps-evaluate.ts) answers an Access-Request.
  */
 
 /** One RADIUS client (the secret only as the version id it came from). */
@@ -30,38 +41,88 @@ export interface ModelMfaExtension {
   registered: boolean;
   /** REQUIRE_USER_MATCH as written; undefined when the value does not exist (the documented default, TRUE). */
   requireUserMatch?: string;
-  /** IP_WHITELIST's addresses. */
+  /** IP_WHITELIST's addresses: compared with a request's NAS-IP-Address. */
   ipWhitelist: string[];
 }
 
-/** Everything one simulated NPS server holds. */
-export interface NpsModel {
-  roleInstalled: boolean;
+/** What IAS holds: clients and both policy lists. */
+export interface NpsConfiguration {
   clients: Map<string, ModelClient>;
   connectionRequestPolicies: ModelPolicy[];
   networkPolicies: ModelPolicy[];
+}
+
+/** What sync-nps.ps1 keeps under HKLM:\SOFTWARE\radius-sync\<prefix>. */
+export interface ModelMarker {
+  restartOwed: string;
+  doorClosed: string;
+  lastSequence: string;
+  enabledStateText: string;
+}
+
+/** Group Policy settings that record PowerShell activity (HKLM:\SOFTWARE\Policies\Microsoft\Windows\PowerShell). */
+export interface ModelGroupPolicy {
+  /** ModuleLogging's ModuleNames when EnableModuleLogging is 1 (patterns such as `*` or `AWS.*`). */
+  moduleLogging?: string[];
+  scriptBlockLogging?: boolean;
+  transcription?: boolean;
+}
+
+/** Everything one simulated NPS server holds; the top-level clients and policies are the configured ones. */
+export interface NpsModel extends NpsConfiguration {
+  roleInstalled: boolean;
+  /** What IAS loaded when it last started. */
+  running: NpsConfiguration;
   extension: ModelMfaExtension;
-  /** How often IAS was restarted (the script restarts only when something changed). */
+  markers: Map<string, ModelMarker>;
+  groupPolicy: ModelGroupPolicy;
+  /** The language netsh prints its labels in. */
+  locale: "en" | "de";
+  /** The UDP ports IAS listens on for authentication (NPS's defaults: 1812 and 1645). */
+  authenticationPorts: number[];
+  /** How often IAS was restarted. */
   restarts: number;
 }
 
 /** Every day, all day: the condition Windows' default policies carry (Day-And-Time-Restrictions, 0x1006). */
 const always: [string, string] = ["0x1006", "0 00:00-24:00; 1 00:00-24:00; 2 00:00-24:00; 3 00:00-24:00"];
 
+/** A deep copy of a configuration (the running snapshot is never shared with the configured one). */
+export function copyConfiguration(configuration: NpsConfiguration): NpsConfiguration {
+  return structuredClone({
+    clients: configuration.clients,
+    connectionRequestPolicies: configuration.connectionRequestPolicies,
+    networkPolicies: configuration.networkPolicies,
+  });
+}
+
 /**
- * A fresh NPS with the MFA extension installed and the policies Windows creates with the role: the
- * connection request policy "Use Windows authentication for all users" (last, Windows auth) and the
- * network policy "Connections to other access servers" (last, deny, user dial-in respected).
+ * IAS restarts: it loads what is configured now.
  *
  * @example
  * ```ts
- * const nps = createNpsModel();
+ * restartIas(nps); // nps.running now equals the configured clients and policies
+ * ```
+ */
+export function restartIas(model: NpsModel): void {
+  model.running = copyConfiguration(model);
+  model.restarts += 1;
+}
+
+/**
+ * A fresh NPS with the MFA extension installed and the policies Windows creates with the role: the
+ * connection request policy "Use Windows authentication for all users" (last, Windows auth) and the
+ * network policy "Connections to other access servers" (last, deny, user dial-in respected); IAS runs
+ * what is configured.
+ *
+ * @example
+ * ```ts
+ * const nps = createNpsModel({ locale: "de" });
  * nps.extension.registered = false;
  * ```
  */
-export function createNpsModel(): NpsModel {
-  return {
-    roleInstalled: true,
+export function createNpsModel(options: { locale?: "en" | "de" } = {}): NpsModel {
+  const configuration: NpsConfiguration = {
     clients: new Map(),
     connectionRequestPolicies: [
       {
@@ -79,23 +140,65 @@ export function createNpsModel(): NpsModel {
         profile: [["0x100f", "FALSE"]],
       },
     ],
+  };
+  return {
+    roleInstalled: true,
+    ...configuration,
+    running: copyConfiguration(configuration),
     extension: { registered: true, ipWhitelist: [] },
+    markers: new Map(),
+    groupPolicy: {},
+    locale: options.locale ?? "en",
+    authenticationPorts: [1645, 1812],
     restarts: 0,
   };
 }
 
-/** The values the SSM document's preamble renders from shared/core/naming-patterns.cjs, read back from it. */
-function renderedPreamble() {
+/**
+ * A change somebody makes in the NPS console, which IAS picks up at once: applied to the configured
+ * and the running state alike.
+ *
+ * @example
+ * ```ts
+ * editLive(nps, (configuration) => configuration.clients.set("vpn", { … }));
+ * ```
+ */
+export function editLive(model: NpsModel, edit: (configuration: NpsConfiguration) => void): void {
+  edit(model);
+  edit(model.running);
+}
+
+/** The marker of one name prefix, created empty on first use. */
+export function markerOf(model: NpsModel, namePrefix: string): ModelMarker {
+  const marker = model.markers.get(namePrefix) ?? {
+    restartOwed: "",
+    doorClosed: "",
+    lastSequence: "",
+    enabledStateText: "",
+  };
+  model.markers.set(namePrefix, marker);
+  return marker;
+}
+
+/** The values the SSM document's preamble renders from their single sources, read back from it. */
+export function renderedPreamble() {
   const lines = content.mainSteps[0]?.inputs.runCommand ?? [];
-  const suffix = lines.map((line) => /^\$script:OwnedClientSuffix = '(.*)'$/.exec(line)?.[1]).find(Boolean);
+  const single = (name: string) =>
+    lines.map((line) => new RegExp(`^\\$script:${name} = '(.*)'$`).exec(line)?.[1]).find(Boolean);
+  const suffix = single("OwnedClientSuffix");
+  const staged = single("StagedPolicySuffix");
   const policies = lines.find((line) => line.startsWith("$script:OwnedPolicySuffixes = "));
-  if (suffix === undefined || policies === undefined)
-    throw new Error("the SSM document renders no ownership preamble");
+  const layout = lines.find((line) => line.startsWith("$script:NetshLayout = "));
+  if (suffix === undefined || staged === undefined || policies === undefined || layout === undefined)
+    throw new Error("the SSM document renders no ownership or netsh-layout preamble");
   const owned = [...policies.matchAll(/@\('(crp|np)', '([^']+)'\)/g)].map((match) => ({
     kind: match[1] as "crp" | "np",
     suffix: match[2] ?? "",
   }));
-  return { ownedClientSuffix: suffix, ownedPolicies: owned };
+  const netsh = Object.fromEntries(
+    [...layout.matchAll(/([A-Za-z]+) = '([^']*)'/g)].map((match) => [match[1], match[2]]),
+  ) as Record<"sectionRule" | "headerLine" | "attributeLine" | "valueToken", string>;
+  return { ownedClientSuffix: suffix, ownedPolicies: owned, stagedPolicySuffix: staged, netsh };
 }
 
 /**
@@ -111,174 +214,31 @@ export function ownedClientNames(namePrefix: string): RegExp {
   return new RegExp(`^${namePrefix}${renderedPreamble().ownedClientSuffix}$`, "i");
 }
 
-/** A failure the script names on stderr. */
-export interface NpsCommandFailure {
-  ok: false;
-  name: string;
-  message: string;
-}
-
-/** What the script counts and reports on success (the client-set report and proof are the host double's). */
-export interface NpsCommandOutcome {
-  ok: true;
-  created: number;
-  updated: number;
-  removed: number;
-  kept: number;
-  policiesChanged: string[];
-  restarted: boolean;
-  groupSid?: string;
-}
-
-type RenderedPolicy = {
-  kind: "crp" | "np";
-  name: string;
-  order: number;
-  conditions: Array<[string, string]>;
-  profile: Array<[string, string]>;
-};
-
-const fail = (name: string, message: string): NpsCommandFailure => ({ ok: false, name, message });
-
-/** Assert-NpsPrerequisite: the role, the extension registered, and not bypassed for our addresses. */
-function prerequisiteFailure(model: NpsModel, addresses: string[]): NpsCommandFailure | undefined {
-  if (!model.roleInstalled) return fail("NpsRoleMissing", "the Network Policy Server role is not installed");
-  if (!model.extension.registered)
-    return fail("NpsMfaExtensionMissing", "the Azure MFA NPS extension is not registered");
-  if (model.extension.requireUserMatch?.trim().toUpperCase() === "FALSE")
-    return fail("NpsMfaExtensionBypassed", "REQUIRE_USER_MATCH is FALSE");
-  const exempt = model.extension.ipWhitelist.filter((ip) => addresses.includes(ip));
-  if (exempt.length > 0) return fail("NpsMfaExtensionBypassed", `IP_WHITELIST exempts ${exempt.join(", ")}`);
-  return undefined;
-}
-
-/** Sync-NpsPolicySet: remove ours that are not wanted, then delete + add each that differs, in order. */
-function syncPolicies(
-  model: NpsModel,
-  wanted: RenderedPolicy[],
-  prefix: string,
-  owned: Array<{ kind: "crp" | "np"; suffix: string }>,
-) {
-  const listOf = (kind: "crp" | "np") =>
-    kind === "crp" ? model.connectionRequestPolicies : model.networkPolicies;
-  const changed: string[] = [];
-  for (const { kind, suffix } of owned) {
-    const name = `${prefix}${suffix}`;
-    const list = listOf(kind);
-    const index = list.findIndex((policy) => policy.name === name);
-    if (index >= 0 && !wanted.some((policy) => policy.kind === kind && policy.name === name)) {
-      list.splice(index, 1);
-      changed.push(name);
-    }
-  }
-  for (const policy of wanted) {
-    const list = listOf(policy.kind);
-    const index = list.findIndex((entry) => entry.name === policy.name);
-    const current = list[index];
-    if (current !== undefined && agrees(current, index + 1, policy)) continue;
-    if (index >= 0) list.splice(index, 1);
-    // netsh add ... processingorder=N: the policy takes position N, the ones below move down by one.
-    list.splice(Math.min(policy.order - 1, list.length), 0, {
-      name: policy.name,
-      enabled: true,
-      conditions: policy.conditions.map(([id, value]) => [id, value]),
-      profile: policy.profile.map(([id, value]) => [id, value]),
-    });
-    changed.push(policy.name);
-  }
-  return changed;
-}
-
-const key = (pairs: Array<[string, string]>) =>
-  pairs
-    .map((pair) => pair.join("="))
-    .sort()
-    .join("\n");
-
-/** Test-PolicyAgreement: enabled, at its order, the same conditions, and our profile attributes exactly. */
-function agrees(current: ModelPolicy, order: number, wanted: RenderedPolicy): boolean {
-  if (!current.enabled || order !== wanted.order || key(current.conditions) !== key(wanted.conditions))
-    return false;
-  const ids = new Set(wanted.profile.map(([id]) => id));
-  return [...ids].every(
-    (id) =>
-      key(current.profile.filter(([held]) => held === id)) ===
-      key(wanted.profile.filter(([want]) => want === id)),
-  );
-}
+/** Maps as arrays of entries, for a model saved as JSON. */
+const mapsAsEntries = (_key: string, value: unknown) =>
+  value instanceof Map ? { entries: [...value.entries()] } : value;
+const entriesAsMaps = (key: string, value: unknown) =>
+  (key === "clients" || key === "markers") &&
+  value !== null &&
+  typeof value === "object" &&
+  "entries" in value
+    ? new Map((value as { entries: Array<[string, unknown]> }).entries)
+    : value;
 
 /**
- * Applies one NPS command's parameters to the model as sync-nps.ps1 would: prerequisites first (a
- * failure changes nothing), then clients (only names the rendered ownership pattern matches), then
- * policies, then one IAS restart when anything changed.
+ * The models of several servers as JSON, and back: `npm start` keeps its simulated NPS servers
+ * between runs, as the demo emulator keeps the AWS side.
  *
  * @example
  * ```ts
- * const outcome = applyNpsCommand(nps, renderNpsCommandParameters(options), { secretVersionId: "v1" });
+ * const restored = modelsFromJson(modelsToJson(servers));
  * ```
  */
-export function applyNpsCommand(
-  model: NpsModel,
-  parameters: Record<string, readonly string[]>,
-  context: {
-    secretVersionId: string;
-    resolveGroupSid?: (adGroup: string) => string;
-    keepSecretOf?: ReadonlySet<string>;
-  },
-): NpsCommandOutcome | NpsCommandFailure {
-  const value = (name: string) => parameters[name]?.[0] ?? "";
-  const { ownedPolicies } = renderedPreamble();
-  const prefix = value("NamePrefix");
-  const owned = ownedClientNames(prefix);
-  const wanted = new Map(
-    value("Clients")
-      .split(",")
-      .filter(Boolean)
-      .map((pair) => pair.split("=") as [string, string]),
-  );
-  const failure = prerequisiteFailure(model, [...wanted.values()]);
-  if (failure) return failure;
-  const policies = JSON.parse(value("Policies")) as RenderedPolicy[];
-  const groupSid =
-    value("AdGroup") === ""
-      ? undefined
-      : (context.resolveGroupSid ?? (() => "S-1-5-21-1-2-3-1105"))(value("AdGroup"));
-  for (const condition of policies.flatMap((policy) => policy.conditions)) {
-    if (condition[1] === "AD-GROUP-SID" && groupSid !== undefined) condition[1] = groupSid;
-  }
-  for (const [name, client] of model.clients) {
-    if (!owned.test(name) && [...wanted.values()].includes(client.ip))
-      return fail(
-        "NpsCommandFailed",
-        `RADIUS client ${name} is not managed by radius-sync but uses address ${client.ip}`,
-      );
-  }
-  const requireAuthenticator = value("RequireMessageAuthenticator") === "true";
-  const counts = { created: 0, updated: 0, removed: 0, kept: 0 };
-  for (const name of [...model.clients.keys()]) {
-    if (owned.test(name) && !wanted.has(name)) {
-      model.clients.delete(name);
-      counts.removed += 1;
-    }
-  }
-  for (const [name, ip] of wanted) {
-    const current = model.clients.get(name);
-    const desired = {
-      ip,
-      secretVersionId: context.secretVersionId,
-      enabled: true,
-      authAttributeRequired: requireAuthenticator,
-    };
-    if (current === undefined) counts.created += 1;
-    else if (JSON.stringify(current) !== JSON.stringify(desired)) counts.updated += 1;
-    else counts.kept += 1;
-    // A stuck client keeps its old secret, as a Set-NpsRadiusClient that did not take would.
-    const keep =
-      current !== undefined && context.keepSecretOf?.has(name) ? current.secretVersionId : undefined;
-    model.clients.set(name, { ...desired, secretVersionId: keep ?? desired.secretVersionId });
-  }
-  const policiesChanged = syncPolicies(model, policies, prefix, ownedPolicies);
-  const restarted = counts.created + counts.updated + counts.removed + policiesChanged.length > 0;
-  if (restarted) model.restarts += 1;
-  return { ok: true, ...counts, policiesChanged, restarted, ...(groupSid ? { groupSid } : {}) };
+export function modelsToJson(models: ReadonlyMap<string, NpsModel>): string {
+  return JSON.stringify([...models.entries()], mapsAsEntries);
+}
+
+/** See {@link modelsToJson}. */
+export function modelsFromJson(text: string): Map<string, NpsModel> {
+  return new Map(JSON.parse(text, entriesAsMaps) as Array<[string, NpsModel]>);
 }
