@@ -30,6 +30,7 @@ export declare const maxParameterCharacters: number;
 /** The anchored patterns, by what they validate (Java, .NET and JavaScript read them alike). */
 export declare const patterns: Readonly<{
   ipv4: string;
+  ipv6: string;
   clientName: string;
   clients: string;
   secretArn: string;
