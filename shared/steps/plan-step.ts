@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { Config } from "../config.js";
 import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "../core/history-budget.js";
-import type { Discovery } from "../core/model.js";
+import type { Discovery, NetworkType } from "../core/model.js";
 import { WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
@@ -313,15 +313,25 @@ function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): Workflo
       enable: changing
         .filter((directory) => directory.action === "enable")
         .map((directory) => directory.directoryId),
-      // Every directory is planned with the same settings (shared/core/plan-directories.ts).
+      // Every directory is planned with the same settings (shared/core/plan-directories.ts); its
+      // network type picks the server lists it gets.
       settings: first.settings,
       settingsFingerprint: first.settingsFingerprint,
+      ...networkTypesOf(changing),
       secret: "current",
       mismatch: false,
       reason: `${changing.length} director${changing.length === 1 ? "y needs" : "ies need"} RADIUS enabled or updated`,
     });
   }
   return phases;
+}
+
+/** The phase's `networkTypes`: the directories that are not IPv4, none when all are. */
+function networkTypesOf(directories: Plan["directories"]): { networkTypes?: Record<string, NetworkType> } {
+  const entries = directories.flatMap((directory) =>
+    directory.networkType === undefined ? [] : [[directory.directoryId, directory.networkType] as const],
+  );
+  return entries.length === 0 ? {} : { networkTypes: Object.fromEntries(entries) };
 }
 
 function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {
