@@ -9,7 +9,7 @@ import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "../
 import { createWorkflowError } from "../errors.js";
 import { maxClients } from "../nps/index.js";
 import type { Run } from "../run.js";
-import { BaseRadiusSettings } from "./rotation-phases.js";
+import { BaseRadiusSettings, RotationNetworkTypes } from "./rotation-phases.js";
 
 /** One directory security group's rule changes, compactly: every rule is UDP on a single /32. */
 const GroupRuleChanges = z.object({
@@ -60,6 +60,7 @@ export const Work = z.object({
       servers: z.array(RotationServer),
       directoryIds: z.array(z.string()),
       settings: BaseRadiusSettings,
+      networkTypes: RotationNetworkTypes.optional(),
     })
     .optional(),
 });
@@ -338,13 +339,20 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
   const securityGroups = securityGroupWork(plan, config.radius.port);
   const { pollSeconds, maxNpsWaitSeconds, maxRadiusWaitSeconds } = config.waits;
   const eligible = plan.directories.map((directory) => directory.directoryId);
+  // The servers' IPv6 addresses travel only when a Dual-stack or IPv6 directory takes part.
+  const { networkTypes } = networkTypesOf(plan.directories);
   const rotation =
     runMode === "rotate"
       ? {
           strategy: config.rotation.strategy,
-          servers: plan.npsServers.map((server) => ({ instanceId: server.instanceId, ip: server.ipAddress })),
+          servers: plan.npsServers.map((server) => ({
+            instanceId: server.instanceId,
+            ip: server.ipAddress,
+            ...(networkTypes && server.ipv6Address ? { ipv6: server.ipv6Address } : {}),
+          })),
           directoryIds: eligible,
           settings: { ...config.radius },
+          ...(networkTypes ? { networkTypes } : {}),
         }
       : undefined;
   const phases = reconcilePhases(plan, securityGroups);

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { readDirectoryRadius, readUdpRules } from "../support/inspect.js";
-import { addIpv6, createManagedAd, type SeededIpv6, type SeededManagedAd } from "../support/seed-ipv6.js";
+import { prepareIpv6World } from "../support/ipv6-world.js";
+import type { SeededIpv6, SeededManagedAd } from "../support/seed-ipv6.js";
 import { runWorkflow } from "../support/workflow.js";
-import { estateChanges, npsHostsChanged, prepareWorld, type World } from "../support/world.js";
+import { estateChanges, npsHostsChanged, type World } from "../support/world.js";
 
 const sorted = (values: Iterable<string>) => [...values].sort();
 /** RFC 5952 form, as the WHATWG URL parser writes an IPv6 host (independent of the product's code). */
@@ -35,17 +36,7 @@ describe("reconcile with an IPv6-only AD Connector and a dual-stack Managed Micr
   let managedV6: string[];
 
   beforeEach(async () => {
-    world = await prepareWorld();
-    ipv6 = await addIpv6(world.estate);
-    managed = await createManagedAd(world.estate, "ad.example.com");
-    const [first = "", second = ""] = ipv6.subnetCidrs.map((cidr) => cidr.replace("::/64", ""));
-    connectorV6 = [`${first.toUpperCase()}:0000:0000:0000:0A05`, `${second}::a06`];
-    managedV6 = [`${first}::d1`, `${second}::d2`];
-    world.network.setNetwork(world.estate.directory.directoryId, {
-      networkType: "IPv6",
-      ipv6Addresses: connectorV6,
-    });
-    world.network.setNetwork(managed.directoryId, { networkType: "Dual-stack", ipv6Addresses: managedV6 });
+    ({ world, ipv6, managed, connectorV6, managedV6 } = await prepareIpv6World());
   });
 
   it("configures both end to end: NPS clients per address, /128 and /32 rules, RadiusServersIpv6", async () => {
