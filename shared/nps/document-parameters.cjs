@@ -35,6 +35,15 @@ const maxClients = 400;
 /** Most characters all parameter values of one command may take together (64 KB minus the document). */
 const maxParameterCharacters = 30000;
 
+/**
+ * Most characters the Clients list may take, leaving 1,000 for the other parameters. An IPv4 entry
+ * takes at most 70 characters (`<24-character prefix>-d-<id>-255-255-255-255=255.255.255.255,`), so
+ * {@link maxClients} of them always fit; an IPv6 entry up to 110 (32 hex digits in the name, up to 39
+ * characters of address), so an estate of IPv6 sources only fits about 260. The plan refuses a longer
+ * list before any change (shared/steps/plan-step.ts).
+ */
+const maxClientsCharacters = maxParameterCharacters - 1000;
+
 /** One IPv4 octet, 0-255, no leading zeros. */
 const ipv4Octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 /** A dotted-quad IPv4 address (unanchored), such as 10.0.1.5. */
@@ -174,4 +183,11 @@ Object.values(npsDocumentParameters).forEach(Object.freeze);
 /** The parameter names in invocation order. */
 const npsParameterNames = Object.freeze(Object.keys(npsDocumentParameters));
 
-module.exports = { maxClients, maxParameterCharacters, patterns, npsDocumentParameters, npsParameterNames };
+module.exports = {
+  maxClients,
+  maxClientsCharacters,
+  maxParameterCharacters,
+  patterns,
+  npsDocumentParameters,
+  npsParameterNames,
+};

@@ -26,6 +26,8 @@ export type NpsParameterName =
 /** Largest number of RADIUS clients one command may carry. */
 export declare const maxClients: number;
 export declare const maxParameterCharacters: number;
+/** Most characters the Clients list may take (the rest is left for the other parameters). */
+export declare const maxClientsCharacters: number;
 
 /** The anchored patterns, by what they validate (Java, .NET and JavaScript read them alike). */
 export declare const patterns: Readonly<{

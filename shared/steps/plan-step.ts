@@ -7,7 +7,7 @@ import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
 import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
-import { maxClients } from "../nps/index.js";
+import { maxClients, maxClientsCharacters } from "../nps/index.js";
 import type { Run } from "../run.js";
 import { BaseRadiusSettings, RotationNetworkTypes } from "./rotation-phases.js";
 
@@ -155,13 +155,22 @@ function describeSecretStatus(discovery: Discovery, run: Run): SecretStatus {
  * planning, so the run stops before any change instead of failing half-way at the push.
  */
 function withCommandLimit(plan: Plan): Plan {
-  if (plan.npsClients.length <= maxClients) return plan;
+  // As the Clients parameter is rendered: name=ip pairs joined by commas.
+  const characters = plan.npsClients.reduce(
+    (total, client, index) => total + client.name.length + 1 + client.ip.length + (index > 0 ? 1 : 0),
+    0,
+  );
+  if (plan.npsClients.length <= maxClients && characters <= maxClientsCharacters) return plan;
+  const limit =
+    plan.npsClients.length > maxClients
+      ? `carries at most ${maxClients} clients`
+      : `carries at most ${maxClientsCharacters} characters of clients and these take ${characters} (an IPv6 client takes up to 110)`;
   const problem = {
     error: "InvalidConfiguration",
     subject: "NPS clients",
     message:
       `the managed directories send RADIUS from ${plan.npsClients.length} addresses, but one NPS command ` +
-      `carries at most ${maxClients} clients: manage fewer directories per deployment (directoryIds or directoryTag)`,
+      `${limit}: manage fewer directories per deployment (directoryIds or directoryTag)`,
   };
   return {
     ...plan,
