@@ -1,4 +1,10 @@
-import { addIpv6, createManagedAd, type SeededIpv6, type SeededManagedAd } from "./seed-ipv6.js";
+import {
+  addIpv6,
+  createManagedAd,
+  managedAdIpv6Addresses,
+  type SeededIpv6,
+  type SeededManagedAd,
+} from "./seed-ipv6.js";
 import { prepareWorld, type World } from "./world.js";
 
 /**
@@ -24,7 +30,7 @@ export async function prepareIpv6World(): Promise<{
   const managed = await createManagedAd(world.estate, "ad.example.com");
   const [first = "", second = ""] = ipv6.subnetCidrs.map((cidr) => cidr.replace("::/64", ""));
   const connectorV6 = [`${first.toUpperCase()}:0000:0000:0000:0A05`, `${second}::a06`];
-  const managedV6 = [`${first}::d1`, `${second}::d2`];
+  const managedV6 = managedAdIpv6Addresses(ipv6.subnetCidrs);
   world.network.setNetwork(world.estate.directory.directoryId, {
     networkType: "IPv6",
     ipv6Addresses: connectorV6,

@@ -5,6 +5,7 @@ import {
   AssociateVpcCidrBlockCommand,
   AuthorizeSecurityGroupIngressCommand,
   DescribeInstancesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcsCommand,
 } from "@aws-sdk/client-ec2";
 import { RegisterWorkspaceDirectoryCommand } from "@aws-sdk/client-workspaces";
@@ -145,4 +146,44 @@ export async function createManagedAd(estate: SeededEstate, name: string): Promi
     dnsIps: description?.DnsIpAddrs ?? [],
     securityGroupId: description?.VpcSettings?.SecurityGroupId ?? "",
   };
+}
+
+/**
+ * The IPv6 addresses the seeded dual-stack Managed Microsoft AD reports: one fixed address in each
+ * subnet's /64 (`…::d1`, `…::d2`), so a demo that runs again reports the same ones.
+ *
+ * @example
+ * ```ts
+ * managedAdIpv6Addresses(["2600:1f18:1234:5600::/64"]); // ["2600:1f18:1234:5600::d1"]
+ * ```
+ */
+export function managedAdIpv6Addresses(subnetCidrs: readonly string[]): string[] {
+  return subnetCidrs.map((cidr, index) => cidr.replace("::/64", `::d${index + 1}`));
+}
+
+/**
+ * The demo's dual-stack directory as moto holds it (the first Managed Microsoft AD), with the IPv6
+ * addresses it reports, or undefined in an estate seeded without one.
+ *
+ * @example
+ * ```ts
+ * const dualStack = await findDualStackDirectory();
+ * if (dualStack) network.setNetwork(dualStack.directoryId, { networkType: "Dual-stack", ipv6Addresses: dualStack.ipv6Addresses });
+ * ```
+ */
+export async function findDualStackDirectory(): Promise<
+  { directoryId: string; ipv6Addresses: string[] } | undefined
+> {
+  const { DirectoryDescriptions = [] } = await clients.ds.send(new DescribeDirectoriesCommand({}));
+  const managed = DirectoryDescriptions.find((directory) => directory.Type === "MicrosoftAD");
+  const subnetIds = managed?.VpcSettings?.SubnetIds ?? [];
+  if (!managed?.DirectoryId || subnetIds.length === 0) return undefined;
+  const { Subnets = [] } = await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }));
+  const cidrs = subnetIds.map(
+    (subnetId) =>
+      Subnets.find((subnet) => subnet.SubnetId === subnetId)?.Ipv6CidrBlockAssociationSet?.[0]
+        ?.Ipv6CidrBlock ?? "",
+  );
+  if (cidrs.some((cidr) => cidr === "")) return undefined;
+  return { directoryId: managed.DirectoryId, ipv6Addresses: managedAdIpv6Addresses(cidrs) };
 }
