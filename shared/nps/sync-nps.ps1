@@ -332,16 +332,17 @@ function Sync-RadiusClientSet {
     return $result
 }
 
-function ConvertTo-ComparableAddress {
-    param([AllowEmptyString()][string] $Address)
+function Test-SameAddress {
+    param([AllowEmptyString()][string] $Held, [Parameter(Mandatory)][string] $Wanted)
     # radius-sync sends IPv6 client addresses in RFC 5952 form; NPS may hold one in another textual
-    # form, so an IPv6 address is compared as .NET writes it (lowercase, compressed). Anything else
-    # (IPv4, a DNS name of a client we do not own) is compared as written.
-    $parsed = $null
-    if ($Address.Contains(':') -and [System.Net.IPAddress]::TryParse($Address, [ref] $parsed)) {
-        return $parsed.ToString().ToLowerInvariant()
+    # form, so two IPv6 addresses are compared as addresses, not as text. Anything else (IPv4, a DNS
+    # name of a client we do not own) is compared as written.
+    $heldAddress = $null
+    $wantedAddress = $null
+    if ($Held.Contains(':') -and $Wanted.Contains(':') -and [System.Net.IPAddress]::TryParse($Held, [ref] $heldAddress) -and [System.Net.IPAddress]::TryParse($Wanted, [ref] $wantedAddress)) {
+        return $heldAddress.Equals($wantedAddress)
     }
-    return $Address
+    return $Held -eq $Wanted
 }
 
 function Assert-AddressFree {
@@ -349,7 +350,7 @@ function Assert-AddressFree {
     # Never touch a client we do not own: if one holds an address we need, stop before any change.
     $foreign = @(Get-NpsRadiusClient | Where-Object { -not (Test-OwnedClientName -Name $_.Name -NamePrefix $NamePrefix) })
     foreach ($client in $foreign) {
-        if ($Desired.Values -contains (ConvertTo-ComparableAddress -Address ([string] $client.Address))) {
+        if (@($Desired.Values | Where-Object { Test-SameAddress -Held ([string] $client.Address) -Wanted $_ }).Count -gt 0) {
             throw ('RADIUS client {0} is not managed by radius-sync but uses address {1}, which radius-sync needs; remove or re-address it. Nothing was changed.' -f $client.Name, $client.Address)
         }
     }
@@ -362,7 +363,7 @@ function Test-ClientAgreement {
         [Parameter(Mandatory)][string] $SharedSecret,
         [Parameter(Mandatory)][bool] $RequireAuthenticator
     )
-    return (ConvertTo-ComparableAddress -Address ([string] $Client.Address)) -eq $Address -and [bool] $Client.Enabled -and ([bool] $Client.AuthAttributeRequired -eq $RequireAuthenticator) -and [string]::Equals([string] $Client.SharedSecret, $SharedSecret, [System.StringComparison]::Ordinal)
+    return (Test-SameAddress -Held ([string] $Client.Address) -Wanted $Address) -and [bool] $Client.Enabled -and ([bool] $Client.AuthAttributeRequired -eq $RequireAuthenticator) -and [string]::Equals([string] $Client.SharedSecret, $SharedSecret, [System.StringComparison]::Ordinal)
 }
 
 function Invoke-Netsh {
@@ -639,7 +640,12 @@ function Get-ClientSetReport {
             $null = $disagreeing.Add($name)
         }
         if ($Nonce -ne '') {
-            $lines.Add(('{0}={1}={2}' -f $name, (ConvertTo-ComparableAddress -Address ([string] $client.Address)), (Get-SecretProof -Nonce $Nonce -Value ([string] $client.SharedSecret))))
+            # The address as radius-sync wrote it when NPS holds the same one in another form.
+            $listed = [string] $client.Address
+            if ($Desired.ContainsKey($name) -and (Test-SameAddress -Held $listed -Wanted $Desired[$name])) {
+                $listed = $Desired[$name]
+            }
+            $lines.Add(('{0}={1}={2}' -f $name, $listed, (Get-SecretProof -Nonce $Nonce -Value ([string] $client.SharedSecret))))
         }
     }
     $report = [ordered]@{
