@@ -94,6 +94,8 @@ export function largestPayload(events: readonly EventLog[]): LargestPayload {
 export interface SecretSidesBefore {
   /** instance id → private IP of every NPS server. */
   ipOfInstance: ReadonlyMap<string, string>;
+  /** instance id → IPv6 address of the NPS servers that have one (a Dual-stack or IPv6 directory sends there). */
+  ipv6OfInstance?: ReadonlyMap<string, string>;
   /** directory id → the RADIUS servers it sends to. */
   serversOfDirectory: ReadonlyMap<string, readonly string[]>;
   versionId: string;
@@ -113,7 +115,8 @@ export interface ReplayedWindow {
 
 /**
  * Replays the recorder's NPS pushes (`SendCommand`, by `SecretVersion`) and directory changes
- * (`EnableRadius`/`UpdateRadius`, by `RadiusServers` and the secret's version) in the order sent,
+ * (`EnableRadius`/`UpdateRadius`, by `RadiusServers` and `RadiusServersIpv6` — one server answers on
+ * both its addresses — and the secret's version) in the order sent,
  * checking after each one that every directory sends only to servers holding its secret — the
  * blue/green invariant, measured independently of the rotation's own `mismatchWindow` output.
  *
@@ -123,7 +126,14 @@ export interface ReplayedWindow {
  * ```
  */
 export function replayMismatchWindow(calls: readonly ApiCall[], before: SecretSidesBefore): ReplayedWindow {
-  const serverHolds = new Map([...before.ipOfInstance.values()].map((ip) => [ip, before.versionId]));
+  const addressesOf = (instanceId: string) =>
+    [before.ipOfInstance.get(instanceId), before.ipv6OfInstance?.get(instanceId)].filter(
+      (address): address is string => address !== undefined,
+    );
+  // An address no server has holds no version, so a directory sent there counts as mismatched.
+  const serverHolds = new Map(
+    [...before.ipOfInstance.keys()].flatMap(addressesOf).map((address) => [address, before.versionId]),
+  );
   const directories = new Map(
     [...before.serversOfDirectory].map(([id, servers]) => [id, { servers, versionId: before.versionId }]),
   );
@@ -132,13 +142,16 @@ export function replayMismatchWindow(calls: readonly ApiCall[], before: SecretSi
     if (call.operation === "SendCommand") {
       const version = (call.input.Parameters as { SecretVersion?: string[] }).SecretVersion?.[0] ?? "";
       for (const instanceId of (call.input.InstanceIds as string[] | undefined) ?? []) {
-        const ip = before.ipOfInstance.get(instanceId);
-        if (ip !== undefined) serverHolds.set(ip, version);
+        for (const address of addressesOf(instanceId)) serverHolds.set(address, version);
       }
     } else if (call.operation === "UpdateRadius" || call.operation === "EnableRadius") {
-      const settings = call.input.RadiusSettings as { RadiusServers: string[]; SharedSecret: string };
+      const settings = call.input.RadiusSettings as {
+        RadiusServers?: string[];
+        RadiusServersIpv6?: string[];
+        SharedSecret: string;
+      };
       directories.set(String(call.input.DirectoryId), {
-        servers: settings.RadiusServers,
+        servers: [...(settings.RadiusServers ?? []), ...(settings.RadiusServersIpv6 ?? [])],
         versionId: before.versionOfValue(settings.SharedSecret),
       });
     } else continue;

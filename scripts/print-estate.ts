@@ -38,14 +38,19 @@ export async function printEstate(): Promise<void> {
     DirectoryDescriptions.map((directory) => {
       const radius = directory.RadiusSettings;
       const sources =
-        directory.Type === "ADConnector" ? directory.ConnectSettings?.ConnectIps : directory.DnsIpAddrs;
+        directory.Type === "ADConnector"
+          ? [
+              ...(directory.ConnectSettings?.ConnectIps ?? []),
+              ...(directory.ConnectSettings?.ConnectIpsV6 ?? []),
+            ]
+          : [...(directory.DnsIpAddrs ?? []), ...(directory.DnsIpv6Addrs ?? [])];
       return [
         directory.DirectoryId ?? "",
         directory.Type ?? "",
         (sources ?? []).join(", "),
         directory.RadiusStatus ?? "off",
-        (radius?.RadiusServers ?? []).join(", "),
-        radius?.RadiusServers?.length
+        [...(radius?.RadiusServers ?? []), ...(radius?.RadiusServersIpv6 ?? [])].join(", "),
+        radius?.RadiusServers?.length || radius?.RadiusServersIpv6?.length
           ? `${radius.AuthenticationProtocol}/${radius.RadiusTimeout}s/${radius.RadiusRetries}`
           : "",
       ];
@@ -81,7 +86,7 @@ export async function printEstate(): Promise<void> {
     const groupId = directory.ConnectSettings?.SecurityGroupId ?? directory.VpcSettings?.SecurityGroupId;
     return groupId ? [groupId] : [];
   });
-  // The UDP rules from IPv4 ranges, as discovery reads them for the directory-side plan.
+  // The UDP rules from IPv4 and IPv6 ranges, as discovery reads them for the directory-side plan.
   const permissions = await describeIngressPermissions(groupIds);
   const rules = [...permissions].map(([groupId, entries]) => [groupId, udpRangeRules(entries)] as const);
   table(

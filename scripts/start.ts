@@ -36,16 +36,25 @@ const rig = await startRig(endpoint);
 
 // Imported only now: the SDK clients read the emulator's endpoint when they are created.
 const { seedEnvironment } = await import("../test/support/seed.js");
-const { installCommandInvocationDouble, installInstanceInformationDouble, installUpdateRadiusDouble } =
-  await import("../test/support/doubles/index.js");
+const { addIpv6, createManagedAd, findDualStackDirectory } = await import("../test/support/seed-ipv6.js");
+const {
+  installCommandInvocationDouble,
+  installDirectoryNetworkDouble,
+  installInstanceInformationDouble,
+  installUpdateRadiusDouble,
+} = await import("../test/support/doubles/index.js");
 const { installNpsHostDouble } = await import("../test/support/doubles/nps-host.js");
 const { runWorkflow } = await import("../test/support/workflow.js");
 const { printEstate } = await import("./print-estate.js");
 
 if (fresh) {
   const estate = await seedEnvironment();
+  // IPv6 on the VPC and the NPS servers, and a dual-stack Managed Microsoft AD beside the connector.
+  await addIpv6(estate);
+  const managed = await createManagedAd(estate, "ad.example.com");
   console.log(
-    `Seeded a demo estate on ${endpoint}: AD Connector ${estate.directory.directoryId}, NPS servers`,
+    `Seeded a demo estate on ${endpoint}: AD Connector ${estate.directory.directoryId}, ` +
+      `dual-stack Managed Microsoft AD ${managed.directoryId}, NPS servers`,
   );
   console.log(
     `  ${estate.npsServers.map((server) => `${server.instanceId} (${server.privateIp})`).join(", ")}`,
@@ -54,11 +63,19 @@ if (fresh) {
   console.log(`Using the demo estate already on ${endpoint} (npm start -- --reset to start over).`);
 }
 // Stand-ins for the calls moto lacks (docs/testing.md, "Test doubles"): SSM's node inventory, UpdateRadius,
-// ListCommandInvocations, and what the NPS script prints.
+// ListCommandInvocations, what the NPS script prints, and directories' network types.
 installInstanceInformationDouble();
 installUpdateRadiusDouble();
 installCommandInvocationDouble();
 installNpsHostDouble({ persistTo: demoNpsHostsFile });
+// moto has no network types: the dual-stack directory's IPv6 addresses, the same on every run.
+const dualStack = await findDualStackDirectory();
+if (dualStack) {
+  installDirectoryNetworkDouble().setNetwork(dualStack.directoryId, {
+    networkType: "Dual-stack",
+    ipv6Addresses: dualStack.ipv6Addresses,
+  });
+}
 
 const started = new Map<string, number>();
 const input = { mode: "reconcile", dryRun: options["dry-run"] };

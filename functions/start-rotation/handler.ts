@@ -33,6 +33,7 @@ export const handler = stepHandler(Input, async ({ run, secret, scope }: z.infer
   const phases = toWorkflowPhases(plan.phases, {
     directoryIds: scope.directoryIds,
     settings: scope.settings,
+    networkTypes: scope.networkTypes,
   });
   logger.info("rotation planned", { strategy: plan.strategy, phases: phases.length, reason: plan.reason });
   return { ...started, strategy: plan.strategy, reason: plan.reason, phases };

@@ -7,6 +7,7 @@ import {
   type RadiusSettings,
   UpdateRadiusCommand,
 } from "@aws-sdk/client-directory-service";
+import { canonicalIpv6 } from "../core/ipv6.js";
 import type { RadiusSettingsView } from "../core/model.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as clients from "./clients/ds.js";
@@ -17,6 +18,8 @@ export interface DirectoryView {
   name: string;
   type: string;
   stage: string;
+  /** `NetworkType` as reported; absent on directories that report none (IPv4). */
+  networkType?: string;
   radiusSourceIps: string[];
   securityGroupId?: string;
   radiusStatus?: string;
@@ -29,7 +32,8 @@ const idsPerCall = 25;
 /**
  * Describes directories by id (all pages, in batches), reducing each to a {@link DirectoryView}.
  * The IPs that send RADIUS are `ConnectSettings.ConnectIps` for an AD Connector and `DnsIpAddrs`
- * for Managed Microsoft AD. A directory Directory Service does not know (deleted since it was
+ * for Managed Microsoft AD, and beside them `ConnectSettings.ConnectIpsV6` / `DnsIpv6Addrs` (botocore
+ * ds/2015-04-16 `DirectoryConnectSettingsDescription`, `DirectoryDescription`; in RFC 5952 form). A directory Directory Service does not know (deleted since it was
  * listed) is left out of the result, and the others are still described: see {@link describeBatch}.
  *
  * @example
@@ -75,10 +79,21 @@ async function describeBatch(batch: string[], client: typeof clients.ds): Promis
   }
 }
 
+/**
+ * An IPv6 address as radius-sync carries it: its RFC 5952 form, so each address is one string (what
+ * AWS writes is not promised to be canonical). Text that is no address it accepts stays as it came,
+ * and the planner names it as a problem.
+ */
+const asReported = (ip: string) => canonicalIpv6(ip) ?? ip;
+
 function toDirectoryView(description: DirectoryDescription): DirectoryView {
   const type = description.Type ?? "unknown";
-  const radiusSourceIps =
-    type === "ADConnector" ? (description.ConnectSettings?.ConnectIps ?? []) : (description.DnsIpAddrs ?? []);
+  const connector = type === "ADConnector";
+  const ipv4 = connector ? (description.ConnectSettings?.ConnectIps ?? []) : (description.DnsIpAddrs ?? []);
+  const ipv6 = connector
+    ? (description.ConnectSettings?.ConnectIpsV6 ?? [])
+    : (description.DnsIpv6Addrs ?? []);
+  const radiusSourceIps = [...new Set([...ipv4, ...ipv6.map(asReported)])];
   const securityGroupId =
     description.ConnectSettings?.SecurityGroupId ?? description.VpcSettings?.SecurityGroupId;
   const view: DirectoryView = {
@@ -88,6 +103,7 @@ function toDirectoryView(description: DirectoryDescription): DirectoryView {
     stage: description.Stage ?? "unknown",
     radiusSourceIps: [...radiusSourceIps].sort(),
   };
+  if (description.NetworkType) view.networkType = description.NetworkType;
   if (securityGroupId) view.securityGroupId = securityGroupId;
   if (description.RadiusStatus) view.radiusStatus = description.RadiusStatus;
   const settings = toRadiusSettingsView(description.RadiusSettings);
@@ -97,14 +113,16 @@ function toDirectoryView(description: DirectoryDescription): DirectoryView {
 
 /** Picks the non-secret fields one by one; `SharedSecret` is deliberately never read. */
 function toRadiusSettingsView(settings: RadiusSettings | undefined): RadiusSettingsView | undefined {
-  if (!settings?.RadiusServers?.length) return undefined;
+  if (!settings?.RadiusServers?.length && !settings?.RadiusServersIpv6?.length) return undefined;
   const view: RadiusSettingsView = {
-    servers: [...settings.RadiusServers].sort(),
+    servers: [...(settings.RadiusServers ?? [])].sort(),
     port: settings.RadiusPort ?? 0,
     timeoutSeconds: settings.RadiusTimeout ?? 0,
     retries: settings.RadiusRetries ?? 0,
     protocol: settings.AuthenticationProtocol ?? "unknown",
   };
+  if (settings.RadiusServersIpv6?.length)
+    view.serversIpv6 = settings.RadiusServersIpv6.map(asReported).sort();
   if (settings.DisplayLabel !== undefined) view.displayLabel = settings.DisplayLabel;
   if (settings.UseSameUsername !== undefined) view.useSameUsername = settings.UseSameUsername;
   return view;
@@ -141,6 +159,8 @@ export async function listDirectoryTags(
 /** Desired RADIUS settings of a directory, without the secret. */
 export interface DesiredRadiusSettings {
   servers: string[];
+  /** `RadiusServersIpv6`: sent only when not empty (Dual-stack and IPv6 directories). */
+  serversIpv6?: string[];
   port: number;
   protocol: string;
   timeoutSeconds: number;
@@ -168,7 +188,8 @@ export async function enableOrUpdateRadius(
 ): Promise<void> {
   const { directoryId, action, settings, sharedSecret } = options;
   const radiusSettings: RadiusSettings = {
-    RadiusServers: settings.servers,
+    ...(settings.servers.length > 0 ? { RadiusServers: settings.servers } : {}),
+    ...(settings.serversIpv6?.length ? { RadiusServersIpv6: settings.serversIpv6 } : {}),
     RadiusPort: settings.port,
     RadiusTimeout: settings.timeoutSeconds,
     RadiusRetries: settings.retries,

@@ -1,18 +1,22 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  type Instance,
+  type IpPermission,
   paginateDescribeInstances,
   paginateDescribeSecurityGroups,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import type { IngressPermission } from "../core/ingress-rules.js";
+import { canonicalIpv6 } from "../core/ipv6.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as clients from "./clients/ec2.js";
 
 export type { IngressPermission };
 
 /**
- * Reads every inbound permission of each security group, one entry per IPv4 range and per source
- * group (IPv6 ranges and prefix lists never carry RADIUS from a directory's IPv4 addresses).
+ * Reads every inbound permission of each security group, one entry per IPv4 range, per IPv6 range
+ * (`Ipv6Ranges[].CidrIpv6`, botocore ec2/2016-11-15 `Ipv6Range`) and per source group (prefix lists
+ * never carry RADIUS from a directory's addresses).
  *
  * @example
  * ```ts
@@ -41,6 +45,14 @@ export async function describeIngressPermissions(
                 ...(range.Description ? { description: range.Description } : {}),
               });
           }
+          for (const range of permission.Ipv6Ranges ?? []) {
+            if (range.CidrIpv6)
+              entries.push({
+                ...base,
+                cidr: range.CidrIpv6,
+                ...(range.Description ? { description: range.Description } : {}),
+              });
+          }
           for (const pair of permission.UserIdGroupPairs ?? []) {
             if (pair.GroupId)
               entries.push({
@@ -59,23 +71,47 @@ export async function describeIngressPermissions(
   return permissions;
 }
 
+/** What discovery reads of the NPS servers' EC2 instances, by instance id. */
+export interface InstanceNetworks {
+  /** The security groups of each instance (every network interface's). */
+  groups: Map<string, string[]>;
+  /** Each instance's IPv6 address, for those that have one (see {@link primaryIpv6Address}). */
+  ipv6Addresses: Map<string, string>;
+}
+
 /**
- * The security groups of each EC2 instance (every network interface's), by instance id. Hybrid
- * managed nodes (`mi-…`) are no EC2 instances and are not asked for.
+ * The IPv6 address an NPS server is reached at: on its primary network interface (device index 0),
+ * the address EC2 marks `IsPrimaryIpv6`, else the first the interface lists (botocore ec2/2016-11-15
+ * `InstanceNetworkInterface.Ipv6Addresses`, `InstanceIpv6Address.IsPrimaryIpv6`). Like the IPv4 address
+ * SSM reports, one per server.
+ */
+function primaryIpv6Address(instance: Instance): string | undefined {
+  const primary = (instance.NetworkInterfaces ?? []).find(
+    (networkInterface) => networkInterface.Attachment?.DeviceIndex === 0,
+  );
+  const addresses = (primary?.Ipv6Addresses ?? []).filter((address) => address.Ipv6Address);
+  return (addresses.find((address) => address.IsPrimaryIpv6) ?? addresses[0])?.Ipv6Address;
+}
+
+/**
+ * The security groups (every network interface's) and IPv6 address of each EC2 instance, by instance
+ * id, in one DescribeInstances. Hybrid managed nodes (`mi-…`) are no EC2 instances and are not asked for.
  *
  * @example
  * ```ts
- * const groups = await describeInstanceSecurityGroups(["i-0123456789abcdef0"]);
+ * const { groups, ipv6Addresses } = await describeInstanceNetworks(["i-0123456789abcdef0"]);
  * groups.get("i-0123456789abcdef0"); // ["sg-0123456789abcdef0"]
+ * ipv6Addresses.get("i-0123456789abcdef0"); // "2001:db8:0:1::10" (RFC 5952 form)
  * ```
  */
-export async function describeInstanceSecurityGroups(
+export async function describeInstanceNetworks(
   instanceIds: string[],
   client = clients.ec2,
-): Promise<Map<string, string[]>> {
+): Promise<InstanceNetworks> {
   const groups = new Map<string, string[]>();
+  const ipv6Addresses = new Map<string, string>();
   const ids = instanceIds.filter((id) => id.startsWith("i-"));
-  if (ids.length === 0) return groups;
+  if (ids.length === 0) return { groups, ipv6Addresses };
   try {
     for await (const page of paginateDescribeInstances({ client }, { InstanceIds: ids })) {
       for (const instance of (page.Reservations ?? []).flatMap(
@@ -87,12 +123,23 @@ export async function describeInstanceSecurityGroups(
         );
         const attached = (instance.SecurityGroups ?? []).map((group) => group.GroupId ?? "");
         groups.set(instance.InstanceId, [...new Set([...attached, ...fromInterfaces])].filter(Boolean));
+        const ipv6 = primaryIpv6Address(instance);
+        // RFC 5952 form, so one address is one string; text that is none stays for the planner to name.
+        if (ipv6 !== undefined) ipv6Addresses.set(instance.InstanceId, canonicalIpv6(ipv6) ?? ipv6);
       }
     }
   } catch (error) {
     throw asWorkflowError(error, "DescribeInstances");
   }
-  return groups;
+  return { groups, ipv6Addresses };
+}
+
+/** The permission's range field for a host range: `IpRanges` for IPv4, `Ipv6Ranges` for IPv6. */
+function rangeOf(cidr: string, description?: string): Pick<IpPermission, "IpRanges" | "Ipv6Ranges"> {
+  const withDescription = description === undefined ? {} : { Description: description };
+  return cidr.includes(":")
+    ? { Ipv6Ranges: [{ CidrIpv6: cidr, ...withDescription }] }
+    : { IpRanges: [{ CidrIp: cidr, ...withDescription }] };
 }
 
 /** One UDP rule radius-sync owns. */
@@ -125,7 +172,7 @@ export async function authorizeRadiusIngress(
             IpProtocol: "udp",
             FromPort: rule.port,
             ToPort: rule.port,
-            IpRanges: [{ CidrIp: rule.cidr, Description: rule.description }],
+            ...rangeOf(rule.cidr, rule.description),
           },
         ],
       }),
@@ -158,9 +205,7 @@ export async function revokeRadiusIngress(
     const answer = await client.send(
       new RevokeSecurityGroupIngressCommand({
         GroupId: rule.groupId,
-        IpPermissions: [
-          { IpProtocol: "udp", FromPort: rule.port, ToPort: rule.port, IpRanges: [{ CidrIp: rule.cidr }] },
-        ],
+        IpPermissions: [{ IpProtocol: "udp", FromPort: rule.port, ToPort: rule.port, ...rangeOf(rule.cidr) }],
       }),
     );
     // One rule per call: anything EC2 did not know is that rule.
@@ -195,7 +240,7 @@ export async function authorizeRadiusIngressRules(
           IpProtocol: "udp",
           FromPort: rule.port,
           ToPort: rule.port,
-          IpRanges: [{ CidrIp: rule.cidr, Description: rule.description }],
+          ...rangeOf(rule.cidr, rule.description),
         })),
       }),
     );

@@ -1,6 +1,8 @@
 import { DirectoryNotFound, RadiusUpdateFailed, RadiusUpdateTimedOut, SecretInvalid } from "../errors.js";
-import type { RadiusSettingsView } from "./model.js";
+import type { NetworkType, RadiusSettingsView } from "./model.js";
+import { sortedUnique } from "./ordering.js";
 import type { RadiusSettings } from "./plan-schema.js";
+import { radiusServersFor } from "./radius-servers.js";
 
 /**
  * The decisions of a directories phase (shared/steps/directory-radius.ts): which call each directory
@@ -98,7 +100,7 @@ export function unusableSecret(options: {
 /** The settings a directory reports that decide whether it holds the phase's settings. */
 export type ComparedRadiusSettings = Pick<
   RadiusSettings,
-  "servers" | "port" | "protocol" | "timeoutSeconds" | "retries"
+  "servers" | "serversIpv6" | "port" | "protocol" | "timeoutSeconds" | "retries"
 >;
 
 /**
@@ -113,10 +115,13 @@ export type ComparedRadiusSettings = Pick<
 export function settingsMatch(
   actual: RadiusSettingsView | undefined,
   wanted: ComparedRadiusSettings,
+  networkType?: NetworkType,
 ): boolean {
   if (!actual) return false;
+  const lists = radiusServersFor(wanted, networkType);
   return (
-    actual.servers.join(",") === [...wanted.servers].sort().join(",") &&
+    sortedUnique(actual.servers).join(",") === lists.servers.join(",") &&
+    sortedUnique(actual.serversIpv6 ?? []).join(",") === lists.serversIpv6.join(",") &&
     actual.port === wanted.port &&
     actual.protocol === wanted.protocol &&
     actual.timeoutSeconds === wanted.timeoutSeconds &&
@@ -151,6 +156,7 @@ export interface DirectoryStatuses {
  * @example
  * ```ts
  * sortByStatus([{ directoryId: "d-0123456789", radiusStatus: "Failed" }], settings, ["d-0123456789"]);
+ * // (a fourth argument names the directories that are not IPv4 by network type)
  * // { completed: [], failed: ["d-0123456789"], missing: [], waiting: [] }
  * ```
  */
@@ -158,6 +164,7 @@ export function sortByStatus(
   views: readonly DirectoryRadiusState[],
   settings: ComparedRadiusSettings,
   pending: readonly string[],
+  networkTypes: Readonly<Record<string, NetworkType>> = {},
 ): DirectoryStatuses {
   const byId = new Map(views.map((view) => [view.directoryId, view]));
   const statuses: DirectoryStatuses = { completed: [], failed: [], missing: [], waiting: [] };
@@ -165,7 +172,10 @@ export function sortByStatus(
     const view = byId.get(directoryId);
     if (!view) statuses.missing.push(directoryId);
     else if (view.radiusStatus === "Failed") statuses.failed.push(directoryId);
-    else if (view.radiusStatus === "Completed" && settingsMatch(view.radiusSettings, settings))
+    else if (
+      view.radiusStatus === "Completed" &&
+      settingsMatch(view.radiusSettings, settings, networkTypes[directoryId])
+    )
       statuses.completed.push(directoryId);
     else statuses.waiting.push({ directoryId, status: view.radiusStatus ?? "(none)" });
   }

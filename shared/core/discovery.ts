@@ -186,6 +186,8 @@ export function assembleDiscovery(options: {
   nodes: readonly DescribedNpsServer[];
   configuredNpsInstanceIds: readonly string[];
   npsGroups: ReadonlyMap<string, readonly string[]>;
+  /** Each EC2 instance's IPv6 address, when it has one. */
+  npsIpv6Addresses?: ReadonlyMap<string, string>;
   permissions: ReadonlyMap<string, readonly IngressPermission[]>;
   records: {
     directories: ReadonlyMap<string, AppliedDirectoryRecord>;
@@ -210,6 +212,8 @@ export function assembleDiscovery(options: {
   });
   const npsServers = options.nodes.map((node) => {
     const server: DiscoveredNpsServer = { ...node };
+    const ipv6Address = options.npsIpv6Addresses?.get(node.instanceId);
+    if (ipv6Address !== undefined) server.ipv6Address = ipv6Address;
     const groups = options.npsGroups.get(node.instanceId);
     if (groups !== undefined) {
       server.securityGroups = groups.map((groupId) => ({

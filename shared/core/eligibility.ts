@@ -1,7 +1,8 @@
 import type { DiscoveredDirectory, DiscoveredNpsServer, Discovery } from "./model.js";
-import { isIpv4 } from "./naming.js";
+import { isIpv4, isPlannableAddress } from "./naming.js";
 import { compareText, sortedUnique } from "./ordering.js";
 import type { PlanProblem } from "./plan-schema.js";
+import { networkTypeOf, usesIpv4, usesIpv6 } from "./radius-servers.js";
 
 /** An NPS server radius-sync can use: Online, Windows, with a plain IPv4 address. */
 export type EligibleNpsServer = DiscoveredNpsServer & { ipAddress: string };
@@ -40,14 +41,36 @@ function directoryProblems(directory: DiscoveredDirectory): PlanProblem[] {
       ),
     );
   }
-  for (const ip of sortedUnique(directory.radiusSourceIps.filter((value) => !isIpv4(value)))) {
+  const networkType = networkTypeOf(directory.networkType);
+  if (networkType === undefined) {
     problems.push(
       problem(
         "InvalidInput",
         directoryId,
-        `directory ${directoryId} reports RADIUS source ${JSON.stringify(ip)}, which is not a plain IPv4 address`,
+        `directory ${directoryId} has network type ${JSON.stringify(directory.networkType)}; radius-sync knows IPv4, Dual-stack and IPv6`,
       ),
     );
+    return problems;
+  }
+  for (const ip of sortedUnique(directory.radiusSourceIps)) {
+    const ipv4 = isIpv4(ip);
+    if (!isPlannableAddress(ip)) {
+      problems.push(
+        problem(
+          "InvalidInput",
+          directoryId,
+          `directory ${directoryId} reports RADIUS source ${JSON.stringify(ip)}, which is neither a plain IPv4 address nor a unicast IPv6 address`,
+        ),
+      );
+    } else if (ipv4 ? !usesIpv4(networkType) : !usesIpv6(networkType)) {
+      problems.push(
+        problem(
+          "InvalidInput",
+          directoryId,
+          `directory ${directoryId} reports RADIUS source ${ip}, an ${ipv4 ? "IPv4" : "IPv6"} address, but its network type is ${networkType}`,
+        ),
+      );
+    }
   }
   return problems;
 }
@@ -81,6 +104,18 @@ function npsServerProblems(server: DiscoveredNpsServer): PlanProblem[] {
         "InvalidInput",
         instanceId,
         `NPS server ${instanceId} reports address ${JSON.stringify(server.ipAddress)}, which is not a plain IPv4 address`,
+      ),
+    );
+  }
+  if (
+    server.ipv6Address !== undefined &&
+    (isIpv4(server.ipv6Address) || !isPlannableAddress(server.ipv6Address))
+  ) {
+    problems.push(
+      problem(
+        "InvalidInput",
+        instanceId,
+        `NPS server ${instanceId} reports IPv6 address ${JSON.stringify(server.ipv6Address)}, which is not a unicast IPv6 address`,
       ),
     );
   }
@@ -141,5 +176,30 @@ export function assessEligibility(discovery: Discovery): Eligibility {
   }
   if (npsServers.length === 0)
     problems.push(problem("NoNpsServers", "NPS servers", noNpsServersMessage(discovery)));
-  return { directories, npsServers, problems };
+  return { directories: withReachableServers(directories, npsServers, problems), npsServers, problems };
+}
+
+/**
+ * An IPv6 directory can only be pointed at NPS servers with an IPv6 address: with none among the
+ * usable servers it is a problem of its own, and nothing is changed for it (a Dual-stack one still
+ * gets the IPv4 addresses).
+ */
+function withReachableServers(
+  directories: DiscoveredDirectory[],
+  npsServers: readonly EligibleNpsServer[],
+  problems: PlanProblem[],
+): DiscoveredDirectory[] {
+  if (npsServers.length === 0 || npsServers.some((server) => server.ipv6Address !== undefined))
+    return directories;
+  return directories.filter((directory) => {
+    if (networkTypeOf(directory.networkType) !== "IPv6") return true;
+    problems.push(
+      problem(
+        "InvalidInput",
+        directory.directoryId,
+        `directory ${directory.directoryId} is IPv6-only, but none of the usable NPS servers has an IPv6 address to point it at`,
+      ),
+    );
+    return false;
+  });
 }

@@ -87,6 +87,7 @@ export function npsFingerprint(options: {
 export function radiusSettingsFingerprint(settings: RadiusSettings): string {
   return sha256({
     servers: sortedUnique(settings.servers),
+    ...(settings.serversIpv6?.length ? { serversIpv6: sortedUnique(settings.serversIpv6) } : {}),
     port: settings.port,
     protocol: settings.protocol,
     timeoutSeconds: settings.timeoutSeconds,

@@ -3,10 +3,10 @@ import { isOwnedRule, isUdp } from "./naming.js";
 
 /**
  * What discovery keeps of the security groups' inbound rules: the directory side's UDP rules from
- * IPv4 ranges, and the NPS side's rules that admit the RADIUS port. Pure: shared/aws/ec2.ts reads them.
+ * IPv4 and IPv6 ranges, and the NPS side's rules that admit the RADIUS port. Pure: shared/aws/ec2.ts reads them.
  */
 
-/** One inbound permission as EC2 lists it, per source: an IPv4 range or another security group. */
+/** One inbound permission as EC2 lists it, per source: an IPv4 or IPv6 range, or another security group. */
 export interface IngressPermission {
   /** "udp", "tcp", "icmp", "-1" (all traffic) or an IANA number. */
   protocol: string;
@@ -18,7 +18,7 @@ export interface IngressPermission {
 }
 
 /**
- * A directory security group's UDP rules from IPv4 ranges, the protocol spelled "udp": what the
+ * A directory security group's UDP rules from IPv4 and IPv6 ranges, the protocol spelled "udp": what the
  * directory-side plan compares. Rules from another security group and other protocols (all traffic
  * included) are left out.
  *
@@ -53,7 +53,7 @@ export function admitsUdpPort(permission: IngressPermission, port: number): bool
 
 /**
  * What the NPS-side plan needs of a group's rules: those that admit UDP `port`, reduced to their
- * source and whether radius-sync owns them (only an IPv4-range rule can be ours).
+ * source and whether radius-sync owns them (only a /32 or /128 range rule can be ours).
  *
  * @example
  * ```ts

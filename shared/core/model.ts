@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { isCanonicalIpv6 } from "./ipv6.js";
 
 /**
  * The data that flows between the workflow's steps. Zod schemas are the source of
@@ -18,9 +19,29 @@ export const Ipv4Address = z
     "must be an IPv4 address such as 10.0.1.5",
   );
 
+/**
+ * An IPv6 address radius-sync accepts, in its RFC 5952 form (shared/core/ipv6.ts): discovery writes
+ * every IPv6 address AWS reports this way, so one address is one string everywhere after it.
+ */
+export const Ipv6Address = z
+  .string()
+  .refine(isCanonicalIpv6, "must be a unicast IPv6 address in RFC 5952 form such as 2001:db8::a05");
+
+/** An IPv4 address or an IPv6 address in RFC 5952 form. */
+export const IpAddress = z.union([Ipv4Address, Ipv6Address]);
+
+/**
+ * A directory's network type (botocore ds/2015-04-16 `NetworkType`: IPv4, Dual-stack, IPv6). Absent
+ * on directories created before Directory Service had it, which are IPv4.
+ */
+export const NetworkType = z.enum(["IPv4", "Dual-stack", "IPv6"]);
+export type NetworkType = z.infer<typeof NetworkType>;
+
 /** RADIUS settings as Directory Service reports them (never the secret). */
 export const RadiusSettingsView = z.object({
   servers: z.array(z.string()),
+  /** `RadiusServersIpv6`, when the directory reports any. */
+  serversIpv6: z.array(z.string()).optional(),
   port: z.number().int(),
   timeoutSeconds: z.number().int(),
   retries: z.number().int(),
@@ -96,7 +117,12 @@ export const DiscoveredDirectory = z.object({
   name: z.string(),
   type: z.string(),
   stage: z.string(),
-  /** IPs that send RADIUS: ConnectIps (AD Connector) or DnsIpAddrs (Managed Microsoft AD). */
+  /** As Directory Service reports it (any text: the planner refuses a type it does not know); absent means IPv4. */
+  networkType: z.string().optional(),
+  /**
+   * IPs that send RADIUS: ConnectIps (AD Connector) or DnsIpAddrs (Managed Microsoft AD), and for a
+   * Dual-stack or IPv6 directory ConnectIpsV6 / DnsIpv6Addrs, IPv6 ones in RFC 5952 form.
+   */
   radiusSourceIps: z.array(z.string()),
   securityGroupId: z.string().optional(),
   radiusStatus: z.string().optional(),
@@ -128,6 +154,8 @@ export const DiscoveredNpsServer = z.object({
   pingStatus: z.string(),
   platformType: z.string(),
   ipAddress: z.string().optional(),
+  /** The instance's IPv6 address (EC2, primary network interface), RFC 5952 form; absent when it has none. */
+  ipv6Address: z.string().optional(),
   computerName: z.string().optional(),
   /** Its EC2 security groups; absent for a node that is no EC2 instance (nothing to check). */
   securityGroups: z.array(NpsSecurityGroup).optional(),

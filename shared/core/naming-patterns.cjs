@@ -10,8 +10,11 @@
  * classes such as [0-9], bounded repeats, no \d or \w (which match non-ASCII digits in .NET).
  */
 
-/** After the name prefix: `-d-`, the directory id's ten hex digits, then the IPv4 address with dashes. */
-const ownedClientSuffix = "-d-[0-9a-f]{10}(-[0-9]{1,3}){4}";
+/**
+ * After the name prefix: `-d-`, the directory id's ten hex digits, then the address: an IPv4 address
+ * with dashes, or an IPv6 address as its 32 hex digits (naming.ts addressNameFragment).
+ */
+const ownedClientSuffix = "-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})";
 
 /**
  * The NPS policies radius-sync may create, by the suffix after the name prefix, with the netsh

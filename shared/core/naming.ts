@@ -1,3 +1,4 @@
+import { canonicalIpv6, ipv6Hex, readIpv6 } from "./ipv6.js";
 import type { IngressRule } from "./model.js";
 import { Ipv4Address } from "./model.js";
 import { ownedClientSuffix, ownedPolicySuffixes } from "./naming-patterns.cjs";
@@ -16,7 +17,7 @@ import { ownedClientSuffix, ownedPolicySuffixes } from "./naming-patterns.cjs";
  *
  * @example
  * ```ts
- * ownedNpsClientPattern("radius-sync"); // "^radius-sync-d-[0-9a-f]{10}(-[0-9]{1,3}){4}$"
+ * ownedNpsClientPattern("radius-sync"); // "^radius-sync-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"
  * ```
  */
 export function ownedNpsClientPattern(namePrefix: string): string {
@@ -39,16 +40,38 @@ export function npsPolicyName(namePrefix: string, role: NpsPolicyRole): string {
 }
 
 /**
+ * The part of a client name that carries its address: an IPv4 address with dashes for dots
+ * (`10-0-1-5`), an IPv6 address as its 32 lowercase hex digits without colons, whatever textual form
+ * it came in (so every form of one address gives one name). The only place an address becomes part
+ * of a name: a name that must carry more (such as a target account) composes around this fragment.
+ * Throws for anything else, so no other text reaches a name.
+ *
+ * @example
+ * ```ts
+ * addressNameFragment("10.0.1.5"); // "10-0-1-5"
+ * addressNameFragment("2001:DB8::0A05"); // "20010db8000000000000000000000a05"
+ * ```
+ */
+export function addressNameFragment(ip: string): string {
+  if (isIpv4(ip)) return ip.replaceAll(".", "-");
+  const hex = ipv6Hex(ip);
+  if (hex === undefined) throw new RangeError(`${JSON.stringify(ip)} is no address a RADIUS client can have`);
+  return hex;
+}
+
+/**
  * The NPS RADIUS client name for one directory source IP.
  *
  * @example
  * ```ts
  * npsClientName({ namePrefix: "radius-sync", directoryId: "d-0123456789", ip: "10.0.1.5" });
  * // "radius-sync-d-0123456789-10-0-1-5"
+ * npsClientName({ namePrefix: "radius-sync", directoryId: "d-0123456789", ip: "2001:db8::a05" });
+ * // "radius-sync-d-0123456789-20010db8000000000000000000000a05"
  * ```
  */
 export function npsClientName(options: { namePrefix: string; directoryId: string; ip: string }): string {
-  return `${options.namePrefix}-${options.directoryId}-${options.ip.replaceAll(".", "-")}`;
+  return `${options.namePrefix}-${options.directoryId}-${addressNameFragment(options.ip)}`;
 }
 
 /**
@@ -83,15 +106,63 @@ export function isUdp(protocol: string): boolean {
   return protocol === "udp" || protocol === "17";
 }
 
-/** A single-host IPv4 CIDR, the only source radius-sync's rules use. */
+/** A single-host IPv4 CIDR, one of the two source shapes radius-sync's rules use. */
 const HOST_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/32$/;
+
+/**
+ * Whether a range is one host: an IPv4 /32, or an IPv6 /128 of an address radius-sync accepts.
+ *
+ * @example
+ * ```ts
+ * isHostCidr("10.0.2.7/32"); // true
+ * isHostCidr("2001:db8::7/128"); // true
+ * isHostCidr("2001:db8::/64"); // false
+ * ```
+ */
+export function isHostCidr(cidr: string): boolean {
+  if (HOST_CIDR.test(cidr)) return true;
+  return cidr.endsWith("/128") && readIpv6(cidr.slice(0, -4)).ok;
+}
+
+/**
+ * The single-host range of an address, in the one form radius-sync writes and compares: `/32` for
+ * IPv4, `/128` after the RFC 5952 form for IPv6.
+ *
+ * @example
+ * ```ts
+ * hostCidr("10.0.2.7"); // "10.0.2.7/32"
+ * hostCidr("2001:DB8:0::7"); // "2001:db8::7/128"
+ * ```
+ */
+export function hostCidr(ip: string): string {
+  if (isIpv4(ip)) return `${ip}/32`;
+  const canonical = canonicalIpv6(ip);
+  if (canonical === undefined) throw new RangeError(`${JSON.stringify(ip)} is no address a rule can name`);
+  return `${canonical}/128`;
+}
+
+/**
+ * A range as radius-sync compares it: an IPv6 range's address in its RFC 5952 form (EC2 may list
+ * `2001:DB8::7/128` for `2001:db8::7/128`), anything else unchanged.
+ *
+ * @example
+ * ```ts
+ * comparableCidr("2001:0DB8::0007/128"); // "2001:db8::7/128"
+ * ```
+ */
+export function comparableCidr(cidr: string): string {
+  const slash = cidr.lastIndexOf("/");
+  if (slash < 0 || !cidr.includes(":")) return cidr;
+  const canonical = canonicalIpv6(cidr.slice(0, slash));
+  return canonical === undefined ? cidr : `${canonical}${cidr.slice(slash)}`;
+}
 
 /** A rule radius-sync owns: one port, and a description that carries its label. */
 export type OwnedIngressRule = IngressRule & { fromPort: number; description: string };
 
 /**
- * Whether radius-sync owns a security-group rule: UDP, one port from one /32 (the
- * only shape we create) and a description starting with `${prefix}:`. A hand-made
+ * Whether radius-sync owns a security-group rule: UDP, one port from one /32 or /128 (the
+ * only shapes we create) and a description starting with `${prefix}:`. A hand-made
  * rule of another shape that borrows the label is left alone.
  *
  * @example
@@ -105,7 +176,7 @@ export function isOwnedRule(namePrefix: string, rule: IngressRule): rule is Owne
     isUdp(rule.protocol) &&
     rule.fromPort !== undefined &&
     rule.fromPort === rule.toPort &&
-    HOST_CIDR.test(rule.cidr) &&
+    isHostCidr(rule.cidr) &&
     rule.description?.startsWith(`${namePrefix}:`) === true
   );
 }
@@ -135,4 +206,19 @@ export function ruleAllows(rule: IngressRule, port: number, cidr: string): boole
  */
 export function isIpv4(value: string): boolean {
   return Ipv4Address.safeParse(value).success;
+}
+
+/**
+ * Whether a string is an address radius-sync passes on: a plain IPv4 address, or an IPv6 address
+ * it accepts written in its RFC 5952 form (discovery canonicalises what AWS reports).
+ *
+ * @example
+ * ```ts
+ * isPlannableAddress("10.0.1.5"); // true
+ * isPlannableAddress("2001:db8::a05"); // true
+ * isPlannableAddress("2001:DB8::A05"); // false: not canonical
+ * ```
+ */
+export function isPlannableAddress(value: string): boolean {
+  return isIpv4(value) || canonicalIpv6(value) === value;
 }

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { InvalidInput } from "../errors.js";
-import { DirectoryId, InstanceId } from "./model.js";
+import { DirectoryId, InstanceId, NetworkType } from "./model.js";
 import { RadiusSettings } from "./plan-schema.js";
 import { SecretRole } from "./rotation-schema.js";
 
@@ -41,6 +41,11 @@ export const DirectoryUpdatePhase = z.object({
   enable: z.array(DirectoryId),
   settings: RadiusSettings,
   settingsFingerprint: z.string(),
+  /**
+   * The directories that are not IPv4, by network type; each gets the server lists its type wants
+   * (shared/core/radius-servers.ts). Absent when every directory is IPv4.
+   */
+  networkTypes: z.record(DirectoryId, NetworkType).optional(),
   secret: SecretRole,
   ...described,
 });

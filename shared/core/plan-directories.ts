@@ -4,6 +4,7 @@ import type { DiscoveredDirectory, RadiusSettingsView } from "./model.js";
 import { sortedUnique } from "./ordering.js";
 import type { SecretTarget } from "./plan-nps.js";
 import type { DesiredSettings, DirectoryAction, RadiusSettings } from "./plan-schema.js";
+import { describeServerLists, networkTypeOf, radiusServersFor, usesIpv6 } from "./radius-servers.js";
 
 /** The scalar settings compared one by one, with the words a reason uses for each. */
 const COMPARED_SETTINGS = [
@@ -14,11 +15,22 @@ const COMPARED_SETTINGS = [
   ["displayLabel", "display label"],
 ] as const;
 
-function settingDifferences(current: RadiusSettingsView, desired: RadiusSettings): string[] {
+function settingDifferences(
+  current: RadiusSettingsView,
+  desired: RadiusSettings,
+  directory: DiscoveredDirectory,
+): string[] {
   const differences: string[] = [];
-  const currentServers = sortedUnique(current.servers);
-  if (currentServers.join(",") !== desired.servers.join(",")) {
-    differences.push(`servers are [${currentServers.join(", ")}], want [${desired.servers.join(", ")}]`);
+  const have = {
+    servers: sortedUnique(current.servers),
+    serversIpv6: sortedUnique(current.serversIpv6 ?? []),
+  };
+  const want = radiusServersFor(desired, networkTypeOf(directory.networkType));
+  if (
+    have.servers.join(",") !== want.servers.join(",") ||
+    have.serversIpv6.join(",") !== want.serversIpv6.join(",")
+  ) {
+    differences.push(`servers are ${describeServerLists(have)}, want ${describeServerLists(want)}`);
   }
   for (const [key, words] of COMPARED_SETTINGS) {
     const have = current[key];
@@ -33,7 +45,7 @@ function updateReasons(
   settings: RadiusSettings,
   secret: SecretTarget,
 ): string[] {
-  const reasons = settingDifferences(current, settings);
+  const reasons = settingDifferences(current, settings, directory);
   if (secret.create) {
     reasons.push("a new shared secret is being created");
   } else if (directory.applied === undefined) {
@@ -69,10 +81,24 @@ export function planDirectories(options: {
   const { port, protocol, timeoutSeconds, retries, displayLabel } = options.radius;
   const servers = sortedUnique(options.npsServers.map((server) => server.ipAddress));
   const settings: RadiusSettings = { servers, port, protocol, timeoutSeconds, retries, displayLabel };
+  // The IPv6 list only where a directory wants it, so an IPv4 estate's settings stay as they were.
+  const serversIpv6 = sortedUnique(options.npsServers.flatMap((server) => server.ipv6Address ?? []));
+  if (
+    serversIpv6.length > 0 &&
+    options.directories.some((directory) => usesIpv6(networkTypeOf(directory.networkType)))
+  )
+    settings.serversIpv6 = serversIpv6;
   const settingsFingerprint = radiusSettingsFingerprint(settings);
   return options.directories.map((directory): DirectoryAction => {
-    const base = { directoryId: directory.directoryId, settings, settingsFingerprint };
-    if (settings.servers.length === 0) {
+    const networkType = networkTypeOf(directory.networkType);
+    const base = {
+      directoryId: directory.directoryId,
+      ...(networkType !== undefined && networkType !== "IPv4" ? { networkType } : {}),
+      settings,
+      settingsFingerprint,
+    };
+    const lists = radiusServersFor(settings, networkType);
+    if (lists.servers.length === 0 && lists.serversIpv6.length === 0) {
       return {
         ...base,
         action: "none",

@@ -1,6 +1,7 @@
 import type { EligibleNpsServer } from "./eligibility.js";
+import { readIpv6 } from "./ipv6.js";
 import type { DiscoveredDirectory, NpsSecurityGroup } from "./model.js";
-import { isIpv4 } from "./naming.js";
+import { comparableCidr, hostCidr, isIpv4 } from "./naming.js";
 import { compareText } from "./ordering.js";
 import type { PlanProblem, SecurityGroupRuleAction } from "./plan-schema.js";
 
@@ -19,20 +20,37 @@ function toNumber(ip: string): number {
 /** An IPv4 range as EC2 writes it: an address, a slash, a prefix length of 0 to 32 without a leading zero. */
 const CIDR = /^([^/]+)\/([0-9]|[12][0-9]|3[0-2])$/;
 
+/** An IPv6 range: an address, a slash, a prefix length of 0 to 128 without a leading zero. */
+const CIDR_IPV6 = /^([^/]+)\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
+
 /**
- * Whether an IPv4 range contains an address; false for anything that is not a range and an address.
+ * Whether an IPv4 range contains an IPv4 address, or an IPv6 range an IPv6 address (any textual
+ * form); false for anything that is not a range and an address of the same family.
  *
  * @example
  * ```ts
  * cidrContains("10.0.0.0/16", "10.0.1.5"); // true
+ * cidrContains("2001:db8:0:1::/64", "2001:db8:0:1::a05"); // true
  * ```
  */
 export function cidrContains(cidr: string, ip: string): boolean {
+  if (cidr.includes(":")) return ipv6CidrContains(cidr, ip);
   const match = CIDR.exec(cidr);
   const base = match?.[1];
   if (base === undefined || !isIpv4(base) || !isIpv4(ip)) return false;
   const size = 2 ** (32 - Number(match?.[2]));
   return Math.floor(toNumber(ip) / size) === Math.floor(toNumber(base) / size);
+}
+
+function ipv6CidrContains(cidr: string, ip: string): boolean {
+  const match = CIDR_IPV6.exec(cidr);
+  const base = match?.[1] === undefined ? undefined : readIpv6(match[1]);
+  const address = readIpv6(ip);
+  // ::/0 holds every address, though readIpv6 refuses :: itself as a source.
+  if (match?.[1] === "::" && match[2] === "0") return address.ok;
+  if (base === undefined || !base.ok || !address.ok) return false;
+  const shift = BigInt(128 - Number(match?.[2]));
+  return base.value >> shift === address.value >> shift;
 }
 
 /** Whether some rule of the server's groups admits the directory's source address. */
@@ -72,7 +90,7 @@ export function planNpsNetworkPaths(options: {
   const sources = options.directories.flatMap((directory) =>
     [...new Set(directory.radiusSourceIps)].sort(compareText).map((ip) => ({ directory, ip })),
   );
-  const wanted = new Set(sources.map(({ ip }) => `${ip}/32`));
+  const wanted = new Set(sources.map(({ ip }) => hostCidr(ip)));
   const planned = new Set<string>();
   for (const server of options.npsServers) {
     const { instanceId } = server;
@@ -97,7 +115,7 @@ export function planNpsNetworkPaths(options: {
           instanceId,
           protocol: "udp",
           port,
-          cidr: `${ip}/32`,
+          cidr: hostCidr(ip),
           description: `${namePrefix}: RADIUS from directory ${directory.directoryId}`,
           reason: `NPS server ${instanceId}'s security groups do not admit UDP ${port} from ${ip} (directory ${directory.directoryId})`,
         });
@@ -105,7 +123,7 @@ export function planNpsNetworkPaths(options: {
     } else if (missing.length > 0) {
       const names = groups.map((group) => group.groupId).join(", ") || "none";
       const rules = missing.map(
-        ({ directory, ip }) => `UDP ${port} from ${ip}/32 (directory ${directory.directoryId})`,
+        ({ directory, ip }) => `UDP ${port} from ${hostCidr(ip)} (directory ${directory.directoryId})`,
       );
       plan.problems.push({
         error: "NpsNetworkPathBlocked",
@@ -122,7 +140,7 @@ export function planNpsNetworkPaths(options: {
     if (!options.manage || owner === undefined) continue;
     for (const group of groups) {
       for (const rule of group.radiusRules) {
-        if (!rule.owned || rule.cidr === undefined || wanted.has(rule.cidr)) continue;
+        if (!rule.owned || rule.cidr === undefined || wanted.has(comparableCidr(rule.cidr))) continue;
         const key = `${group.groupId} revoke ${rule.cidr}`;
         if (planned.has(key)) continue;
         planned.add(key);

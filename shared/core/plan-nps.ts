@@ -121,7 +121,11 @@ interface NpsPlanContext {
 function planServer(server: EligibleNpsServer, options: NpsPlanContext): NpsServerAction {
   const { instanceId, ipAddress, applied: record } = server;
   const { clients, secret } = options;
-  const base = { instanceId, ipAddress };
+  const base = {
+    instanceId,
+    ipAddress,
+    ...(server.ipv6Address === undefined ? {} : { ipv6Address: server.ipv6Address }),
+  };
   if (record === undefined) {
     const create = clients.map(toRef);
     return {

@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { DirectoryId, InstanceId, Ipv4Address } from "./model.js";
+import { DirectoryId, InstanceId, IpAddress, Ipv4Address, Ipv6Address, NetworkType } from "./model.js";
+import { isHostCidr } from "./naming.js";
 import {
   boundedInteger,
   RADIUS_PORT_RANGE,
@@ -38,10 +39,13 @@ export interface DesiredSettings {
   };
 }
 
-/** An IPv4 address as a single-host CIDR, the only source shape radius-sync allows. */
+/** One host as a CIDR, the only source shapes radius-sync allows: an IPv4 /32 or an RFC 5952 IPv6 /128. */
 export const HostCidr = z
   .string()
-  .regex(/^\d{1,3}(\.\d{1,3}){3}\/32$/, "must be an IPv4 /32 such as 10.0.2.7/32");
+  .refine(
+    (cidr) => isHostCidr(cidr) && (cidr.endsWith("/32") || Ipv6Address.safeParse(cidr.slice(0, -4)).success),
+    "must be an IPv4 /32 such as 10.0.2.7/32 or an IPv6 /128 such as 2001:db8::7/128",
+  );
 
 /** The secret step: create the shared secret, or keep the current version. */
 export const SecretAction = z.discriminatedUnion("action", [
@@ -69,7 +73,7 @@ export const SecurityGroupRuleAction = z.object({
 export type SecurityGroupRuleAction = z.infer<typeof SecurityGroupRuleAction>;
 
 /** An NPS RADIUS client as recorded after a push: its name and address. */
-export const NpsClientRef = z.object({ name: z.string(), ip: Ipv4Address });
+export const NpsClientRef = z.object({ name: z.string(), ip: IpAddress });
 export type NpsClientRef = z.infer<typeof NpsClientRef>;
 
 /** One NPS RADIUS client radius-sync wants: one per directory source IP. */
@@ -80,6 +84,8 @@ export type NpsClient = z.infer<typeof NpsClient>;
 export const NpsServerAction = z.object({
   instanceId: InstanceId,
   ipAddress: Ipv4Address,
+  /** Its IPv6 address, when it has one (what Dual-stack and IPv6 directories are pointed at). */
+  ipv6Address: Ipv6Address.optional(),
   action: z.enum(["push", "none"]),
   clientChanges: z.object({
     create: z.array(NpsClientRef),
@@ -93,6 +99,12 @@ export type NpsServerAction = z.infer<typeof NpsServerAction>;
 /** RADIUS settings radius-sync wants on a directory (the secret travels by ARN + version only). */
 export const RadiusSettings = z.object({
   servers: z.array(Ipv4Address),
+  /**
+   * The same NPS servers' IPv6 addresses (`RadiusServersIpv6`), for Dual-stack and IPv6 directories;
+   * absent when no directory of the estate wants them. Which of the two lists a directory gets is
+   * decided by its network type (shared/core/radius-servers.ts).
+   */
+  serversIpv6: z.array(Ipv6Address).optional(),
   port: boundedInteger(RADIUS_PORT_RANGE),
   protocol: z.enum(["PAP", "MS-CHAPv2"]),
   timeoutSeconds: boundedInteger(RADIUS_TIMEOUT_RANGE),
@@ -105,6 +117,8 @@ export type RadiusSettings = z.infer<typeof RadiusSettings>;
 export const DirectoryAction = z.object({
   directoryId: DirectoryId,
   action: z.enum(["enable", "update", "none"]),
+  /** Absent for IPv4 directories. */
+  networkType: NetworkType.optional(),
   settings: RadiusSettings,
   settingsFingerprint: z.string(),
   reason: z.string(),

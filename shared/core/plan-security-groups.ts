@@ -1,8 +1,9 @@
 import type { EligibleNpsServer } from "./eligibility.js";
 import type { DiscoveredDirectory, IngressRule } from "./model.js";
-import { isOwnedRule, ruleAllows, securityGroupRuleDescription } from "./naming.js";
+import { comparableCidr, hostCidr, isOwnedRule, ruleAllows, securityGroupRuleDescription } from "./naming.js";
 import { compareText } from "./ordering.js";
 import type { SecurityGroupRuleAction } from "./plan-schema.js";
+import { networkTypeOf, usesIpv4, usesIpv6 } from "./radius-servers.js";
 
 /** The security-group rule actions, plus notes on rules someone else already provides. */
 export interface SecurityGroupRulePlan {
@@ -16,12 +17,23 @@ interface DesiredSource {
   cidr: string;
 }
 
-/** One source per distinct NPS address; with two servers on one address, the first instance id wins. */
-function desiredSources(npsServers: readonly EligibleNpsServer[]): DesiredSource[] {
+/**
+ * One source per distinct NPS address of the families a directory uses (its IPv4 /32s; its IPv6
+ * /128s for a Dual-stack or IPv6 directory); with two servers on one address, the first instance id
+ * wins.
+ */
+function desiredSources(
+  npsServers: readonly EligibleNpsServer[],
+  families: { ipv4: boolean; ipv6: boolean },
+): DesiredSource[] {
   const byCidr = new Map<string, DesiredSource>();
+  const add = (instanceId: string, ip: string) => {
+    const cidr = hostCidr(ip);
+    if (!byCidr.has(cidr)) byCidr.set(cidr, { instanceId, ip, cidr });
+  };
   for (const server of npsServers) {
-    const cidr = `${server.ipAddress}/32`;
-    if (!byCidr.has(cidr)) byCidr.set(cidr, { instanceId: server.instanceId, ip: server.ipAddress, cidr });
+    if (families.ipv4) add(server.instanceId, server.ipAddress);
+    if (families.ipv6 && server.ipv6Address !== undefined) add(server.instanceId, server.ipv6Address);
   }
   return [...byCidr.values()];
 }
@@ -49,7 +61,8 @@ function revokeReason(
 
 /**
  * Plans the directory security groups: each eligible directory's group allows UDP
- * `port` from every eligible NPS server's address. Missing rules are authorized
+ * `port` from every eligible NPS server's address — its IPv4 /32, and for a Dual-stack or IPv6
+ * directory its IPv6 /128 (an IPv6 directory only the /128). Missing rules are authorized
  * (unless a rule radius-sync does not own already allows exactly that); rules
  * radius-sync owns that are no longer wanted are revoked. Rules not owned are never
  * planned.
@@ -67,17 +80,22 @@ export function planSecurityGroupRules(options: {
   npsServers: readonly EligibleNpsServer[];
 }): SecurityGroupRulePlan {
   const { namePrefix, port } = options;
-  const sources = desiredSources(options.npsServers);
-  const wanted = new Set(sources.map((source) => source.cidr));
   const rules: SecurityGroupRuleAction[] = [];
   const notes: string[] = [];
   for (const directory of options.directories) {
     const { directoryId, securityGroupId: groupId } = directory;
     if (groupId === undefined) continue;
-    // Sorted so the plan does not depend on the order EC2 happens to list rules in.
-    const existing = [...directory.udpIngressRules].sort((left, right) =>
-      compareText(ruleKey(left), ruleKey(right)),
-    );
+    const networkType = networkTypeOf(directory.networkType);
+    const sources = desiredSources(options.npsServers, {
+      ipv4: usesIpv4(networkType),
+      ipv6: usesIpv6(networkType),
+    });
+    const wanted = new Set(sources.map((source) => source.cidr));
+    // Sorted so the plan does not depend on the order EC2 happens to list rules in; IPv6 ranges in
+    // their RFC 5952 form, so one address is one range whatever EC2 wrote.
+    const existing = directory.udpIngressRules
+      .map((rule) => ({ ...rule, cidr: comparableCidr(rule.cidr) }))
+      .sort((left, right) => compareText(ruleKey(left), ruleKey(right)));
     const owned = existing.filter((rule) => isOwnedRule(namePrefix, rule));
     const base = { directoryId, groupId, protocol: "udp" as const, port };
     for (const source of sources) {

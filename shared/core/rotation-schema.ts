@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { DirectoryId, InstanceId, Ipv4Address } from "./model.js";
+import { DirectoryId, InstanceId, Ipv4Address, Ipv6Address } from "./model.js";
 
 /**
  * The shapes of a secret rotation plan. Phases name secrets by role ("current" = the version that
@@ -16,7 +16,12 @@ export const SecretRole = z.enum(["current", "pending"]);
 export type SecretRole = z.infer<typeof SecretRole>;
 
 /** An NPS server taking part in a rotation. */
-export const RotationServer = z.object({ instanceId: InstanceId, ip: Ipv4Address });
+export const RotationServer = z.object({
+  instanceId: InstanceId,
+  ip: Ipv4Address,
+  /** Its IPv6 address, carried only when a Dual-stack or IPv6 directory takes part. */
+  ipv6: Ipv6Address.optional(),
+});
 export type RotationServer = z.infer<typeof RotationServer>;
 
 /** Switch these NPS servers' clients to `secret`; they switch one by one. */
@@ -34,6 +39,8 @@ export type NpsPhase = z.infer<typeof NpsPhase>;
 export const DirectoriesPhase = z.object({
   kind: z.literal("directories"),
   servers: z.array(z.string()),
+  /** The same servers' IPv6 addresses, when they have any (for Dual-stack and IPv6 directories). */
+  serversIpv6: z.array(z.string()).optional(),
   secret: SecretRole,
   /** True when, during this phase, a directory may send a request to a server holding the other secret. */
   mismatch: z.boolean(),

@@ -52,6 +52,11 @@ type DraftPhase =
   | Omit<Extract<RotationPhase, { kind: "directories" }>, "mismatch">;
 
 const ipsOf = (servers: readonly RotationServer[]) => sortedUnique(servers.map((server) => server.ip));
+/** The servers' IPv6 addresses as a phase's `serversIpv6`: none when no server carries one. */
+const ipv6Of = (servers: readonly RotationServer[]): { serversIpv6?: string[] } => {
+  const addresses = sortedUnique(servers.flatMap((server) => server.ipv6 ?? []));
+  return addresses.length === 0 ? {} : { serversIpv6: addresses };
+};
 const idsOf = (servers: readonly RotationServer[]) => servers.map((server) => server.instanceId);
 const listed = (values: readonly string[]) => values.join(", ");
 
@@ -60,7 +65,7 @@ function nps(servers: readonly RotationServer[], secret: SecretRole, reason: str
 }
 
 function directories(servers: readonly RotationServer[], secret: SecretRole, reason: string): DraftPhase {
-  return { kind: "directories", servers: ipsOf(servers), secret, reason };
+  return { kind: "directories", servers: ipsOf(servers), ...ipv6Of(servers), secret, reason };
 }
 
 function blueGreenPhases(a: RotationServer[], b: RotationServer[]): DraftPhase[] {
@@ -218,6 +223,7 @@ export function planRollback(options: {
     {
       kind: "directories",
       servers: ipsOf(servers),
+      ...ipv6Of(servers),
       secret: "current",
       mismatch: true,
       reason: `every directory sends the current secret to every server again; ${unknownStart} until its update completes`,

@@ -35,14 +35,30 @@ const maxClients = 400;
 /** Most characters all parameter values of one command may take together (64 KB minus the document). */
 const maxParameterCharacters = 30000;
 
+/**
+ * Most characters the Clients list may take, leaving 1,000 for the other parameters. An IPv4 entry
+ * takes at most 70 characters (`<24-character prefix>-d-<id>-255-255-255-255=255.255.255.255,`), so
+ * {@link maxClients} of them always fit; an IPv6 entry up to 110 (32 hex digits in the name, up to 39
+ * characters of address), so an estate of IPv6 sources only fits about 260. The plan refuses a longer
+ * list before any change (shared/steps/plan-step.ts).
+ */
+const maxClientsCharacters = maxParameterCharacters - 1000;
+
 /** One IPv4 octet, 0-255, no leading zeros. */
 const ipv4Octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 /** A dotted-quad IPv4 address (unanchored), such as 10.0.1.5. */
 const ipv4Source = `${ipv4Octet}(\\.${ipv4Octet}){3}`;
+/**
+ * An IPv6 address in its RFC 5952 form (unanchored): lowercase hex groups of at most four digits and
+ * colons, 2 to 39 characters. The shape only: the renderer (shared/core/ipv6.ts) admits just the
+ * canonical text of an accepted unicast address; this pattern keeps anything else — a zone, a
+ * prefix, a dotted tail, upper case — out of the script whoever sends the command.
+ */
+const ipv6Source = "[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}";
 /** A RADIUS client name (unanchored): a letter, then letters, digits or '-', at most 80. */
 const clientNameSource = "[A-Za-z][A-Za-z0-9-]{0,79}";
-/** One "name=ip" pair of the Clients list (unanchored). */
-const clientSource = `${clientNameSource}=${ipv4Source}`;
+/** One "name=ip" pair of the Clients list (unanchored): an IPv4 or an IPv6 address. */
+const clientSource = `${clientNameSource}=(${ipv4Source}|${ipv6Source})`;
 /** A Windows SID such as S-1-5-21-1004336348-1177238915-682003330-1105 (unanchored). */
 const sidSource = "S-1-[0-9]{1,14}(-[0-9]{1,10}){1,15}";
 /**
@@ -61,6 +77,7 @@ const groupNameSource = '[^"/\\\\\\[\\]:;|=,+*?<>\\x00-\\x1f\\x7f]{1,256}';
 /** The anchored patterns, by what they validate. */
 const patterns = Object.freeze({
   ipv4: `^${ipv4Source}$`,
+  ipv6: `^${ipv6Source}$`,
   clientName: `^${clientNameSource}$`,
   clients: `^${clientSource}(,${clientSource}){0,${maxClients - 1}}$`,
   secretArn:
@@ -110,7 +127,7 @@ const npsDocumentParameters = Object.freeze({
   },
   Clients: {
     type: "String",
-    description: `The complete list of radius-sync's RADIUS clients as name=ip pairs separated by commas (at most ${maxClients}).`,
+    description: `The complete list of radius-sync's RADIUS clients as name=ip pairs separated by commas (at most ${maxClients}); each ip IPv4, or IPv6 in RFC 5952 form.`,
     allowedPattern: patterns.clients,
   },
   NamePrefix: {
@@ -166,4 +183,11 @@ Object.values(npsDocumentParameters).forEach(Object.freeze);
 /** The parameter names in invocation order. */
 const npsParameterNames = Object.freeze(Object.keys(npsDocumentParameters));
 
-module.exports = { maxClients, maxParameterCharacters, patterns, npsDocumentParameters, npsParameterNames };
+module.exports = {
+  maxClients,
+  maxClientsCharacters,
+  maxParameterCharacters,
+  patterns,
+  npsDocumentParameters,
+  npsParameterNames,
+};

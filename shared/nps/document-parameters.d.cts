@@ -26,10 +26,13 @@ export type NpsParameterName =
 /** Largest number of RADIUS clients one command may carry. */
 export declare const maxClients: number;
 export declare const maxParameterCharacters: number;
+/** Most characters the Clients list may take (the rest is left for the other parameters). */
+export declare const maxClientsCharacters: number;
 
 /** The anchored patterns, by what they validate (Java, .NET and JavaScript read them alike). */
 export declare const patterns: Readonly<{
   ipv4: string;
+  ipv6: string;
   clientName: string;
   clients: string;
   secretArn: string;

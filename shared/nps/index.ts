@@ -5,6 +5,7 @@
  */
 export {
   maxClients,
+  maxClientsCharacters,
   maxParameterCharacters,
   type NpsDocumentParameter,
   type NpsParameterName,

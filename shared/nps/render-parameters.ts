@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { readIpv6 } from "../core/ipv6.js";
 import { isOwnedNpsClientName } from "../core/naming.js";
 import { NpsAccessMode, planNpsPolicies, renderNpsPolicies } from "../core/nps-policies.js";
 import { compareText } from "../core/ordering.js";
@@ -87,9 +88,13 @@ function checkClients(clients: NpsClient[], namePrefix: string): NpsClient[] {
       );
     }
     if (!compiled.ipv4.test(client.ip)) {
-      throw new InvalidInput(
-        `NPS command parameter clients[${index}].ip must be an IPv4 address such as 10.0.1.5 (no leading zeros)`,
-      );
+      const reading = readIpv6(client.ip);
+      if (!reading.ok || reading.canonical !== client.ip) {
+        const why = reading.ok ? `it is not in RFC 5952 form (${reading.canonical})` : reading.reason;
+        throw new InvalidInput(
+          `NPS command parameter clients[${index}].ip must be an IPv4 address such as 10.0.1.5 (no leading zeros) or an IPv6 address in RFC 5952 form such as 2001:db8::a05, and ${JSON.stringify(client.ip)} is neither: ${why}`,
+        );
+      }
     }
     const ipOwner = byIp.get(client.ip);
     if (ipOwner !== undefined && ipOwner !== client.name) {

@@ -332,12 +332,25 @@ function Sync-RadiusClientSet {
     return $result
 }
 
+function Test-SameAddress {
+    param([AllowEmptyString()][string] $Held, [Parameter(Mandatory)][string] $Wanted)
+    # radius-sync sends IPv6 client addresses in RFC 5952 form; NPS may hold one in another textual
+    # form, so two IPv6 addresses are compared as addresses, not as text. Anything else (IPv4, a DNS
+    # name of a client we do not own) is compared as written.
+    $heldAddress = $null
+    $wantedAddress = $null
+    if ($Held.Contains(':') -and $Wanted.Contains(':') -and [System.Net.IPAddress]::TryParse($Held, [ref] $heldAddress) -and [System.Net.IPAddress]::TryParse($Wanted, [ref] $wantedAddress)) {
+        return $heldAddress.Equals($wantedAddress)
+    }
+    return $Held -eq $Wanted
+}
+
 function Assert-AddressFree {
     param([Parameter(Mandatory)] $Desired, [Parameter(Mandatory)][string] $NamePrefix)
     # Never touch a client we do not own: if one holds an address we need, stop before any change.
     $foreign = @(Get-NpsRadiusClient | Where-Object { -not (Test-OwnedClientName -Name $_.Name -NamePrefix $NamePrefix) })
     foreach ($client in $foreign) {
-        if ($Desired.Values -contains $client.Address) {
+        if (@($Desired.Values | Where-Object { Test-SameAddress -Held ([string] $client.Address) -Wanted $_ }).Count -gt 0) {
             throw ('RADIUS client {0} is not managed by radius-sync but uses address {1}, which radius-sync needs; remove or re-address it. Nothing was changed.' -f $client.Name, $client.Address)
         }
     }
@@ -350,7 +363,7 @@ function Test-ClientAgreement {
         [Parameter(Mandatory)][string] $SharedSecret,
         [Parameter(Mandatory)][bool] $RequireAuthenticator
     )
-    return $Client.Address -eq $Address -and [bool] $Client.Enabled -and ([bool] $Client.AuthAttributeRequired -eq $RequireAuthenticator) -and [string]::Equals([string] $Client.SharedSecret, $SharedSecret, [System.StringComparison]::Ordinal)
+    return (Test-SameAddress -Held ([string] $Client.Address) -Wanted $Address) -and [bool] $Client.Enabled -and ([bool] $Client.AuthAttributeRequired -eq $RequireAuthenticator) -and [string]::Equals([string] $Client.SharedSecret, $SharedSecret, [System.StringComparison]::Ordinal)
 }
 
 function Invoke-Netsh {
@@ -627,7 +640,12 @@ function Get-ClientSetReport {
             $null = $disagreeing.Add($name)
         }
         if ($Nonce -ne '') {
-            $lines.Add(('{0}={1}={2}' -f $name, $client.Address, (Get-SecretProof -Nonce $Nonce -Value ([string] $client.SharedSecret))))
+            # The address as radius-sync wrote it when NPS holds the same one in another form.
+            $listed = [string] $client.Address
+            if ($Desired.ContainsKey($name) -and (Test-SameAddress -Held $listed -Wanted $Desired[$name])) {
+                $listed = $Desired[$name]
+            }
+            $lines.Add(('{0}={1}={2}' -f $name, $listed, (Get-SecretProof -Nonce $Nonce -Value ([string] $client.SharedSecret))))
         }
     }
     $report = [ordered]@{
@@ -655,7 +673,7 @@ function Sync-NpsConfiguration {
         [Parameter(Mandatory)][ValidatePattern('^arn:aws(-[a-z]+)*:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$')][string] $SecretArn,
         [Parameter(Mandatory)][ValidatePattern('^(AWSCURRENT|AWSPENDING|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')][string] $SecretVersion,
         [Parameter(Mandatory)][ValidatePattern('^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$')][string] $Region,
-        [Parameter(Mandatory)][ValidatePattern('^[A-Za-z][A-Za-z0-9-]{0,79}=(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(,[A-Za-z][A-Za-z0-9-]{0,79}=(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,399}$')][string] $Clients,
+        [Parameter(Mandatory)][ValidatePattern('^[A-Za-z][A-Za-z0-9-]{0,79}=((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7})(,[A-Za-z][A-Za-z0-9-]{0,79}=((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7})){0,399}$')][string] $Clients,
         [Parameter(Mandatory)][ValidatePattern('^[A-Za-z][A-Za-z0-9-]{0,23}$')][string] $NamePrefix,
         [Parameter(Mandatory)][ValidatePattern('^(true|false)$')][string] $RequireMessageAuthenticator,
         [Parameter(Mandatory)][ValidatePattern('^\[[ -&(-_a-~]{0,3998}\]$')][string] $Policies,

@@ -21,6 +21,7 @@ import {
   type PhaseSecret,
   secretVersionFor,
 } from "../core/phases.js";
+import { radiusServersFor } from "../core/radius-servers.js";
 import { validateSharedSecret } from "../core/secret-policy.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
@@ -56,7 +57,8 @@ async function updateOne(options: {
       appliedAt: options.startedAt,
     },
   });
-  const request = { directoryId, settings: phase.settings, sharedSecret };
+  const lists = radiusServersFor(phase.settings, phase.networkTypes?.[directoryId]);
+  const request = { directoryId, settings: { ...phase.settings, ...lists }, sharedSecret };
   try {
     await enableOrUpdateRadius({ ...request, action: options.action });
     return options.action;
@@ -122,6 +124,7 @@ export async function updateDirectories(options: {
     ...countRadiusCalls(actions),
     remaining: phase.directoryIds.length - after.started,
     servers: phase.settings.servers,
+    ...(phase.settings.serversIpv6 ? { serversIpv6: phase.settings.serversIpv6 } : {}),
     secretVersionId: versionId,
   });
   return { ...after, attempt: 0 };
@@ -151,7 +154,7 @@ export async function checkDirectories(options: {
   const attempt = progress.attempt + 1;
   const versionId = secretVersionFor(options.secret, phase.secret);
   const views = await describeRadiusTargets([...progress.pending]);
-  const statuses = sortByStatus(views, phase.settings, progress.pending);
+  const statuses = sortByStatus(views, phase.settings, progress.pending, phase.networkTypes);
   const { completed, waiting } = statuses;
   // What completed is recorded even when another directory of the phase failed.
   await mapWithConcurrency(completed, concurrentDirectoryUpdates, (directoryId) =>

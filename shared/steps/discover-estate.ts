@@ -1,6 +1,6 @@
 import type * as clients from "../aws/clients/ds.js";
 import { describeRadiusTargets, listDirectoryTags } from "../aws/directory-service.js";
-import { describeIngressPermissions, describeInstanceSecurityGroups } from "../aws/ec2.js";
+import { describeIngressPermissions, describeInstanceNetworks } from "../aws/ec2.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { describeManagedNodes } from "../aws/ssm.js";
 import { readAppliedRecords } from "../aws/state-table.js";
@@ -91,8 +91,11 @@ export async function discoverEstate(options: {
     describeManagedNodes(config.nps),
     describeSharedSecret(config.secret.name),
   ]);
-  // The NPS servers' own security groups, read with the directories' in one DescribeSecurityGroups.
-  const npsGroups = await describeInstanceSecurityGroups(nodes.map((node) => node.instanceId));
+  // The NPS servers' own security groups, read with the directories' in one DescribeSecurityGroups,
+  // and their IPv6 addresses (SSM reports one IPv4 address per node).
+  const { groups: npsGroups, ipv6Addresses } = await describeInstanceNetworks(
+    nodes.map((node) => node.instanceId),
+  );
   const permissions = await describeIngressPermissions(securityGroupsToRead(views, npsGroups));
   const records = await readAppliedRecords({
     tableName: config.stateTable,
@@ -106,6 +109,7 @@ export async function discoverEstate(options: {
     nodes,
     configuredNpsInstanceIds: config.nps.instanceIds,
     npsGroups,
+    npsIpv6Addresses: ipv6Addresses,
     permissions,
     records,
     secret,

@@ -1,15 +1,15 @@
 import * as z from "zod";
 import type { Config } from "../config.js";
 import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "../core/history-budget.js";
-import type { Discovery } from "../core/model.js";
+import type { Discovery, NetworkType } from "../core/model.js";
 import { WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
 import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
-import { maxClients } from "../nps/index.js";
+import { maxClients, maxClientsCharacters } from "../nps/index.js";
 import type { Run } from "../run.js";
-import { BaseRadiusSettings } from "./rotation-phases.js";
+import { BaseRadiusSettings, RotationNetworkTypes } from "./rotation-phases.js";
 
 /** One directory security group's rule changes, compactly: every rule is UDP on a single /32. */
 const GroupRuleChanges = z.object({
@@ -60,6 +60,7 @@ export const Work = z.object({
       servers: z.array(RotationServer),
       directoryIds: z.array(z.string()),
       settings: BaseRadiusSettings,
+      networkTypes: RotationNetworkTypes.optional(),
     })
     .optional(),
 });
@@ -154,13 +155,22 @@ function describeSecretStatus(discovery: Discovery, run: Run): SecretStatus {
  * planning, so the run stops before any change instead of failing half-way at the push.
  */
 function withCommandLimit(plan: Plan): Plan {
-  if (plan.npsClients.length <= maxClients) return plan;
+  // As the Clients parameter is rendered: name=ip pairs joined by commas.
+  const characters = plan.npsClients.reduce(
+    (total, client, index) => total + client.name.length + 1 + client.ip.length + (index > 0 ? 1 : 0),
+    0,
+  );
+  if (plan.npsClients.length <= maxClients && characters <= maxClientsCharacters) return plan;
+  const limit =
+    plan.npsClients.length > maxClients
+      ? `carries at most ${maxClients} clients`
+      : `carries at most ${maxClientsCharacters} characters of clients and these take ${characters} (an IPv6 client takes up to 110)`;
   const problem = {
     error: "InvalidConfiguration",
     subject: "NPS clients",
     message:
       `the managed directories send RADIUS from ${plan.npsClients.length} addresses, but one NPS command ` +
-      `carries at most ${maxClients} clients: manage fewer directories per deployment (directoryIds or directoryTag)`,
+      `${limit}: manage fewer directories per deployment (directoryIds or directoryTag)`,
   };
   return {
     ...plan,
@@ -313,9 +323,11 @@ function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): Workflo
       enable: changing
         .filter((directory) => directory.action === "enable")
         .map((directory) => directory.directoryId),
-      // Every directory is planned with the same settings (shared/core/plan-directories.ts).
+      // Every directory is planned with the same settings (shared/core/plan-directories.ts); its
+      // network type picks the server lists it gets.
       settings: first.settings,
       settingsFingerprint: first.settingsFingerprint,
+      ...networkTypesOf(changing),
       secret: "current",
       mismatch: false,
       reason: `${changing.length} director${changing.length === 1 ? "y needs" : "ies need"} RADIUS enabled or updated`,
@@ -324,17 +336,32 @@ function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): Workflo
   return phases;
 }
 
+/** The phase's `networkTypes`: the directories that are not IPv4, none when all are. */
+function networkTypesOf(directories: Plan["directories"]): { networkTypes?: Record<string, NetworkType> } {
+  const entries = directories.flatMap((directory) =>
+    directory.networkType === undefined ? [] : [[directory.directoryId, directory.networkType] as const],
+  );
+  return entries.length === 0 ? {} : { networkTypes: Object.fromEntries(entries) };
+}
+
 function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {
   const securityGroups = securityGroupWork(plan, config.radius.port);
   const { pollSeconds, maxNpsWaitSeconds, maxRadiusWaitSeconds } = config.waits;
   const eligible = plan.directories.map((directory) => directory.directoryId);
+  // The servers' IPv6 addresses travel only when a Dual-stack or IPv6 directory takes part.
+  const { networkTypes } = networkTypesOf(plan.directories);
   const rotation =
     runMode === "rotate"
       ? {
           strategy: config.rotation.strategy,
-          servers: plan.npsServers.map((server) => ({ instanceId: server.instanceId, ip: server.ipAddress })),
+          servers: plan.npsServers.map((server) => ({
+            instanceId: server.instanceId,
+            ip: server.ipAddress,
+            ...(networkTypes && server.ipv6Address ? { ipv6: server.ipv6Address } : {}),
+          })),
           directoryIds: eligible,
           settings: { ...config.radius },
+          ...(networkTypes ? { networkTypes } : {}),
         }
       : undefined;
   const phases = reconcilePhases(plan, securityGroups);

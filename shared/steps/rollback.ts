@@ -2,6 +2,7 @@ import { describeRadiusTargets } from "../aws/directory-service.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { readAppliedRecords } from "../aws/state-table.js";
 import type { Config } from "../config.js";
+import type { NetworkType } from "../core/model.js";
 import type { WorkflowPhase } from "../core/phases.js";
 import { describeRollbackState, rollbackVersionId, rolledBackCause } from "../core/rollback-report.js";
 import { planRollback, type RotationServer } from "../core/rotation.js";
@@ -13,6 +14,7 @@ export interface RotationScope {
   servers: RotationServer[];
   directoryIds: string[];
   settings: BaseRadiusSettings;
+  networkTypes?: Record<string, NetworkType> | undefined;
 }
 
 /** The rotation's secret versions, as StartRotation returned them. */
@@ -43,7 +45,11 @@ export async function planRollbackPhases(options: {
     arn: rotation.arn,
     currentVersionId,
     pendingVersionId: rotation.pendingVersionId,
-    phases: toWorkflowPhases(plan.phases, { directoryIds: scope.directoryIds, settings: scope.settings }),
+    phases: toWorkflowPhases(plan.phases, {
+      directoryIds: scope.directoryIds,
+      settings: scope.settings,
+      networkTypes: scope.networkTypes,
+    }),
   };
 }
 

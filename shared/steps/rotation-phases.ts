@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { NetworkType } from "../core/model.js";
 import type { WorkflowPhase } from "../core/phases.js";
 import { radiusSettingsFingerprint } from "../core/plan.js";
 import {
@@ -19,6 +20,9 @@ export const BaseRadiusSettings = z.object({
 });
 export type BaseRadiusSettings = z.infer<typeof BaseRadiusSettings>;
 
+/** The directories of a rotation that are not IPv4, by network type; absent when all are. */
+export const RotationNetworkTypes = z.record(z.string(), NetworkType);
+
 /**
  * Turns a rotation's or rollback's planned phases into the workflow's phases: every directories phase
  * gets the directories and the full settings (its servers, sorted, with the base settings), so the
@@ -32,13 +36,23 @@ export type BaseRadiusSettings = z.infer<typeof BaseRadiusSettings>;
  */
 export function toWorkflowPhases(
   phases: readonly RotationPhase[],
-  context: { directoryIds: readonly string[]; settings: BaseRadiusSettings },
+  context: {
+    directoryIds: readonly string[];
+    settings: BaseRadiusSettings;
+    /** The directories that are not IPv4, by network type (shared/core/phases.ts). */
+    networkTypes?: Readonly<Record<string, NetworkType>> | undefined;
+  },
 ): WorkflowPhase[] {
   return phases.flatMap((phase): WorkflowPhase[] => {
     if (phase.kind === "nps") return [{ ...phase, instanceIds: [...phase.instanceIds] }];
     // A rotation without directories has nothing to point anywhere: the phase is left out.
     if (context.directoryIds.length === 0) return [];
-    const settings = { ...context.settings, servers: [...phase.servers].sort() };
+    const settings = {
+      ...context.settings,
+      servers: [...phase.servers].sort(),
+      ...(phase.serversIpv6 ? { serversIpv6: [...phase.serversIpv6].sort() } : {}),
+    };
+    const networkTypes = context.networkTypes ?? {};
     return [
       {
         kind: "directories",
@@ -46,6 +60,7 @@ export function toWorkflowPhases(
         enable: [],
         settings,
         settingsFingerprint: radiusSettingsFingerprint(settings),
+        ...(Object.keys(networkTypes).length > 0 ? { networkTypes: { ...networkTypes } } : {}),
         secret: phase.secret,
         mismatch: phase.mismatch,
         reason: phase.reason,

@@ -7,6 +7,7 @@ import type {
   Plan,
   SecurityGroupRuleAction,
 } from "../../shared/core/plan-schema.js";
+import { radiusServersFor } from "../../shared/core/radius-servers.js";
 
 /** The version id a simulated CreateSecret gives the new secret. */
 export const CREATED_SECRET_VERSION_ID = "00000000-0000-4000-8000-00000000c0de";
@@ -85,7 +86,14 @@ function setRadius(
   secretVersionId: string,
   now: string,
 ): void {
-  directory.radiusSettings = { ...action.settings, servers: [...action.settings.servers] };
+  // Directory Service keeps the lists the directory was sent: those its network type gets.
+  const { serversIpv6: _all, ...settings } = action.settings;
+  const lists = radiusServersFor(action.settings, action.networkType);
+  directory.radiusSettings = {
+    ...settings,
+    servers: lists.servers,
+    ...(lists.serversIpv6.length > 0 ? { serversIpv6: lists.serversIpv6 } : {}),
+  };
   directory.radiusStatus = "Completed";
   directory.applied = { secretVersionId, settingsFingerprint: action.settingsFingerprint, appliedAt: now };
 }

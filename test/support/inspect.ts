@@ -17,7 +17,8 @@ export async function readDirectoryRadius(
     connectIps: description?.ConnectSettings?.ConnectIps ?? [],
   };
   if (description?.RadiusStatus) result.status = description.RadiusStatus;
-  if (description?.RadiusSettings?.RadiusServers?.length) result.settings = description.RadiusSettings;
+  const settings = description?.RadiusSettings;
+  if (settings?.RadiusServers?.length || settings?.RadiusServersIpv6?.length) result.settings = settings;
   return result;
 }
 
@@ -29,11 +30,20 @@ export async function readUdpRules(
   return (answer.SecurityGroups?.[0]?.IpPermissions ?? [])
     .filter((permission) => permission.IpProtocol === "udp")
     .flatMap((permission) =>
-      (permission.IpRanges ?? []).map((range) => ({
-        cidr: range.CidrIp ?? "",
+      [
+        ...(permission.IpRanges ?? []).map((range) => ({
+          cidr: range.CidrIp,
+          description: range.Description,
+        })),
+        ...(permission.Ipv6Ranges ?? []).map((range) => ({
+          cidr: range.CidrIpv6,
+          description: range.Description,
+        })),
+      ].map((range) => ({
+        cidr: range.cidr ?? "",
         ...(permission.FromPort === undefined ? {} : { fromPort: permission.FromPort }),
         ...(permission.ToPort === undefined ? {} : { toPort: permission.ToPort }),
-        ...(range.Description === undefined ? {} : { description: range.Description }),
+        ...(range.description === undefined ? {} : { description: range.description }),
       })),
     )
     .sort((left, right) => left.cidr.localeCompare(right.cidr));

@@ -8,6 +8,7 @@ import { installDirectoryStageDouble } from "./doubles/directory-stage.js";
 import {
   installCommandInvocationDouble,
   installConnectIpDrift,
+  installDirectoryNetworkDouble,
   installInstanceInformationDouble,
   installRadiusStatusDouble,
   installUpdateRadiusDouble,
@@ -35,6 +36,7 @@ export async function prepareWorld(options: SeedOptions = {}) {
     invocations: installCommandInvocationDouble(),
     radiusStatus: installRadiusStatusDouble(),
     drift: installConnectIpDrift(),
+    network: installDirectoryNetworkDouble(),
     stages: installDirectoryStageDouble(),
     calls: recordApiCalls(),
   };

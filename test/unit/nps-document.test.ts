@@ -10,6 +10,7 @@ import {
 } from "../../shared/core/naming-patterns.cjs";
 import {
   maxClients,
+  maxClientsCharacters,
   maxParameterCharacters,
   type NpsParameterName,
   npsDocumentParameters,
@@ -199,6 +200,13 @@ describe("the command's size", () => {
     expect(JSON.stringify(content).length + maxParameterCharacters).toBeLessThanOrEqual(64 * 1024);
     // The longest client entry radius-sync makes: a 24-character prefix, a directory id, an address.
     const longest = `${"p".repeat(24)}-d-0123456789-255-255-255-255=255.255.255.255,`;
-    expect(longest.length * maxClients).toBeLessThanOrEqual(maxParameterCharacters - 1000);
+    expect(longest.length * maxClients).toBeLessThanOrEqual(maxClientsCharacters);
+    expect(maxClientsCharacters).toBe(maxParameterCharacters - 1000);
+  });
+
+  it("fits about 260 IPv6 clients of the longest form, which the plan counts by characters", () => {
+    const longest = `${"p".repeat(24)}-d-0123456789-${"f".repeat(32)}=2001:db8:ffff:ffff:ffff:ffff:ffff:ffff,`;
+    expect(longest.length).toBe(110);
+    expect(Math.floor(maxClientsCharacters / longest.length)).toBe(263);
   });
 });

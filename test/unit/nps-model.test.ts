@@ -56,6 +56,46 @@ const foreignRequests: AccessRequest[] = ["10.9.0.1", "10.9.0.2"].flatMap((clien
 const answers = (model: NpsModel) =>
   views.flatMap((view) => foreignRequests.map((entry) => evaluateAccessRequest(model, entry, view)));
 
+describe("IPv6 clients", () => {
+  const v6 = { name: "radius-sync-d-0123456789-20010db8000000010000000000000a05", ip: "2001:db8:0:1::a05" };
+  const pushV6 = (model: NpsModel) => {
+    pushes += 1;
+    const sequence = `2026-01-10T12:00:00.000Z/${String(pushes).padStart(3, "0")}`;
+    const parameters = renderNpsCommandParameters({ ...options("push"), clients: [ours, v6], sequence });
+    return applyNpsCommand(model, parameters, { secretVersionId: "v1" });
+  };
+
+  it("answers a request from an IPv6 source in any textual form through our client, with MFA", () => {
+    const model = createNpsModel();
+    expect(pushV6(model)).toMatchObject({ ok: true, created: 2 });
+
+    for (const clientIp of ["2001:db8:0:1::a05", "2001:0DB8:0000:0001:0000:0000:0000:0A05"]) {
+      expect(evaluateAccessRequest(model, request({ clientIp }))).toMatchObject({
+        answer: "Access-Accept",
+        connectionRequestPolicy: "radius-sync-crp",
+      });
+      expect(evaluateAccessRequest(model, request({ clientIp, mfaApproved: false }))).toMatchObject({
+        answer: "Access-Reject",
+      });
+    }
+    expect(evaluateAccessRequest(model, request({ clientIp: "2001:db8:0:1::a06" })).answer).toBe("discarded");
+  });
+
+  it("stops before any change when a client it does not own holds the IPv6 address in another form", () => {
+    const model = createNpsModel();
+    editLive(model, (configuration) => {
+      configuration.clients.set("hand-made", {
+        ip: "2001:DB8:0:1:0:0:0:A05",
+        secretVersionId: "other",
+        enabled: true,
+        authAttributeRequired: false,
+      });
+    });
+    expect(pushV6(model)).toMatchObject({ ok: false });
+    expect([...model.clients.keys()]).toEqual(["hand-made"]);
+  });
+});
+
 describe("push access mode", () => {
   it("accepts a request from our client when the MFA extension approves it, whatever was typed, and no network policy decides", () => {
     const model = createNpsModel();

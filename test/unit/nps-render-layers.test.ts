@@ -74,7 +74,7 @@ describe("renderNpsCommandParameters, one check at a time", () => {
       { name: "radius-sync-d-0123456789-10-0-0-2", ip: "10.0.0.02" },
     ];
     expect(render({ clients })).toThrow(
-      /^NPS command parameter clients\[1\]\.ip must be an IPv4 address such as 10\.0\.1\.5 \(no leading zeros\)$/,
+      /^NPS command parameter clients\[1\]\.ip must be an IPv4 address such as 10\.0\.1\.5 \(no leading zeros\) or an IPv6 address in RFC 5952 form such as 2001:db8::a05, and "10\.0\.0\.02" is neither: it is not an IPv6 address/,
     );
   });
 

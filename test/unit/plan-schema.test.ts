@@ -64,15 +64,24 @@ describe("the plan schemas", () => {
     );
   });
 
-  it.each(["10.0.2.0/24", "10.0.2.7", "10.0.2.7/32 "])(
-    "refuse the rule source %j, naming the field and the form a source must take",
-    (cidr) => {
-      const result = SecurityGroupRuleAction.safeParse({ ...rule, cidr });
-      expect(result.error && describeIssues(result.error)).toBe(
-        "cidr: must be an IPv4 /32 such as 10.0.2.7/32",
-      );
-    },
-  );
+  it.each([
+    "10.0.2.0/24",
+    "10.0.2.7",
+    "10.0.2.7/32 ",
+    "2001:db8::/64",
+    "2001:DB8::7/128",
+    "fe80::7/128",
+    "2001:db8::7",
+  ])("refuse the rule source %j, naming the field and the form a source must take", (cidr) => {
+    const result = SecurityGroupRuleAction.safeParse({ ...rule, cidr });
+    expect(result.error && describeIssues(result.error)).toBe(
+      "cidr: must be an IPv4 /32 such as 10.0.2.7/32 or an IPv6 /128 such as 2001:db8::7/128",
+    );
+  });
+
+  it("accepts an IPv6 /128 rule source in RFC 5952 form", () => {
+    expect(SecurityGroupRuleAction.safeParse({ ...rule, cidr: "2001:db8::7/128" }).success).toBe(true);
+  });
 
   it("refuse a plan whose change count is negative or fractional", () => {
     const plan = planChanges({ desired: loadDesired(), discovery: loadFreshDiscovery(), now: NOW });

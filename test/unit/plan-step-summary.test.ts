@@ -96,6 +96,36 @@ describe("planRun: more NPS clients than one command carries", () => {
   });
 });
 
+describe("planRun: IPv6 clients, counted by the characters one command carries", () => {
+  /** `count` IPv6-only directories with one long IPv6 source each, and NPS servers with IPv6 addresses. */
+  function ipv6Directories(count: number) {
+    const discovery = freshWithDirectories(count);
+    for (const [index, directory] of discovery.directories.entries()) {
+      directory.networkType = "IPv6";
+      directory.radiusSourceIps = [`2001:db8:ffff:ffff:ffff:ffff:ffff:${(index + 0x1000).toString(16)}`];
+    }
+    for (const [index, server] of discovery.npsServers.entries()) {
+      server.ipv6Address = `2001:db8:0:3::${index + 1}`;
+      for (const group of server.securityGroups ?? [])
+        group.radiusRules.push({ cidr: "2001:db8::/32", owned: false });
+    }
+    return discovery;
+  }
+
+  it("stops the run before any change when the clients' characters pass the command's limit", () => {
+    const act = () => planRun({ config, run: runOf(), discovery: ipv6Directories(310) });
+    expect(act).toThrow(
+      /InvalidConfiguration: .* 310 addresses, but one NPS command carries at most 29000 characters of clients and these take 30[0-9]{3} \(an IPv6 client takes up to 110\)/,
+    );
+  });
+
+  it("plans an IPv6 estate whose clients fit", () => {
+    const { plan } = dryPlanOf(ipv6Directories(200));
+    expect(plan.problems.map((problem) => problem.message)).toEqual([]);
+    expect(plan.npsClients).toHaveLength(200);
+  });
+});
+
 describe("planRun: directoryIds and unchanged directories", () => {
   it("does not count a requested directory that needs nothing", () => {
     const discovery = loadConvergedDiscovery();

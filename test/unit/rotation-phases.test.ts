@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { radiusSettingsFingerprint } from "../../shared/core/plan.js";
-import type { RotationPhase } from "../../shared/core/rotation.js";
+import { planRollback, planRotation, type RotationPhase } from "../../shared/core/rotation.js";
 import { type BaseRadiusSettings, toWorkflowPhases } from "../../shared/steps/rotation-phases.js";
 
 /** A rotation's or rollback's planned phases as the state machine's one phase loop runs them. */
@@ -67,5 +67,63 @@ describe("toWorkflowPhases", () => {
     );
 
     expect(kinds).toEqual(["nps", "directories", "nps"]);
+  });
+});
+
+describe("rotation phases with IPv6 servers", () => {
+  const servers = [
+    { instanceId: "i-0aaaaaaaaaaaaaaa1", ip: "10.0.3.10", ipv6: "2001:db8:0:3::10" },
+    { instanceId: "i-0bbbbbbbbbbbbbbb2", ip: "10.0.4.10", ipv6: "2001:db8:0:4::10" },
+  ];
+  const base: BaseRadiusSettings = {
+    port: 1812,
+    protocol: "PAP",
+    timeoutSeconds: 30,
+    retries: 1,
+    displayLabel: "MFA",
+  };
+
+  it("names each blue/green pool on both families and hands the network types to every directories phase", () => {
+    const plan = planRotation({ strategy: "blue-green", servers, directoryIds: ["d-1111111111"] });
+    const directoriesPhases = plan.phases.filter((phase) => phase.kind === "directories");
+    expect(directoriesPhases.map((phase) => [phase.servers, phase.serversIpv6])).toEqual([
+      [["10.0.3.10"], ["2001:db8:0:3::10"]],
+      [["10.0.4.10"], ["2001:db8:0:4::10"]],
+      [
+        ["10.0.3.10", "10.0.4.10"],
+        ["2001:db8:0:3::10", "2001:db8:0:4::10"],
+      ],
+    ]);
+    const phases = toWorkflowPhases(plan.phases, {
+      directoryIds: ["d-1111111111"],
+      settings: base,
+      networkTypes: { "d-1111111111": "Dual-stack" },
+    });
+    for (const phase of phases.filter((entry) => entry.kind === "directories")) {
+      expect(phase).toMatchObject({ networkTypes: { "d-1111111111": "Dual-stack" } });
+      if (phase.kind === "directories")
+        expect(phase.settings.serversIpv6).toHaveLength(phase.settings.servers.length);
+    }
+  });
+
+  it("leaves IPv4 rotations as they were: no IPv6 list, no network types", () => {
+    const plan = planRotation({
+      strategy: "blue-green",
+      servers: servers.map(({ ipv6: _, ...server }) => server),
+      directoryIds: ["d-1111111111"],
+    });
+    const phases = toWorkflowPhases(plan.phases, { directoryIds: ["d-1111111111"], settings: base });
+    for (const phase of phases) {
+      expect(phase).not.toHaveProperty("networkTypes");
+      if (phase.kind === "directories") expect(phase.settings).not.toHaveProperty("serversIpv6");
+    }
+  });
+
+  it("rolls back to every server on both families", () => {
+    const rollback = planRollback({ servers, directoryIds: ["d-1111111111"] });
+    expect(rollback.phases.find((phase) => phase.kind === "directories")).toMatchObject({
+      servers: ["10.0.3.10", "10.0.4.10"],
+      serversIpv6: ["2001:db8:0:3::10", "2001:db8:0:4::10"],
+    });
   });
 });

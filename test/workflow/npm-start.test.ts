@@ -46,6 +46,9 @@ describe("npm start", () => {
     expect(first.stdout).toContain("Reconcile SUCCEEDED — changes applied:");
     expect(first.stdout).toMatch(/ADConnector .* Completed .*PAP\/30s\/1/);
     expect(first.stdout).toMatch(/radius-sync: RADIUS from NPS i-/);
+    // The dual-stack Managed Microsoft AD: IPv6 sources, both server lists, /128 rules.
+    expect(first.stdout).toMatch(/MicrosoftAD .*::d1.* Completed .*10\.0\.1\.20.*:.*PAP\/30s\/1/);
+    expect(first.stdout).toMatch(/\/128 .*radius-sync: RADIUS from NPS i-/);
     expectQuiet(first);
 
     const second = await npmStart();

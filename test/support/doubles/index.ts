@@ -5,6 +5,7 @@ export {
   installCommandInvocationDouble,
 } from "./command-invocation.js";
 export { type ConnectIpDrift, installConnectIpDrift } from "./connect-ip-drift.js";
+export { type DirectoryNetworkDouble, installDirectoryNetworkDouble } from "./directory-network.js";
 export {
   type InstanceInformationDouble,
   installInstanceInformationDouble,

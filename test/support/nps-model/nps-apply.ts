@@ -1,3 +1,4 @@
+import { sameAddress } from "./nps-evaluate.js";
 import {
   type ModelClient,
   type ModelMarker,
@@ -379,7 +380,7 @@ function runCommand(run: HostRun): NpsCommandOutcome {
   if (modules.length > 0)
     throw failure("NpsSecretLoggingEnabled", `module logging for ${modules.join(", ")}`);
   for (const [name, client] of model.clients) {
-    if (!run.owned.test(name) && [...wanted.values()].includes(client.ip))
+    if (!run.owned.test(name) && [...wanted.values()].some((ip) => sameAddress(ip, client.ip)))
       throw failure(
         "NpsCommandFailed",
         `RADIUS client ${name} is not managed by radius-sync but uses address ${client.ip}`,

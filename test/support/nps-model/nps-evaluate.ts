@@ -77,6 +77,26 @@ export interface AccessDecision {
 }
 
 const protocolIds = { PAP: "1", "MS-CHAPv2": "4" } as const;
+/**
+ * Whether a client's configured address is the request's source. NPS takes a client's address as
+ * "a fully qualified domain name (FQDN) or IP address" (New-NpsRadiusClient -Address,
+ * learn.microsoft.com/powershell/module/nps/new-npsradiusclient) and matches the datagram's source
+ * address, not its text: an IPv6 address matches in any textual form. The WHATWG URL parser writes an
+ * IPv6 host in one form (lowercase, compressed), independent of the product's own canonicaliser.
+ */
+export function sameAddress(configured: string, source: string): boolean {
+  if (!configured.includes(":") || !source.includes(":")) return configured === source;
+  const host = (address: string) => {
+    try {
+      return new URL(`http://[${address}]/`).hostname;
+    } catch {
+      return undefined;
+    }
+  };
+  const left = host(configured);
+  return left !== undefined && left === host(source);
+}
+
 const numeric = (value: string) => String(Number.parseInt(value, value.startsWith("0x") ? 16 : 10));
 
 /** Whether one condition holds, by its attribute id (cc770736); an id the model does not know is an error. */
@@ -147,7 +167,9 @@ export function evaluateAccessRequest(
   view: NpsView = "running",
 ): AccessDecision {
   const configuration = configurationFor(model, view);
-  const client = [...configuration.clients.entries()].find(([, entry]) => entry.ip === request.clientIp);
+  const client = [...configuration.clients.entries()].find(([, entry]) =>
+    sameAddress(entry.ip, request.clientIp),
+  );
   if (client === undefined || !client[1].enabled)
     return { answer: "discarded", reason: "not an enabled RADIUS client of this server" };
   const [clientName, entry] = client;

@@ -7,7 +7,8 @@
  * - `EnableRadius` and `UpdateRadius` check `RadiusSettings` against the model: `RadiusPort`
  *   1025–65535 (`PortNumber`), `RadiusTimeout` 1–50 (`RadiusTimeout`), `RadiusRetries` 0–10
  *   (`RadiusRetries`), `SharedSecret` 8–512 characters of letters, digits, punctuation and spaces
- *   (`RadiusSharedSecret`, sensitive: never echoed), each server 1–256 characters (`Server`),
+ *   (`RadiusSharedSecret`, sensitive: never echoed), each server of `RadiusServers` and of
+ *   `RadiusServersIpv6` 1–256 characters (both lists are `Servers` of `Server`),
  *   `DisplayLabel` 1–64 (`RadiusDisplayLabel`), `AuthenticationProtocol` one of the enum's values.
  *   A violation answers `ValidationException` listing each one, as Directory Service's model
  *   validation does (moto reproduces its text for directory ids, `moto/ds/validations.py`).
@@ -43,11 +44,15 @@ const sharedSecretPattern = /^([\p{L}\p{Nd}]|[!-/:-@[-`{-~]| )+$/u;
 export function radiusSettingsViolations(settings: Record<string, unknown>): Violation[] {
   const at = (member: string) => `radiusSettings.${member}`;
   const servers = (settings.RadiusServers ?? []) as unknown[];
+  const serversIpv6 = (settings.RadiusServersIpv6 ?? []) as unknown[];
   const secret = settings.SharedSecret;
   const protocol = settings.AuthenticationProtocol;
   return [
     ...servers.flatMap((server, index) =>
       checkLength(at(`radiusServers.${index + 1}.member`), server, { min: 1, max: 256 }),
+    ),
+    ...serversIpv6.flatMap((server, index) =>
+      checkLength(at(`radiusServersIpv6.${index + 1}.member`), server, { min: 1, max: 256 }),
     ),
     ...checkRange(at("radiusPort"), settings.RadiusPort, { min: 1025, max: 65535 }),
     ...checkRange(at("radiusTimeout"), settings.RadiusTimeout, { min: 1, max: 50 }),
@@ -80,7 +85,7 @@ async function radiusIsOn(directoryId: string): Promise<boolean | undefined> {
       new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }),
     );
     const settings = DirectoryDescriptions?.[0]?.RadiusSettings;
-    return Boolean(settings?.RadiusServers?.length);
+    return Boolean(settings?.RadiusServers?.length || settings?.RadiusServersIpv6?.length);
   } catch {
     // Unknown or malformed id: let moto answer the call itself, with its own error.
     return undefined;
