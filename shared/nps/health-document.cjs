@@ -16,7 +16,10 @@ const { quoted } = require("./ssm-document.cjs");
 /** How long the check may run on one server; it only reads, so a minute is ample. */
 const timeoutSeconds = "120";
 
-/** The document's parameters (both required). */
+/** A whole-second UTC instant. */
+const instant = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$";
+
+/** The document's parameters (all required). */
 const healthDocumentParameters = Object.freeze({
   NamePrefix: {
     type: "String",
@@ -27,7 +30,14 @@ const healthDocumentParameters = Object.freeze({
   Since: {
     type: "String",
     description: "UTC time (yyyy-MM-ddTHH:mm:ssZ) from which MFA outcomes are counted: the previous check.",
-    allowedPattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+    allowedPattern: instant,
+    interpolationType: "ENV_VAR",
+  },
+  Until: {
+    type: "String",
+    description:
+      "UTC time (yyyy-MM-ddTHH:mm:ssZ) up to which MFA outcomes are counted: the next check starts there.",
+    allowedPattern: instant,
     interpolationType: "ENV_VAR",
   },
 });

@@ -15,7 +15,7 @@ export declare const content: {
 };
 export declare const healthDocumentParameters: Readonly<
   Record<
-    "NamePrefix" | "Since",
+    "NamePrefix" | "Since" | "Until",
     { type: string; description: string; allowedPattern: string; interpolationType: string }
   >
 >;

@@ -104,13 +104,13 @@ function Get-ExtensionCertificate {
 }
 
 function Get-OutcomeCount {
-    param([Parameter(Mandatory)][datetime] $Since, [Parameter(Mandatory)][string] $OwnedClientPattern)
+    param([Parameter(Mandatory)][datetime] $Since, [Parameter(Mandatory)][datetime] $Until, [Parameter(Mandatory)][string] $OwnedClientPattern)
     # NPS audits each decision in the Security log: 6272 granted, 6273 denied (ReasonCode), 6274
     # discarded (learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/auditing/event-6272,
     # event-6273, event-6274). Only ClientName and ReasonCode are read; no user field ever is.
     $counts = @{}
     try {
-        $events = @(Get-WinEvent -FilterHashtable @{ LogName = 'Security'; Id = @(6272, 6273, 6274); StartTime = $Since } -MaxEvents 50000)
+        $events = @(Get-WinEvent -FilterHashtable @{ LogName = 'Security'; Id = @(6272, 6273, 6274); StartTime = $Since; EndTime = $Until } -MaxEvents 50000)
     }
     catch {
         if ($_.FullyQualifiedErrorId -like 'NoMatchingEventsFound*') {
@@ -164,7 +164,7 @@ function Get-OwnedNpsState {
 }
 
 function Get-HealthReport {
-    param([Parameter(Mandatory)][string] $NamePrefix, [Parameter(Mandatory)][datetime] $Since)
+    param([Parameter(Mandatory)][string] $NamePrefix, [Parameter(Mandatory)][datetime] $Since, [Parameter(Mandatory)][datetime] $Until)
     if (-not (Get-Service -Name IAS -ErrorAction SilentlyContinue)) {
         throw (New-HealthFailure -Name 'NpsRoleMissing' -Message 'the Network Policy Server role (service IAS) is not installed on this server.')
     }
@@ -207,7 +207,7 @@ function Get-HealthReport {
             limitProxyState = (Read-RegistryValue -Path $iasParameters -Name 'limitProxyState')
         }
         outcomesSince    = $Since.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
-        outcomes         = (Get-OutcomeCount -Since $Since -OwnedClientPattern $ownedClientPattern)
+        outcomes         = (Get-OutcomeCount -Since $Since -Until $Until -OwnedClientPattern $ownedClientPattern)
     }
     return $report
 }
@@ -215,8 +215,11 @@ function Get-HealthReport {
 function Invoke-NpsHealth {
     try {
         $namePrefix = Get-HealthParameter -Name 'NamePrefix'
-        $since = [datetime]::Parse((Get-HealthParameter -Name 'Since'), [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::AdjustToUniversal)
-        $report = Get-HealthReport -NamePrefix $namePrefix -Since $since
+        $culture = [System.Globalization.CultureInfo]::InvariantCulture
+        $styles = [System.Globalization.DateTimeStyles]::AdjustToUniversal
+        $since = [datetime]::Parse((Get-HealthParameter -Name 'Since'), $culture, $styles)
+        $until = [datetime]::Parse((Get-HealthParameter -Name 'Until'), $culture, $styles)
+        $report = Get-HealthReport -NamePrefix $namePrefix -Since $since -Until $until
         [Console]::Out.WriteLine((ConvertTo-Json -InputObject $report -Depth 6 -Compress))
     }
     catch {

@@ -64,6 +64,7 @@ describe("the NPS health script as its SSM document carries it", () => {
     expect(Object.values(content.parameters).map((parameter) => parameter.interpolationType)).toEqual([
       "ENV_VAR",
       "ENV_VAR",
+      "ENV_VAR",
     ]);
     expect(lines.at(-1)).toBe("Invoke-NpsHealth");
   });

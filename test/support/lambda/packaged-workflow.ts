@@ -29,7 +29,10 @@ export const packagedSuiteParams: Readonly<Record<string, string>> = {
 /** `Ref` stand-ins for the packaged environments: the document and table that `seedEnvironment()` creates. */
 export const seededRefs: Readonly<Record<string, string>> = {
   NpsSyncDocument: radiusSyncEnvironment.RADIUS_SYNC_SSM_DOCUMENT_NAME,
+  NpsHealthDocument: radiusSyncEnvironment.RADIUS_SYNC_HEALTH_DOCUMENT_NAME,
   StateTable: radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE,
+  // A state machine's Ref is its ARN: the reconcile the health check starts.
+  ReconcileStateMachine: radiusSyncEnvironment.RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN,
 };
 
 /**
