@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateStateMachineCommand } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { countHistoryEvents } from "../../bench/history.js";
+import { countStateTransitions } from "../../bench/measure.js";
 import { clients } from "../../shared/aws/clients.js";
 import type { HealthResult } from "../../shared/steps/nps-health.js";
 import { installStepFunctionsDouble, type StepFunctionsDouble } from "../support/doubles/step-functions.js";
@@ -228,6 +230,21 @@ describe("the NPS health check", () => {
       expect(text).not.toContain(userName);
       expect(text).not.toContain("alice");
     }
+  });
+
+  it("costs a few transitions and calls, and writes only its command and its records: nothing changes the estate", async () => {
+    world.calls.reset();
+    const result = await runWorkflow({}, { definition: "health" });
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    // Send, Wait, Check, Choice, Report: one look suffices on the emulator (every server answers at once).
+    expect(countStateTransitions(result.events)).toBe(5);
+    expect(countHistoryEvents(result.events).total).toBe(18);
+    const servers = world.estate.npsServers.length;
+    const writes = world.calls.mutatingCalls().map((call) => `${call.service}:${call.operation}`);
+    // One SendCommand (up to 50 servers), one record per server and health#last.
+    expect(writes.sort()).toEqual(
+      ["ssm:SendCommand", ...Array.from({ length: servers + 1 }, () => "dynamodb:PutItem")].sort(),
+    );
   });
 
   it("the second check counts from where the first stopped, so no event is counted twice", async () => {
