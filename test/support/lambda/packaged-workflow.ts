@@ -94,10 +94,14 @@ export function bindToEmulator(lambdas: LambdaEmulator, state: Json): TaskHandle
  */
 export async function runPackagedWorkflow(
   input: unknown,
-  options: WorkflowOptions & { lambdas: LambdaEmulator },
+  options: WorkflowOptions & {
+    lambdas: LambdaEmulator;
+    /** The packaged state machine to run (default the reconcile; `HealthStateMachine` for the health check). */
+    stateMachine?: string;
+  },
 ): Promise<WorkflowResult> {
-  const { lambdas, ...rest } = options;
-  const definition = packagedDefinition(lambdas.service);
+  const { lambdas, stateMachine, ...rest } = options;
+  const definition = packagedDefinition(lambdas.service, stateMachine);
   const handlers = new Map<string, TaskHandler>();
   for (const [name, state] of collectStates(definition)) {
     if (state.Type !== "Task") continue;
