@@ -60,7 +60,11 @@ export const HealthReport = z.strictObject({
   }),
   certificates: z.array(HealthCertificate).max(50),
   marker: z.strictObject({ restartOwed: z.boolean(), doorClosed: z.boolean(), lastSequence: Text }),
-  ourClients: z.strictObject({ total: z.number().int().min(0), enabled: z.number().int().min(0) }),
+  /**
+   * Our clients, or null where PowerShell module logging records the NPS module: Get-NpsRadiusClient
+   * returns each client's secret, so the script then lists none.
+   */
+  ourClients: z.strictObject({ total: z.number().int().min(0), enabled: z.number().int().min(0) }).nullable(),
   ourPolicies: z.array(Text).max(10),
   blastRadius: z.strictObject({ requireMsgAuth: Text.nullable(), limitProxyState: Text.nullable() }),
   outcomesSince: z.iso.datetime({ offset: true }),
@@ -84,7 +88,8 @@ export interface HealthProblem {
     | "IasNotRunning"
     | "RestartOwed"
     | "DoorClosed"
-    | "OurClientsMissing";
+    | "OurClientsMissing"
+    | "ClientsNotListed";
   message: string;
 }
 
@@ -276,7 +281,13 @@ function serviceProblems(report: HealthReport): HealthProblem[] {
       name: "DoorClosed",
       message: "radius-sync's clients are disabled here because MFA could not be enforced (fail closed).",
     });
-  if (report.ourClients.total === 0 || report.ourPolicies.length === 0)
+  if (report.ourClients === null)
+    problems.push({
+      name: "ClientsNotListed",
+      message:
+        "PowerShell module logging records the NPS module on this server, so the check did not list RADIUS clients (their secrets would be logged): exclude NPS from module logging.",
+    });
+  else if (report.ourClients.total === 0 || report.ourPolicies.length === 0)
     problems.push({
       name: "OurClientsMissing",
       message: `radius-sync's clients or policies are missing (${report.ourClients.total} client(s), ${report.ourPolicies.length} policy(ies)): the next reconcile restores them.`,
@@ -307,7 +318,9 @@ export function judgeServerHealth(options: {
     extension.registered &&
     (extension.loaded || !report.iasRunning) &&
     extension.requireUserMatch?.trim().toUpperCase() !== "FALSE";
-  const mfaBypassed = report.iasRunning && report.ourClients.enabled > 0 && !decides;
+  // Clients not listed count as enabled unless radius-sync closed its door: never assume the safe side.
+  const enabledClients = report.ourClients?.enabled ?? (report.marker.doorClosed ? 0 : 1);
+  const mfaBypassed = report.iasRunning && enabledClients > 0 && !decides;
   const problems = [
     ...(mfaBypassed
       ? [

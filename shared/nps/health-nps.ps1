@@ -41,6 +41,57 @@ function Read-RegistryValue {
     return (Get-Item -LiteralPath $Path).GetValue($Name)
 }
 
+function Read-RegistryText {
+    param([Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $Name)
+    # A value as text (REG_SZ or REG_DWORD alike), or $null when it does not exist.
+    $value = Read-RegistryValue -Path $Path -Name $Name
+    if ($null -eq $value) {
+        return $null
+    }
+    return [string] $value
+}
+
+function Enter-NpsHostLock {
+    # The sync script's host lock (sync-nps.ps1, Enter-NpsHostLock): held, the check never reads a server
+    # half-way through a push (an IAS restart whose extension is not loaded yet would look like a bypass).
+    # Taking a mutex changes nothing on the host; the system releases it when this process ends.
+    $mutex = New-Object System.Threading.Mutex -ArgumentList @($false, 'Global\radius-sync-nps')
+    try {
+        $acquired = $mutex.WaitOne([TimeSpan]::FromSeconds(60))
+    }
+    catch [System.Threading.AbandonedMutexException] {
+        $acquired = $true
+    }
+    if (-not $acquired) {
+        $mutex.Dispose()
+        throw (New-HealthFailure -Name 'NpsHostBusy' -Message 'a radius-sync push has been running on this server for over 60 seconds; the next check reads it.')
+    }
+    return $mutex
+}
+
+function Test-NpsModuleLogged {
+    # Get-NpsRadiusClient returns each client's shared secret; Group Policy module logging of the NPS
+    # module records what its commands return (event 4103; about_Logging_Windows). Where it is on, the
+    # check lists no client and says so.
+    $root = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ModuleLogging'
+    if ((Read-RegistryText -Path $root -Name 'EnableModuleLogging') -ne '1' -or -not (Test-Path -LiteralPath ($root + '\ModuleNames'))) {
+        return $false
+    }
+    $names = Get-Item -LiteralPath ($root + '\ModuleNames')
+    $patterns = @($names.GetValueNames() | ForEach-Object { [string] $names.GetValue($_) })
+    return @($patterns | Where-Object { 'NPS' -like $_ }).Count -gt 0
+}
+
+function Get-EventDataValue {
+    param([Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Data, [Parameter(Mandatory)][string] $Name)
+    foreach ($item in $Data) {
+        if ($item.GetAttribute('Name') -eq $Name) {
+            return [string] $item.InnerText
+        }
+    }
+    return ''
+}
+
 function Test-ExtensionRegistered {
     # NPS loads the DLLs listed in these REG_MULTI_SZ values at start-up
     # (learn.microsoft.com/windows/win32/nps/ias-setting-up-the-extension-and-authorization-dlls); the MFA
@@ -95,8 +146,8 @@ function Get-ExtensionCertificate {
         $forTenant = (-not [string]::IsNullOrEmpty($TenantId)) -and ($certificate.Subject -like ('CN={0},*' -f $TenantId))
         $found.Add([ordered]@{
                 thumbprint = [string] $certificate.Thumbprint
-                notBefore  = $certificate.NotBefore.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
-                notAfter   = $certificate.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+                notBefore  = $certificate.NotBefore.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")
+                notAfter   = $certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")
                 forTenant  = $forTenant
             })
     }
@@ -121,14 +172,14 @@ function Get-OutcomeCount {
         }
     }
     foreach ($entry in $events) {
-        $data = ([xml] $entry.ToXml()).Event.EventData.Data
-        $client = [string] (@($data | Where-Object { $_.Name -eq 'ClientName' }) | Select-Object -First 1).'#text'
+        $data = @(([xml] $entry.ToXml()).GetElementsByTagName('Data'))
+        $client = Get-EventDataValue -Data $data -Name 'ClientName'
         if ($client -notmatch $OwnedClientPattern) {
             continue
         }
         $reason = 0
         if ($entry.Id -eq 6273) {
-            $reason = [int] (@($data | Where-Object { $_.Name -eq 'ReasonCode' }) | Select-Object -First 1).'#text'
+            $reason = [int] (Get-EventDataValue -Data $data -Name 'ReasonCode')
         }
         $key = '{0}|{1}|{2}' -f $client, $entry.Id, $reason
         $counts[$key] = 1 + [int] $counts[$key]
@@ -144,9 +195,12 @@ function Get-OutcomeCount {
 function Get-OwnedNpsState {
     param([Parameter(Mandatory)][string] $NamePrefix, [Parameter(Mandatory)][string] $OwnedClientPattern)
     # Read-only views of NPS: Get-NpsRadiusClient lists the clients (learn.microsoft.com/powershell/module/nps/get-npsradiusclient).
-    Import-Module NPS
-    $ours = @(Get-NpsRadiusClient | Where-Object { $_.Name -match $OwnedClientPattern })
-    $enabled = @($ours | Where-Object { $_.Enabled })
+    $clients = $null
+    if (-not (Test-NpsModuleLogged)) {
+        Import-Module NPS
+        $ours = @(Get-NpsRadiusClient | Where-Object { $_.Name -match $OwnedClientPattern })
+        $clients = [ordered]@{ total = $ours.Count; enabled = @($ours | Where-Object { $_.Enabled }).Count }
+    }
     $policies = New-Object 'System.Collections.Generic.List[string]'
     foreach ($pair in $script:OwnedPolicySuffixes) {
         # netsh nps show crp|np name=<name> (cc732464) exits non-zero for a policy that does not exist;
@@ -160,7 +214,7 @@ function Get-OwnedNpsState {
             $policies.Add($name)
         }
     }
-    return @{ Total = $ours.Count; Enabled = $enabled.Count; Policies = $policies }
+    return @{ Clients = $clients; Policies = $policies }
 }
 
 function Get-HealthReport {
@@ -173,8 +227,8 @@ function Get-HealthReport {
     # learn.microsoft.com/entra/identity/authentication/howto-mfa-nps-extension-advanced; number matching:
     # learn.microsoft.com/entra/identity/authentication/how-to-mfa-number-match).
     $settings = 'HKLM:\SOFTWARE\Microsoft\AzureMfa'
-    $tenantId = Read-RegistryValue -Path $settings -Name 'TENANT_ID'
-    $allowList = Read-RegistryValue -Path $settings -Name 'IP_WHITELIST'
+    $tenantId = Read-RegistryText -Path $settings -Name 'TENANT_ID'
+    $allowList = Read-RegistryText -Path $settings -Name 'IP_WHITELIST'
     $ias = Get-IasState
     # What radius-sync keeps on the host (sync-nps.ps1): a restart owed means IAS runs an older push.
     $marker = 'HKLM:\SOFTWARE\radius-sync\' + $NamePrefix
@@ -190,8 +244,8 @@ function Get-HealthReport {
             loaded                        = [bool] $ias.Loaded
             version                       = (Get-ExtensionVersion)
             tenantId                      = $tenantId
-            requireUserMatch              = (Read-RegistryValue -Path $settings -Name 'REQUIRE_USER_MATCH')
-            overrideNumberMatchingWithOtp = (Read-RegistryValue -Path $settings -Name 'OVERRIDE_NUMBER_MATCHING_WITH_OTP')
+            requireUserMatch              = (Read-RegistryText -Path $settings -Name 'REQUIRE_USER_MATCH')
+            overrideNumberMatchingWithOtp = (Read-RegistryText -Path $settings -Name 'OVERRIDE_NUMBER_MATCHING_WITH_OTP')
             ipWhitelist                   = @(([string] $allowList).Split(';') | ForEach-Object { $_.Trim() } | Where-Object { $_ -ne '' })
         }
         certificates     = (Get-ExtensionCertificate -TenantId $tenantId)
@@ -200,11 +254,11 @@ function Get-HealthReport {
             doorClosed   = -not [string]::IsNullOrEmpty((Read-RegistryValue -Path $marker -Name 'DoorClosed'))
             lastSequence = [string] (Read-RegistryValue -Path $marker -Name 'LastSequence')
         }
-        ourClients       = [ordered]@{ total = $owned.Total; enabled = $owned.Enabled }
+        ourClients       = $owned.Clients
         ourPolicies      = @($owned.Policies)
         blastRadius      = [ordered]@{
-            requireMsgAuth  = (Read-RegistryValue -Path $iasParameters -Name 'requireMsgAuth')
-            limitProxyState = (Read-RegistryValue -Path $iasParameters -Name 'limitProxyState')
+            requireMsgAuth  = (Read-RegistryText -Path $iasParameters -Name 'requireMsgAuth')
+            limitProxyState = (Read-RegistryText -Path $iasParameters -Name 'limitProxyState')
         }
         outcomesSince    = $Since.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
         outcomes         = (Get-OutcomeCount -Since $Since -Until $Until -OwnedClientPattern $ownedClientPattern)
@@ -219,7 +273,14 @@ function Invoke-NpsHealth {
         $styles = [System.Globalization.DateTimeStyles]::AdjustToUniversal
         $since = [datetime]::Parse((Get-HealthParameter -Name 'Since'), $culture, $styles)
         $until = [datetime]::Parse((Get-HealthParameter -Name 'Until'), $culture, $styles)
-        $report = Get-HealthReport -NamePrefix $namePrefix -Since $since -Until $until
+        $mutex = Enter-NpsHostLock
+        try {
+            $report = Get-HealthReport -NamePrefix $namePrefix -Since $since -Until $until
+        }
+        finally {
+            $mutex.ReleaseMutex()
+            $mutex.Dispose()
+        }
         [Console]::Out.WriteLine((ConvertTo-Json -InputObject $report -Depth 6 -Compress))
     }
     catch {

@@ -72,7 +72,8 @@ export async function startHealthCheck(options: {
       "RADIUS_SYNC_HEALTH_DOCUMENT_NAME is required: the NPS health document's name",
     );
   const { nodes } = await describeManagedNodes({ instanceIds: config.nps.instanceIds, tag: config.nps.tag });
-  const instanceIds = nodes.map((node) => node.instanceId);
+  // The health document runs on Windows only (its precondition): another platform would answer nothing.
+  const instanceIds = nodes.filter((node) => node.platformType === "Windows").map((node) => node.instanceId);
   if (instanceIds.length === 0) throw new NoNpsServers("the configuration selects no NPS server SSM knows");
   const until = wholeSeconds(options.startedAt);
   const last = await readLastHealthCheck({ tableName: config.stateTable });

@@ -106,7 +106,7 @@ describe("judging one NPS server's health report", () => {
     const report = healthy();
     report.extension.registered = false;
     report.marker.doorClosed = true;
-    report.ourClients.enabled = 0;
+    report.ourClients = { total: 2, enabled: 0 };
     expect(judge(report).mfaBypassed).toBe(false);
     expect(names(report)).toEqual(["ExtensionNotRegistered", "DoorClosed"]);
   });
@@ -126,6 +126,16 @@ describe("judging one NPS server's health report", () => {
       "RestartOwed",
       "OurClientsMissing",
     ]);
+  });
+
+  it("names clients not listed where module logging records NPS, and still judges a bypass from the extension", () => {
+    const report = healthy();
+    report.ourClients = null;
+    expect(names(report)).toEqual(["ClientsNotListed"]);
+    report.extension.registered = false;
+    expect(judge(report).mfaBypassed).toBe(true);
+    report.marker.doorClosed = true;
+    expect(judge(report).mfaBypassed).toBe(false);
   });
 
   it("counts outcomes per directory from our clients' names, rejects by reason code, and leaves foreign clients out", () => {

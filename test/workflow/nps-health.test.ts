@@ -247,6 +247,17 @@ describe("the NPS health check", () => {
     );
   });
 
+  it("lists no client where Group Policy module logging records the NPS module (their secrets would be logged), and says so", async () => {
+    const [server] = world.estate.npsServers;
+    world.npsHosts.modelOf(server.instanceId).groupPolicy.moduleLogging = ["*"];
+    const result = await runWorkflow({}, { definition: "health" });
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const reported = (result.output as HealthResult).servers.find(
+      (entry) => entry.instanceId === server.instanceId,
+    );
+    expect(reported).toMatchObject({ answered: true, mfaBypassed: false, problems: ["ClientsNotListed"] });
+  });
+
   it("the second check counts from where the first stopped, so no event is counted twice", async () => {
     const [first] = world.estate.npsServers;
     const directoryId = world.estate.directory.directoryId;

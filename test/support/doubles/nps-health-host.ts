@@ -55,6 +55,10 @@ export function healthReportOf(model: NpsModel, parameters: Readonly<Record<stri
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const running = model.iasStopped !== true;
+  // The script lists no client where module logging records the NPS module (their secrets would be logged).
+  const moduleLogged = (model.groupPolicy.moduleLogging ?? []).some((pattern) =>
+    new RegExp(`^${pattern.replaceAll(".", "\\.").replaceAll("*", ".*")}$`, "i").test("NPS"),
+  );
   return {
     radiusSyncHealth: 1,
     roleInstalled: true,
@@ -82,7 +86,9 @@ export function healthReportOf(model: NpsModel, parameters: Readonly<Record<stri
       doorClosed: (marker?.doorClosed ?? "") !== "",
       lastSequence: marker?.lastSequence ?? "",
     },
-    ourClients: { total: ours.length, enabled: ours.filter(([, client]) => client.enabled).length },
+    ourClients: moduleLogged
+      ? null
+      : { total: ours.length, enabled: ours.filter(([, client]) => client.enabled).length },
     ourPolicies: policyNames.filter((name) => configuredPolicies.includes(name)),
     blastRadius: {
       requireMsgAuth: model.blastRadius?.requireMsgAuth ?? null,
