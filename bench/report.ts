@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { repositoryRoot } from "../test/support/paths.js";
 import type { DryRunFigures } from "./dry-run.js";
 import { configuredVariant, type FunctionFigures, packagingVariants } from "./functions.js";
+import { type HealthCheckFigures, healthCheckSection } from "./health-check.js";
 import { evaluateIssue19Targets, npsRestartSection } from "./report-issue19.js";
 import { dryRunSection, evaluateIssue21Targets, tagReadSection } from "./report-issue21.js";
 import {
@@ -31,6 +32,8 @@ export interface BenchResults {
   /** Issue 21: the dry run's payload by size, and discovery's tag reads on a simulated clock. */
   dryRuns?: DryRunFigures[];
   tagReads?: TagReadFigures[];
+  /** Issue 20: the read-only NPS health check's cost next to the no-op reconcile. */
+  healthChecks?: HealthCheckFigures[];
 }
 
 const atLatency = (latency: Latency) => (result: ScenarioFigures | ScenarioGap) =>
@@ -289,6 +292,7 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     "",
     ...latencySections.flatMap((section) => [section, ""]),
     ...npsRestartSection(grid.scenarios),
+    ...healthCheckSection(results.healthChecks ?? []),
     ...dryRunSection(results.dryRuns ?? []),
     ...tagReadSection(results.tagReads ?? []),
     `## Scenarios (D×M grid at k = ${k}, j = ${j})`,

@@ -15,6 +15,7 @@
  *   npm run bench -- --dry-run-sizes 10x2,1000x8    the dry run's payload at these cells (synthetic estate)
  *   npm run bench -- --dry-run-workflow-sizes 10x2  … and through the workflow on the emulator at these
  *   npm run bench -- --sizes "" --latency-sizes ""  skip the scenarios (e.g. with the dry runs alone)
+ *   npm run bench -- --health-sizes 1x2,10x4         the NPS health check's cost at these cells ("" for none)
  */
 import "../test/support/polyfills.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -33,6 +34,7 @@ const { values: options } = parseArgs({
     "skip-functions": { type: "boolean", default: false },
     "dry-run-sizes": { type: "string", default: "10x2,100x4,250x4,1000x8" },
     "dry-run-workflow-sizes": { type: "string", default: "10x2,100x4" },
+    "health-sizes": { type: "string", default: "1x2,10x4" },
     runs: { type: "string", default: "7" },
   },
 });
@@ -88,11 +90,13 @@ const { measureFunctions, packagingVariants } = await import("./functions.js");
 const { measureDryRuns } = await import("./dry-run.js");
 const { measureTagDiscovery } = await import("./tag-discovery.js");
 const { writeReports } = await import("./report.js");
+const { measureHealthChecks } = await import("./health-check.js");
 
 const began = performance.now();
 const elapsed = () => `${Math.round((performance.now() - began) / 1000)}s`.padStart(5);
 const scenarios = [];
 let dryRuns: Awaited<ReturnType<typeof measureDryRuns>> = [];
+let healthChecks: Awaited<ReturnType<typeof measureHealthChecks>> = [];
 const sameSize = (left: { directories: number; npsServers: number }, right: typeof left) =>
   left.directories === right.directories && left.npsServers === right.npsServers;
 const sameLatency = (left: typeof baseline, right: typeof baseline) =>
@@ -119,6 +123,14 @@ try {
         console.log(`${elapsed()}  ${cell.padEnd(22)} ${scenario.padEnd(20)} ${figures}`);
       }
     }
+  }
+  healthChecks = await measureHealthChecks(sizesOf("health-sizes"), { reset: resetEmulator });
+  for (const figures of healthChecks) {
+    const cost = (run: typeof figures.healthCheck) =>
+      `${run.status} ${run.stateTransitions} transitions, ${run.historyEvents} events, ${run.apiCalls.total} calls`;
+    console.log(
+      `${elapsed()}  D=${figures.directories} M=${figures.npsServers} health check ${cost(figures.healthCheck)}; no-op reconcile ${cost(figures.noOpReconcile)}`,
+    );
   }
   dryRuns = await measureDryRuns({
     workflow: sizesOf("dry-run-workflow-sizes"),
@@ -154,5 +166,13 @@ if (!options["skip-functions"]) {
   }
 }
 
-const written = await writeReports({ scenarios, functions, motoVersion, baseline, dryRuns, tagReads });
+const written = await writeReports({
+  scenarios,
+  functions,
+  motoVersion,
+  baseline,
+  dryRuns,
+  tagReads,
+  healthChecks,
+});
 console.log(`\n${written.summary}\n\n${elapsed()}  wrote ${written.paths.join(" and ")}`);

@@ -122,6 +122,10 @@ export const ConfigSchema = z
       .default("auto"),
     RADIUS_SYNC_SSM_DOCUMENT_NAME: z.string({ error: "is required: the NPS SSM document's name" }).min(1),
     RADIUS_SYNC_STATE_TABLE: z.string({ error: "is required: the DynamoDB state table's name" }).min(1),
+    // The read-only health check (its own document and state machine): only its functions read these.
+    RADIUS_SYNC_HEALTH_DOCUMENT_NAME: z.string().optional().default(""),
+    // The reconcile the health check starts when a server lets MFA be bypassed (its push closes the door).
+    RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN: z.string().optional().default(""),
     // Each range ends where the time and history budgets (below) refuse it whatever the other
     // settings: a 3000 s RADIUS wait, a 1500 s NPS turn or a 14400 s lock wait fits only with the
     // other waits at their shortest and slow polling, and polling every 1 or 2 s never fits (README).
@@ -196,6 +200,10 @@ export const ConfigSchema = z
     secret: { name: env.RADIUS_SYNC_SECRET_NAME, length: env.RADIUS_SYNC_SECRET_LENGTH },
     rotation: { strategy: env.RADIUS_SYNC_ROTATION_STRATEGY },
     stateTable: env.RADIUS_SYNC_STATE_TABLE,
+    health: {
+      documentName: env.RADIUS_SYNC_HEALTH_DOCUMENT_NAME,
+      reconcileStateMachineArn: env.RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN,
+    },
     lock: {
       ttlSeconds: env.RADIUS_SYNC_LOCK_TTL_SECONDS,
       maxWaitSeconds: env.RADIUS_SYNC_MAX_LOCK_WAIT_SECONDS,

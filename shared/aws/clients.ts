@@ -3,6 +3,7 @@ import { dynamodb } from "./clients/dynamodb.js";
 import { ec2 } from "./clients/ec2.js";
 import { eventBridge } from "./clients/event-bridge.js";
 import { secretsManager } from "./clients/secrets-manager.js";
+import { sfn } from "./clients/sfn.js";
 import { ssm } from "./clients/ssm.js";
 import { workspaces } from "./clients/workspaces.js";
 
@@ -25,7 +26,7 @@ import { workspaces } from "./clients/workspaces.js";
  * await clients.ds.send(new DescribeDirectoriesCommand({}));
  * ```
  */
-export const clients = { ds, workspaces, ec2, ssm, secretsManager, dynamodb, eventBridge };
+export const clients = { ds, workspaces, ec2, ssm, secretsManager, dynamodb, eventBridge, sfn };
 
 /** The shape of {@link clients}; adapters accept it (or a part of it) for injection. */
 export type Clients = typeof clients;

@@ -18,6 +18,7 @@ Usage:
   radius-sync follow <execution-arn>
   radius-sync plan [--directory d-…]…
   radius-sync status [--directory d-…]… [--secret-name NAME]
+  radius-sync health
 
 Commands:
   start    Start an execution (the input is validated before anything is sent) and print its ARN.
@@ -26,7 +27,11 @@ Commands:
   plan     Start a dry run, wait for it, and print what a reconcile would change as a diff,
            with the problems that would stop it; exit ${exitCodes.planHasProblems} when there are any.
   status   One table per directory: RADIUS status, servers, protocol, timeout/retries,
-           the shared secret's AWSCURRENT version and age, and the last execution's result.
+           the shared secret's AWSCURRENT version and age, and the last execution's result;
+           then the last NPS health check's report.
+  health   Run the read-only NPS health check now (state machine radius-sync-<stage>-health),
+           wait for it and print each server's MFA extension, certificate and problems, and the
+           MFA outcomes per directory (counts only); exit 1 when a server has a problem.
 
 Options:
   --mode MODE               What the execution does: ${modes().join(", ")} (default: reconcile).

@@ -3,6 +3,13 @@ import { type CliClients, createCliClients } from "./clients.js";
 import { CliLookupError, CliUsageError, exitCodes } from "./errors.js";
 import { type ExecutionOutcome, followExecution } from "./follow.js";
 import { readFullPlan } from "./full-plan.js";
+import {
+  hasHealthProblems,
+  lastHealthReport,
+  renderHealth,
+  resolveHealthStateMachineArn,
+  runHealthCheck,
+} from "./health.js";
 import { helpText } from "./help.js";
 import type { OutputStream } from "./output.js";
 import { renderPlanDiff } from "./plan-diff.js";
@@ -148,8 +155,29 @@ async function runStatus(context: Context): Promise<number> {
     directoryIds: context.values.directory,
     now: (context.environment.now ?? (() => new Date()))(),
   });
-  writeLine(context.environment.stdout, lines.join("\n"));
+  const health = await lastHealthReport(context.clients.sfn, context.values.stage);
+  writeLine(context.environment.stdout, [...lines, "", ...health].join("\n"));
   return exitCodes.ok;
+}
+
+async function runHealth(context: Context): Promise<number> {
+  const { environment } = context;
+  const stateMachineArn = await resolveHealthStateMachineArn(context.clients.sfn, context.values.stage);
+  const ended = await runHealthCheck({
+    sfn: context.clients.sfn,
+    stateMachineArn,
+    pollIntervalMs: environment.pollIntervalMs ?? 2000,
+  });
+  writeLine(environment.stderr, ended.executionArn);
+  if (ended.status !== "SUCCEEDED" || ended.result === undefined) {
+    writeLine(
+      environment.stderr,
+      `health check ${ended.status}: ${ended.error ?? ""} ${ended.cause ?? ""}`.trim(),
+    );
+    return exitCodes.failed;
+  }
+  writeLine(environment.stdout, renderHealth(ended.result).join("\n"));
+  return hasHealthProblems(ended.result) ? exitCodes.failed : exitCodes.ok;
 }
 
 const commands: Record<string, (context: Context) => Promise<number>> = {
@@ -157,6 +185,7 @@ const commands: Record<string, (context: Context) => Promise<number>> = {
   follow: runFollow,
   plan: runPlan,
   status: runStatus,
+  health: runHealth,
 };
 
 /**
@@ -180,7 +209,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     if (!run) {
       throw new CliUsageError([
         command ? `unknown command "${command}"` : "no command given",
-        "commands: start, follow, plan, status (radius-sync --help)",
+        "commands: start, follow, plan, status, health (radius-sync --help)",
       ]);
     }
     const clients =

@@ -70,11 +70,13 @@ describe("undelivered events in the packaged template", () => {
     ({ template } = await packageService());
   });
 
-  it("finds the four rules' targets: directory changes, drift check, rotation, failure notification", () => {
+  it("finds the five rules' targets: directory changes, drift check, rotation, health check, failure notification", () => {
     const names = deliveries(template).map(({ source }) => resourceById(template, source).Properties?.Name);
 
     expect(names.sort()).toEqual(
-      ["directory-changes", "drift-check", "execution-failed", "rotation"].map((name) => `${prefix}${name}`),
+      ["directory-changes", "drift-check", "execution-failed", "health-check", "rotation"].map(
+        (name) => `${prefix}${name}`,
+      ),
     );
   });
 

@@ -29,6 +29,8 @@ const functionFolders: Readonly<Record<string, string>> = {
   planRollback: "plan-rollback",
   cancelRotation: "cancel-rotation",
   explainRollbackFailure: "explain-rollback-failure",
+  sendNpsHealthCheck: "send-nps-health-check",
+  checkNpsHealth: "check-nps-health",
 };
 
 const logicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
@@ -81,15 +83,20 @@ describe("the packaged functions", () => {
   });
 
   describe("environment", () => {
-    it("is the same for every function and names the document and the table by Ref", () => {
-      const environments = Object.keys(functionFolders).map((key) =>
-        environmentOf(resourceById(template, logicalId(key))),
-      );
+    it("is the same for every function and names the documents and the table by Ref", () => {
+      // Only the health check's last step is told which reconcile to start (its own variable).
+      const reconcile = "RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN";
+      const environments = Object.keys(functionFolders).map((key) => {
+        const { [reconcile]: arn, ...rest } = environmentOf(resourceById(template, logicalId(key)));
+        expect(arn, key).toEqual(key === "checkNpsHealth" ? { Ref: "ReconcileStateMachine" } : undefined);
+        return rest;
+      });
       const [first] = environments;
 
       for (const environment of environments) expect(environment).toEqual(first);
       expect(first).toMatchObject({
         RADIUS_SYNC_SSM_DOCUMENT_NAME: { Ref: "NpsSyncDocument" },
+        RADIUS_SYNC_HEALTH_DOCUMENT_NAME: { Ref: "NpsHealthDocument" },
         RADIUS_SYNC_STATE_TABLE: { Ref: "StateTable" },
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: "radius-sync",
@@ -100,7 +107,7 @@ describe("the packaged functions", () => {
     });
 
     it("sets every RADIUS_SYNC_* variable shared/config.ts reads, and no other", () => {
-      const environment = environmentOf(resourceById(template, logicalId("discover")));
+      const environment = environmentOf(resourceById(template, logicalId("checkNpsHealth")));
       const configured = Object.keys(environment).filter((name) => name.startsWith("RADIUS_SYNC_"));
 
       expect(configured.sort()).toEqual(Object.keys(ConfigSchema.in.shape).sort());

@@ -123,6 +123,23 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["nps#*"]))],
     "secretsmanager:GetSecretValue": [SECRET],
   },
+  // The read-only health check (issue 20): its own document, its own records, and the reconcile it starts.
+  sendNpsHealthCheck: {
+    "ssm:DescribeInstanceInformation": [ANY],
+    "ssm:SendCommand": [
+      arn("ssm", `document/\${NpsHealthDocument}`),
+      arn("ec2", "instance/*"),
+      arn("ssm", "managed-instance/*"),
+    ],
+    "dynamodb:GetItem": [when(TABLE, onlyKeysLike(["health#*"]))],
+  },
+  checkNpsHealth: {
+    "ssm:ListCommandInvocations": [ANY],
+    "ssm:GetCommandInvocation": [ANY],
+    "ssm:CancelCommand": [ANY],
+    "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["health#*"]))],
+    "states:StartExecution": ["Ref:ReconcileStateMachine"],
+  },
   updateDirectoryRadius: {
     "ds:EnableRadius": [DIRECTORIES],
     "ds:UpdateRadius": [DIRECTORIES],
@@ -271,7 +288,7 @@ describe("IAM in the packaged template", () => {
     expect(readers.sort()).toEqual(["checkNpsCommand", "updateDirectoryRadius"]);
   });
 
-  it("lets the rules' roles start this state machine and nothing else", () => {
+  it("lets the rules' roles start the two state machines and nothing else", () => {
     const rules = resourcesOfType(template, "AWS::Events::Rule");
     const roles = new Set(
       rules.flatMap(([, rule]) =>
@@ -281,7 +298,7 @@ describe("IAM in the packaged template", () => {
       ),
     );
 
-    // The directory-change rule and the two schedules share one role; the failure rule needs none.
+    // The directory-change rule and the three schedules share one role; the failure rule needs none.
     expect(roles.size).toBe(1);
     for (const role of roles) {
       const trust = resourceById(template, role).Properties?.AssumeRolePolicyDocument;
@@ -292,7 +309,7 @@ describe("IAM in the packaged template", () => {
         ],
       });
       expect(permissionsOf(statementsOf(template, role)), role).toEqual({
-        "states:StartExecution": ["Ref:ReconcileStateMachine"],
+        "states:StartExecution": ["Ref:HealthStateMachine", "Ref:ReconcileStateMachine"],
       });
     }
   });
@@ -310,6 +327,6 @@ describe("IAM in the packaged template", () => {
       "Fn::Join": ["-", ["radius-sync", "ci", { Ref: "AWS::Region" }, "lambdaRole"]],
     };
     expect(roleNames).not.toContain(JSON.stringify(defaultRoleName));
-    expect(roleNames.filter((name) => name.includes("lambdaRole"))).toHaveLength(15);
+    expect(roleNames.filter((name) => name.includes("lambdaRole"))).toHaveLength(17);
   });
 });

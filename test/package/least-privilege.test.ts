@@ -89,6 +89,8 @@ const functionsOfTheTemplate = [
   "planRollback",
   "cancelRotation",
   "explainRollbackFailure",
+  "sendNpsHealthCheck",
+  "checkNpsHealth",
 ];
 
 describe("least privilege of the packaged functions", () => {

@@ -112,14 +112,17 @@ describe("failure notifications in the packaged template", () => {
     ]);
   });
 
-  it("come from a rule on this state machine's failed, timed-out and aborted executions", () => {
+  it("come from a rule on both state machines' failed, timed-out and aborted executions", () => {
     const rule = ruleNamed(template, `${prefix}execution-failed`).Properties;
 
     expect(rule?.State).toBe("ENABLED");
     expect(rule?.EventPattern).toEqual({
       source: ["aws.states"],
       "detail-type": ["Step Functions Execution Status Change"],
-      detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [stateMachine] },
+      detail: {
+        status: ["FAILED", "TIMED_OUT", "ABORTED"],
+        stateMachineArn: [stateMachine, { Ref: "HealthStateMachine" }],
+      },
     });
   });
 

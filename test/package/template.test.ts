@@ -103,25 +103,27 @@ describe("the packaged template", () => {
     });
 
     it("substitutes every Lambda Task's Resource with the ARN of a function in this template", () => {
-      const { text, substitutions } = readDefinition(template, stateMachineId);
       const functions = lambdaLogicalIds(template);
       const invoked = new Set<string>();
-
-      expect(text).not.toMatch(/Fn::|"Ref"/);
-      for (const { name, state } of taskStates(JSON.parse(text) as Record<string, unknown>)) {
-        const resource = String(state.Resource);
-        if (resource.startsWith("arn:aws:states:::")) {
-          expect(resource, `${name} must call Lambda functions directly`).not.toMatch(/:::lambda:/);
-          continue;
+      // Both machines: the reconcile and the read-only health check.
+      for (const machine of [stateMachineId, "HealthStateMachine"]) {
+        const { text, substitutions } = readDefinition(template, machine);
+        expect(text).not.toMatch(/Fn::|"Ref"/);
+        for (const { name, state } of taskStates(JSON.parse(text) as Record<string, unknown>)) {
+          const resource = String(state.Resource);
+          if (resource.startsWith("arn:aws:states:::")) {
+            expect(resource, `${name} must call Lambda functions directly`).not.toMatch(/:::lambda:/);
+            continue;
+          }
+          const substitution = substitutions.get(/^\$\{([^}]+)\}$/.exec(resource)?.[1] ?? "");
+          expect(substitution, `${name}'s Resource ${resource}`).toMatchObject({
+            kind: "getAtt",
+            attribute: "Arn",
+          });
+          const logicalId = substitution?.kind === "getAtt" ? substitution.logicalId : "";
+          expect(functions, `${name} invokes ${logicalId}`).toContain(logicalId);
+          invoked.add(logicalId);
         }
-        const substitution = substitutions.get(/^\$\{([^}]+)\}$/.exec(resource)?.[1] ?? "");
-        expect(substitution, `${name}'s Resource ${resource}`).toMatchObject({
-          kind: "getAtt",
-          attribute: "Arn",
-        });
-        const logicalId = substitution?.kind === "getAtt" ? substitution.logicalId : "";
-        expect(functions, `${name} invokes ${logicalId}`).toContain(logicalId);
-        invoked.add(logicalId);
       }
 
       // Every function is a step: a function no state invokes is dead code with live permissions.

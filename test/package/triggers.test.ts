@@ -21,6 +21,7 @@ function schedules(template: CfnTemplate) {
   return {
     driftCheck: ruleNamed(template, `${prefix}drift-check`).Properties,
     rotation: ruleNamed(template, `${prefix}rotation`).Properties,
+    healthCheck: ruleNamed(template, `${prefix}health-check`).Properties,
   };
 }
 
@@ -66,9 +67,10 @@ describe("what starts the state machine", () => {
   });
 
   describe("schedules", () => {
-    it("check for drift hourly and leave rotation off by default", () => {
-      const { driftCheck, rotation } = schedules(template);
+    it("check for drift hourly, check NPS health hourly (read-only) and leave rotation off by default", () => {
+      const { driftCheck, rotation, healthCheck } = schedules(template);
 
+      expect(healthCheck).toMatchObject({ ScheduleExpression: "rate(1 hour)", State: "ENABLED" });
       expect(driftCheck).toMatchObject({ ScheduleExpression: "rate(1 hour)", State: "ENABLED" });
       expect(rotation).toMatchObject({ ScheduleExpression: "rate(30 days)", State: "DISABLED" });
     });
@@ -85,19 +87,29 @@ describe("what starts the state machine", () => {
       expect(inputOf("rotation")).toEqual({ mode: "rotate" });
     });
 
-    it("follow the params: drift check off, rotation on, other expressions", () => {
-      const { driftCheck, rotation } = schedules(overridden);
+    it("start the health-check state machine, with an empty input, for the health check", () => {
+      const targets = targetsOf(ruleNamed(template, `${prefix}health-check`));
+      expect(targets).toHaveLength(1);
+      expect(targets[0]?.Arn).toEqual({ Ref: "HealthStateMachine" });
+      expect(JSON.parse(targets[0]?.Input ?? "null")).toEqual({});
+    });
 
+    it("follow the params: drift check off, rotation on, health check off, other expressions", () => {
+      const { driftCheck, rotation, healthCheck } = schedules(overridden);
+
+      expect(healthCheck).toMatchObject({ ScheduleExpression: "rate(15 minutes)", State: "DISABLED" });
       expect(driftCheck).toMatchObject({ ScheduleExpression: "rate(6 hours)", State: "DISABLED" });
       expect(rotation).toMatchObject({ ScheduleExpression: "cron(0 3 1 * ? *)", State: "ENABLED" });
     });
   });
 
-  it("are the directory-change rule, the two schedules and the failure notification, nothing else", () => {
+  it("are the directory-change rule, the three schedules and the failure notification, nothing else", () => {
     const names = resourcesOfType(template, "AWS::Events::Rule").map(([, rule]) => rule.Properties?.Name);
 
     expect(names.sort()).toEqual(
-      ["directory-changes", "drift-check", "execution-failed", "rotation"].map((name) => `${prefix}${name}`),
+      ["directory-changes", "drift-check", "execution-failed", "health-check", "rotation"].map(
+        (name) => `${prefix}${name}`,
+      ),
     );
     expect(resourcesOfType(template, "AWS::Scheduler::Schedule")).toEqual([]);
   });

@@ -139,6 +139,17 @@ describe("the packaged functions, each under its own role with IAM enforced", ()
     await expectEveryCallAllowed();
   });
 
+  it("check NPS health (read-only), every call allowed", async () => {
+    await enforce();
+    await reconcileFirst();
+
+    const result = await runPackagedWorkflow({}, { lambdas, stateMachine: "HealthStateMachine" });
+
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const ran = await expectEveryCallAllowed();
+    expect([...ran].sort()).toEqual(["checkNpsHealth", "sendNpsHealthCheck"]);
+  });
+
   it("rotate blue/green, every call allowed", async () => {
     await enforce();
     await reconcileFirst();

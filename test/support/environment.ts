@@ -22,6 +22,9 @@ export const radiusSyncEnvironment = {
   RADIUS_SYNC_NPS_AD_GROUP: "CORP\\WorkSpaces-MFA",
   RADIUS_SYNC_SSM_DOCUMENT_NAME: "radius-sync-nps",
   RADIUS_SYNC_STATE_TABLE: "radius-sync-state",
+  RADIUS_SYNC_HEALTH_DOCUMENT_NAME: "radius-sync-nps-health",
+  RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN:
+    "arn:aws:states:us-east-1:123456789012:stateMachine:radius-sync-test",
 } as const;
 
 /** Powertools settings that keep test output quiet but readable when a test does log. */

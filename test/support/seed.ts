@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
 import { clients } from "../../shared/aws/clients.js";
+import { healthDocumentContent } from "./doubles/nps-health-host.js";
 import { installWorkspacesOnlyDirectories } from "./doubles/workspaces-directories.js";
 import { npsTag, radiusSyncEnvironment } from "./environment.js";
 import { npsDocumentContent } from "./nps-document.js";
@@ -230,6 +231,15 @@ export async function seedEnvironment(options: SeedOptions = {}): Promise<Seeded
       DocumentType: "Command",
       DocumentFormat: "JSON",
       Content: npsDocumentContent(),
+    }),
+  );
+  // The read-only health check's document, as serverless.yml deploys it beside the sync document.
+  await clients.ssm.send(
+    new CreateDocumentCommand({
+      Name: radiusSyncEnvironment.RADIUS_SYNC_HEALTH_DOCUMENT_NAME,
+      DocumentType: "Command",
+      DocumentFormat: "JSON",
+      Content: healthDocumentContent(),
     }),
   );
   const workspacesOnlyDirectoryIds = workspacesOnlyDirectories

@@ -17,6 +17,8 @@ import { simulatedStep } from "./workflow-time.js";
 
 /** The definition file, as committed. */
 export const definitionPath = join(repoRoot, "state-machines", "reconcile.asl.json");
+/** The read-only health check's definition file, as committed. */
+export const healthDefinitionPath = join(repoRoot, "state-machines", "health.asl.json");
 
 /** A JSON object (a definition, a state). */
 export type Json = Record<string, unknown>;
@@ -105,6 +107,8 @@ export interface WorkflowOptions {
   intercept?: (stateName: string, input: unknown, next: () => Promise<unknown>) => Promise<unknown>;
   /** Milliseconds a Wait state really waits (default 0), e.g. to keep a polling loop from spinning. */
   waitMs?: Record<string, number>;
+  /** Which committed definition runs: the reconcile (default) or the read-only health check. */
+  definition?: "reconcile" | "health";
 }
 
 let executionCounter = 0;
@@ -239,7 +243,8 @@ export async function runDefinition(
  * ```
  */
 export async function runWorkflow(input: unknown, options: WorkflowOptions = {}): Promise<WorkflowResult> {
-  const definition = JSON.parse(readFileSync(definitionPath, "utf8")) as Json;
+  const path = options.definition === "health" ? healthDefinitionPath : definitionPath;
+  const definition = JSON.parse(readFileSync(path, "utf8")) as Json;
   const sourceStates = collectStates(definition);
   const bindSource = (stateName: string): TaskHandler | undefined => {
     const functionKey = functionKeyOf(sourceStates.get(stateName) ?? {});

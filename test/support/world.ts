@@ -14,7 +14,9 @@ import {
   installUpdateRadiusDouble,
   recordApiCalls,
 } from "./doubles/index.js";
+import { installNpsHealthHostDouble } from "./doubles/nps-health-host.js";
 import { installNpsHostDouble } from "./doubles/nps-host.js";
+import { radiusSyncEnvironment } from "./environment.js";
 import { type SeedOptions, seedEnvironment } from "./seed.js";
 
 /**
@@ -28,11 +30,16 @@ import { type SeedOptions, seedEnvironment } from "./seed.js";
  */
 export async function prepareWorld(options: SeedOptions = {}) {
   const estate = await seedEnvironment(options);
+  const npsHosts = installNpsHostDouble();
   return {
     estate,
     nodes: installInstanceInformationDouble(),
     updates: installUpdateRadiusDouble(),
-    npsHosts: installNpsHostDouble(),
+    npsHosts,
+    npsHealth: installNpsHealthHostDouble({
+      documentName: radiusSyncEnvironment.RADIUS_SYNC_HEALTH_DOCUMENT_NAME,
+      modelOf: npsHosts.modelOf,
+    }),
     invocations: installCommandInvocationDouble(),
     radiusStatus: installRadiusStatusDouble(),
     drift: installConnectIpDrift(),

@@ -279,6 +279,8 @@ describe("parseConfig: the configuration it returns", () => {
       secret: { name: "radius-sync/shared-secret", length: 64 },
       rotation: { strategy: "auto" },
       stateTable: "radius-sync-state",
+      // Only the health check's functions need these; the others run without them.
+      health: { documentName: "", reconcileStateMachineArn: "" },
       lock: { ttlSeconds: 21_900, maxWaitSeconds: 3600 },
       waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 300 },
     });

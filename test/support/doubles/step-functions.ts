@@ -199,8 +199,11 @@ export function installStepFunctionsDouble(
         const name = executionArn.split(":").at(-1) ?? executionArn;
         const text = typeof input.input === "string" ? input.input : "{}";
         const events: EventLog[] = [];
+        // A deployment has two machines: the reconcile (radius-sync-<stage>) and the health check (…-health).
+        const definition = String(input.stateMachineArn).endsWith("-health") ? "health" : "reconcile";
         const done = runWorkflow(JSON.parse(text), {
           ...options,
+          definition,
           executionName: name,
           onEvent: (event) => events.push(event),
         });

@@ -18,7 +18,12 @@ import type { PackagedService } from "../package-template.js";
 export async function readHandlerBundles(service: PackagedService): Promise<Map<string, string>> {
   const target = await mkdtemp(join(tmpdir(), "radius-sync-bundles-"));
   // The environments are not read here; any name serves for their Refs.
-  const functions = packagedFunctions(service, { StateTable: "table", NpsSyncDocument: "document" });
+  const functions = packagedFunctions(service, {
+    StateTable: "table",
+    NpsSyncDocument: "document",
+    NpsHealthDocument: "health-document",
+    ReconcileStateMachine: "arn:aws:states:us-east-1:123456789012:stateMachine:reconcile",
+  });
   const bundles = new Map<string, string>();
   for (const [key, packaged] of functions) {
     extractZip(packaged.zipPath, join(target, key));

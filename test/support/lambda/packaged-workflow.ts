@@ -29,7 +29,10 @@ export const packagedSuiteParams: Readonly<Record<string, string>> = {
 /** `Ref` stand-ins for the packaged environments: the document and table that `seedEnvironment()` creates. */
 export const seededRefs: Readonly<Record<string, string>> = {
   NpsSyncDocument: radiusSyncEnvironment.RADIUS_SYNC_SSM_DOCUMENT_NAME,
+  NpsHealthDocument: radiusSyncEnvironment.RADIUS_SYNC_HEALTH_DOCUMENT_NAME,
   StateTable: radiusSyncEnvironment.RADIUS_SYNC_STATE_TABLE,
+  // A state machine's Ref is its ARN: the reconcile the health check starts.
+  ReconcileStateMachine: radiusSyncEnvironment.RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN,
 };
 
 /**
@@ -91,10 +94,14 @@ export function bindToEmulator(lambdas: LambdaEmulator, state: Json): TaskHandle
  */
 export async function runPackagedWorkflow(
   input: unknown,
-  options: WorkflowOptions & { lambdas: LambdaEmulator },
+  options: WorkflowOptions & {
+    lambdas: LambdaEmulator;
+    /** The packaged state machine to run (default the reconcile; `HealthStateMachine` for the health check). */
+    stateMachine?: string;
+  },
 ): Promise<WorkflowResult> {
-  const { lambdas, ...rest } = options;
-  const definition = packagedDefinition(lambdas.service);
+  const { lambdas, stateMachine, ...rest } = options;
+  const definition = packagedDefinition(lambdas.service, stateMachine);
   const handlers = new Map<string, TaskHandler>();
   for (const [name, state] of collectStates(definition)) {
     if (state.Type !== "Task") continue;

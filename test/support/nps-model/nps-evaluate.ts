@@ -135,6 +135,13 @@ function afterExtension(
   const { extension } = model;
   if (!extension.registered)
     return { ...decided, answer: "Access-Accept", reason: "no MFA extension: NPS's accept stands" };
+  // NPS loads extension DLLs at start-up: one registered since IAS last started does not run yet.
+  if (extension.registeredSinceRestart === true)
+    return {
+      ...decided,
+      answer: "Access-Accept",
+      reason: "MFA extension not loaded by IAS: NPS's accept stands",
+    };
   if (request.nasIpAddress !== undefined && extension.ipWhitelist.includes(request.nasIpAddress))
     return { ...decided, answer: "Access-Accept", reason: "IP_WHITELIST skips MFA for this NAS-IP-Address" };
   if (request.mfaRegistered === false) {

@@ -43,6 +43,44 @@ export interface ModelMfaExtension {
   requireUserMatch?: string;
   /** IP_WHITELIST's addresses: compared with a request's NAS-IP-Address. */
   ipWhitelist: string[];
+  /**
+   * Registered after IAS last started, so the running IAS has not loaded it (NPS loads extension DLLs
+   * at start-up, learn.microsoft.com/windows/win32/nps/ias-setting-up-the-extension-and-authorization-dlls).
+   */
+  registeredSinceRestart?: boolean;
+  /** The installed version, as Programs and Features lists it (DisplayVersion); undefined: not installed. */
+  version?: string;
+  /** TENANT_ID under HKLM\SOFTWARE\Microsoft\AzureMfa. */
+  tenantId?: string;
+  /**
+   * OVERRIDE_NUMBER_MATCHING_WITH_OTP as written; undefined when absent. Since 1.2.2216.1 a TOTP user
+   * gets an Access-Challenge unless it is FALSE (learn.microsoft.com/entra/identity/authentication/how-to-mfa-number-match).
+   */
+  overrideNumberMatchingWithOtp?: string;
+}
+
+/**
+ * A certificate in Cert:\LocalMachine\My. The extension's are issued to "CN=<tenant id>, OU=Microsoft NPS
+ * Extension" for two years (learn.microsoft.com/entra/identity/authentication/howto-mfa-nps-extension).
+ */
+export interface ModelCertificate {
+  thumbprint: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/**
+ * One NPS audit event in the Security log: 6272 granted, 6273 denied (with a reason code), 6274
+ * discarded (learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/auditing/event-6272).
+ * Like the real event it names the user: a health check must count it, never copy that.
+ */
+export interface ModelSecurityEvent {
+  eventId: 6272 | 6273 | 6274;
+  at: string;
+  clientName: string;
+  userName: string;
+  reasonCode: number;
 }
 
 /** What IAS holds: clients and both policy lists. */
@@ -82,7 +120,18 @@ export interface NpsModel extends NpsConfiguration {
   authenticationPorts: number[];
   /** How often IAS was restarted. */
   restarts: number;
+  /** Whether the IAS service runs (undefined: it does). */
+  iasStopped?: boolean;
+  /** Certificates in the machine's personal store. */
+  certificates?: ModelCertificate[];
+  /** The Security log's NPS audit events. */
+  securityLog?: ModelSecurityEvent[];
+  /** BlastRADIUS settings under HKLM\SYSTEM\CurrentControlSet\Services\IAS\Parameters (KB5040268), where set. */
+  blastRadius?: { requireMsgAuth?: string; limitProxyState?: string };
 }
+
+/** The tenant every simulated extension is configured for unless a test says otherwise. */
+export const modelTenantId = "0b3c5f2e-8d1a-4f6b-9c7e-2a4d6f8b0c1e";
 
 /** Every day, all day: the condition Windows' default policies carry (Day-And-Time-Restrictions, 0x1006). */
 const always: [string, string] = ["0x1006", "0 00:00-24:00; 1 00:00-24:00; 2 00:00-24:00; 3 00:00-24:00"];
@@ -107,6 +156,8 @@ export function copyConfiguration(configuration: NpsConfiguration): NpsConfigura
 export function restartIas(model: NpsModel): void {
   model.running = copyConfiguration(model);
   model.restarts += 1;
+  // The restarted IAS loads the extension registered since its last start.
+  if (model.extension.registeredSinceRestart === true) model.extension.registeredSinceRestart = false;
 }
 
 /**
@@ -145,7 +196,22 @@ export function createNpsModel(options: { locale?: "en" | "de" } = {}): NpsModel
     roleInstalled: true,
     ...configuration,
     running: copyConfiguration(configuration),
-    extension: { registered: true, ipWhitelist: [] },
+    extension: {
+      registered: true,
+      ipWhitelist: [],
+      version: "1.2.2216.1",
+      tenantId: modelTenantId,
+      overrideNumberMatchingWithOtp: "FALSE",
+    },
+    certificates: [
+      {
+        thumbprint: "A1B2C3D4E5F60718293A4B5C6D7E8F9001122334",
+        subject: `CN=${modelTenantId}, OU=Microsoft NPS Extension`,
+        notBefore: "2026-01-10T00:00:00Z",
+        notAfter: "2028-01-10T00:00:00Z",
+      },
+    ],
+    securityLog: [],
     markers: new Map(),
     groupPolicy: {},
     locale: options.locale ?? "en",
