@@ -60,9 +60,7 @@ describe("IPv6 clients", () => {
   const v6 = { name: "radius-sync-d-0123456789-20010db8000000010000000000000a05", ip: "2001:db8:0:1::a05" };
   const pushV6 = (model: NpsModel) => {
     pushes += 1;
-    const sequence = `2026-01-10T12:00:00.000Z/${String(pushes).padStart(3, "0")}`;
-    const parameters = renderNpsCommandParameters({ ...options("push"), clients: [ours, v6], sequence });
-    return applyNpsCommand(model, parameters, { secretVersionId: "v1" });
+    return pushCommand(model, { ...options("push"), clients: [ours, v6] }, pushes);
   };
 
   it("answers a request from an IPv6 source in any textual form through our client, with MFA", () => {
