@@ -24,6 +24,21 @@ export function ownedNpsClientPattern(namePrefix: string): string {
   return `^${namePrefix}${ownedClientSuffix}$`;
 }
 
+/**
+ * The directory id an NPS client name of ours carries, or undefined for a name that is not ours
+ * (the same owned pattern, case-insensitively, as everywhere else).
+ *
+ * @example
+ * ```ts
+ * directoryOfClient("radius-sync", "radius-sync-d-0123456789-10-0-1-5"); // "d-0123456789"
+ * directoryOfClient("radius-sync", "radius-sync-vpn"); // undefined
+ * ```
+ */
+export function directoryOfClient(namePrefix: string, clientName: string): string | undefined {
+  if (!new RegExp(ownedNpsClientPattern(namePrefix), "i").test(clientName)) return undefined;
+  return clientName.slice(namePrefix.length + 1, namePrefix.length + 13).toLowerCase();
+}
+
 /** The role of an NPS policy radius-sync owns. */
 export type NpsPolicyRole = keyof typeof ownedPolicySuffixes;
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { directoryOfClient } from "./naming.js";
 
 /**
  * What one NPS server's read-only health check reports (shared/nps/health-nps.ps1 prints it as ONE
@@ -138,20 +139,6 @@ export function compareVersions(left: string, right: string): number {
     if (difference !== 0) return Math.sign(difference);
   }
   return 0;
-}
-
-/**
- * The directory id an owned client name carries (`<prefix>-d-0123456789-…`), or undefined for a name
- * that is not ours. Only the prefix and the id are read, so the address part's form does not matter.
- *
- * @example
- * ```ts
- * directoryOfClient("radius-sync", "radius-sync-d-0123456789-10-0-1-5"); // "d-0123456789"
- * ```
- */
-export function directoryOfClient(namePrefix: string, clientName: string): string | undefined {
-  if (clientName.slice(0, namePrefix.length).toLowerCase() !== namePrefix.toLowerCase()) return undefined;
-  return /^-(d-[0-9a-f]{10})-[0-9a-f]/i.exec(clientName.slice(namePrefix.length))?.[1]?.toLowerCase();
 }
 
 const dayMs = 86_400_000;

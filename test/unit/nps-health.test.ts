@@ -1,12 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  compareVersions,
-  directoryOfClient,
-  HealthReport,
-  judgeServerHealth,
-} from "../../shared/core/nps-health.js";
+import { directoryOfClient } from "../../shared/core/naming.js";
+import { compareVersions, HealthReport, judgeServerHealth } from "../../shared/core/nps-health.js";
 import { repositoryRoot } from "../support/paths.js";
 
 const healthy = (): HealthReport =>
@@ -170,5 +166,10 @@ describe("helpers", () => {
     expect(directoryOfClient("radius-sync", "RADIUS-SYNC-D-0123456789-10-0-1-5")).toBe("d-0123456789");
     expect(directoryOfClient("radius-sync", "vpn-d-0123456789-10-0-1-5")).toBeUndefined();
     expect(directoryOfClient("radius-sync", "radius-sync-vpn")).toBeUndefined();
+    // An IPv6 client (issue 22) and a name that only starts like ours.
+    expect(
+      directoryOfClient("radius-sync", "radius-sync-d-0123456789-20010db8000000010000000000000a05"),
+    ).toBe("d-0123456789");
+    expect(directoryOfClient("radius-sync", "radius-sync-d-0123456789-10-0-1-5-extra")).toBeUndefined();
   });
 });

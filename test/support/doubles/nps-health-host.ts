@@ -1,4 +1,4 @@
-import { directoryOfClient } from "../../../shared/core/nps-health.js";
+import { directoryOfClient } from "../../../shared/core/naming.js";
 import { content } from "../../../shared/nps/health-document.cjs";
 import type { NpsModel } from "../nps-model/nps-model.js";
 import { ownedClientNames, renderedPreamble } from "../nps-model/nps-model.js";
