@@ -1,11 +1,12 @@
-import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { SendCommandCommand } from "@aws-sdk/client-ssm";
 import type { ServerHealth } from "../core/nps-health.js";
 import { asWorkflowError, awsErrorName } from "./aws-errors.js";
 import * as dynamodbClients from "./clients/dynamodb.js";
 import * as sfnClients from "./clients/sfn.js";
 import * as ssmClients from "./clients/ssm.js";
+import { sendDocumentCommand } from "./ssm.js";
+import { putRecord } from "./state-table.js";
 
 /**
  * The health check's AWS calls: its SSM command, its records in the state table (`health#last`, when
@@ -15,9 +16,6 @@ import * as ssmClients from "./clients/ssm.js";
 
 const lastKey = "health#last";
 const serverKey = (instanceId: string) => `health#${instanceId}`;
-
-/** SendCommand accepts at most this many instance ids per call (botocore ssm `InstanceIdList` max 50). */
-const instancesPerCommand = 50;
 
 /**
  * Sends the read-only health document to the servers. It writes and restarts nothing, so the servers
@@ -39,27 +37,10 @@ export async function sendHealthCommand(
   },
   client = ssmClients.ssm,
 ): Promise<Array<{ commandId: string; instanceIds: string[] }>> {
-  const commands: Array<{ commandId: string; instanceIds: string[] }> = [];
-  for (let start = 0; start < options.instanceIds.length; start += instancesPerCommand) {
-    const instanceIds = options.instanceIds.slice(start, start + instancesPerCommand);
-    try {
-      const response = await client.send(
-        new SendCommandCommand({
-          DocumentName: options.documentName,
-          InstanceIds: instanceIds,
-          Parameters: options.parameters,
-          Comment: "radius-sync health check",
-          TimeoutSeconds: options.timeoutSeconds,
-          MaxConcurrency: "50",
-          MaxErrors: "100%",
-        }),
-      );
-      commands.push({ commandId: response.Command?.CommandId ?? "", instanceIds });
-    } catch (error) {
-      throw asWorkflowError(error, "SendCommand");
-    }
-  }
-  return commands;
+  return sendDocumentCommand(
+    { ...options, comment: "radius-sync health check", rate: { maxConcurrency: "50", maxErrors: "100%" } },
+    client,
+  );
 }
 
 /**
@@ -87,19 +68,6 @@ export async function readLastHealthCheck(
   }
 }
 
-async function put(tableName: string, pk: string, record: object, client: typeof dynamodbClients.dynamodb) {
-  try {
-    await client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: { pk: { S: pk }, data: { S: JSON.stringify(record) } },
-      }),
-    );
-  } catch (error) {
-    throw asWorkflowError(error, "PutItem");
-  }
-}
-
 /**
  * Records each server's judgement and how far outcomes were counted.
  *
@@ -113,8 +81,8 @@ export async function writeHealthRecords(
   client = dynamodbClients.dynamodb,
 ): Promise<void> {
   for (const server of options.servers)
-    await put(options.tableName, serverKey(server.instanceId), server, client);
-  await put(options.tableName, lastKey, { until: options.until }, client);
+    await putRecord(options.tableName, serverKey(server.instanceId), server, client);
+  await putRecord(options.tableName, lastKey, { until: options.until }, client);
 }
 
 /**

@@ -127,10 +127,10 @@ export async function describeManagedNodes(
 const instancesPerCommand = 50;
 
 /**
- * Runs the NPS document on the given instances, one instance at a time (MaxConcurrency 1) and no
- * further after a failure (MaxErrors 0); one SendCommand per 50 instances, so past 50 servers two
- * commands run side by side. The parameters must already be validated (see shared/nps) and never
- * contain the secret.
+ * Runs a document on the given instances, by default one instance at a time (MaxConcurrency 1) and no
+ * further after a failure (MaxErrors 0), as the NPS document must; a read-only document may pass its
+ * own `rate`. One SendCommand per 50 instances, so past 50 servers two commands run side by side. The
+ * parameters must already be validated (see shared/nps) and never contain the secret.
  *
  * @example
  * ```ts
@@ -144,6 +144,7 @@ export async function sendDocumentCommand(
     parameters: Record<string, string[]>;
     comment: string;
     timeoutSeconds: number;
+    rate?: { maxConcurrency: string; maxErrors: string };
   },
   client = clients.ssm,
 ): Promise<Array<{ commandId: string; instanceIds: string[] }>> {
@@ -162,8 +163,8 @@ export async function sendDocumentCommand(
           // the default, stated anyway): NPS restarts on one server while the others answer, and a
           // configuration that fails on one server never reaches the next (botocore ssm/2014-11-06
           // `SendCommandRequest.MaxConcurrency`, `MaxErrors`).
-          MaxConcurrency: "1",
-          MaxErrors: "0",
+          MaxConcurrency: options.rate?.maxConcurrency ?? "1",
+          MaxErrors: options.rate?.maxErrors ?? "0",
         }),
       );
       commands.push({ commandId: response.Command?.CommandId ?? "", instanceIds });

@@ -211,7 +211,20 @@ export async function writeNpsRecord(
   );
 }
 
-async function putRecord(tableName: string, pk: string, record: object, client: typeof clients.dynamodb) {
+/**
+ * Writes one record of the state table: `data` holds the record as JSON.
+ *
+ * @example
+ * ```ts
+ * await putRecord(tableName, "health#last", { until: "2026-12-07T05:00:00Z" });
+ * ```
+ */
+export async function putRecord(
+  tableName: string,
+  pk: string,
+  record: object,
+  client: typeof clients.dynamodb = clients.dynamodb,
+) {
   try {
     await client.send(
       new PutItemCommand({

@@ -245,6 +245,12 @@ describe("the NPS health check", () => {
     expect(writes.sort()).toEqual(
       ["ssm:SendCommand", ...Array.from({ length: servers + 1 }, () => "dynamodb:PutItem")].sort(),
     );
+    // Read-only, so side by side, and one failing server stops none of the others.
+    expect(world.calls.callsTo("SendCommand")[0]?.input).toMatchObject({
+      Comment: "radius-sync health check",
+      MaxConcurrency: "50",
+      MaxErrors: "100%",
+    });
   });
 
   it("lists no client where Group Policy module logging records the NPS module (their secrets would be logged), and says so", async () => {
