@@ -2,6 +2,7 @@
  * Issue 5's targets, judged against one bench run. A missed target carries the measured figure and,
  * where the cause is known, why and the follow-up.
  */
+import { maxClients, maxClientsCharacters } from "../shared/nps/index.js";
 import { configuredVariant } from "./functions.js";
 import type { BenchResults } from "./report.js";
 import type { ScenarioFigures, ScenarioName } from "./scenarios.js";
@@ -186,7 +187,8 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
         ? ""
         : "the 100×4 cell did not run to success (or was not in --sizes): one SSM command carries every " +
           "NPS client and SSM counts the document (~20 KB) and its parameters against 64 KB, so radius-sync " +
-          "caps a command at 500 clients and PlanChanges refuses a larger estate before any change; " +
+          `caps a command at ${maxClients} clients (and ${maxClientsCharacters} characters of them) and PlanChanges refuses` +
+          " a larger estate before any change; " +
           "follow-up for larger estates: the command carries a reference to the list and its hash, and " +
           "the NPS host reads the list itself, as it already reads the secret",
     },
