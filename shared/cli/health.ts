@@ -2,12 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
-  ListStateMachinesCommand,
   type SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import type { HealthResult } from "../steps/nps-health.js";
 import { CliLookupError } from "./errors.js";
+import { findStateMachineArn } from "./state-machine.js";
 
 /** The name serverless.yml gives the health-check state machine: `${service}-${stage}-health`. */
 export const healthStateMachineName = (stage: string) => `radius-sync-${stage}-health`;
@@ -21,17 +21,7 @@ export const healthStateMachineName = (stage: string) => `radius-sync-${stage}-h
  * ```
  */
 export async function resolveHealthStateMachineArn(sfn: SFNClient, stage: string): Promise<string> {
-  const wanted = healthStateMachineName(stage);
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
-    const match = page.stateMachines?.find((machine) => machine.name === wanted);
-    if (match?.stateMachineArn) return match.stateMachineArn;
-    nextToken = page.nextToken || undefined;
-  } while (nextToken);
-  throw new CliLookupError(
-    `no state machine named ${wanted} in this account and region; deploy the stage or pick another with --stage`,
-  );
+  return findStateMachineArn(sfn, healthStateMachineName(stage), "or pick another with --stage");
 }
 
 const dayText = (days: number) => (days === 1 ? "1 day" : `${days} days`);

@@ -18,7 +18,23 @@ export async function resolveStateMachineArn(
   options: { stateMachineArn?: string; stage: string },
 ): Promise<string> {
   if (options.stateMachineArn) return options.stateMachineArn;
-  const wanted = stateMachineName(options.stage);
+  return findStateMachineArn(
+    sfn,
+    stateMachineName(options.stage),
+    "pick another with --stage, or pass --state-machine-arn",
+  );
+}
+
+/**
+ * The ARN of the state machine named `wanted` in the account and region (ListStateMachines, every
+ * page), or a CliLookupError that ends with `hint`.
+ *
+ * @example
+ * ```ts
+ * const arn = await findStateMachineArn(clients.sfn, "radius-sync-prod-health", "pick another with --stage");
+ * ```
+ */
+export async function findStateMachineArn(sfn: SFNClient, wanted: string, hint: string): Promise<string> {
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
@@ -27,7 +43,6 @@ export async function resolveStateMachineArn(
     nextToken = page.nextToken || undefined;
   } while (nextToken);
   throw new CliLookupError(
-    `no state machine named ${wanted} in this account and region; deploy the stage, ` +
-      "pick another with --stage, or pass --state-machine-arn",
+    `no state machine named ${wanted} in this account and region; deploy the stage, ${hint}`,
   );
 }
