@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "./core/history-budget.js";
 import { RADIUS_PORT_RANGE, RADIUS_RETRIES_RANGE, RADIUS_TIMEOUT_RANGE } from "./core/radius-limits.js";
+import { AccountId, RegionName, resolveTargets, TargetKey } from "./core/targets.js";
 import {
   EXECUTION_TIMEOUT_SECONDS,
   NPS_EXECUTION_TIMEOUT_SECONDS,
@@ -110,7 +111,38 @@ export const ConfigSchema = z
     RADIUS_SYNC_NAME_PREFIX: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,23}$/, "must start with a letter; letters, digits and '-', at most 24")
+      // A prefix ending like a target code would make another hub's member clients look like ours
+      // (shared/core/naming.ts: <prefix>-t<code>-d-…), so no hub could tell its clients from the other's.
+      .refine((prefix) => !/-t[0-9a-f]{8}$/i.test(prefix), "must not end with -t and eight hex digits")
       .default("radius-sync"),
+    // A hub: the other accounts and regions whose directories it manages, through the member role.
+    RADIUS_SYNC_TARGETS: commaList.pipe(z.array(TargetKey).max(100, "must list at most 100 targets")),
+    // The hub's own account and region (the template sets them): the home target.
+    RADIUS_SYNC_HUB_ACCOUNT: z
+      .union([z.literal(""), AccountId])
+      .optional()
+      .default(""),
+    RADIUS_SYNC_HUB_REGION: z
+      .union([z.literal(""), RegionName])
+      .optional()
+      .default(""),
+    RADIUS_SYNC_MEMBER_ROLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, "must be an IAM role name (1-64 letters, digits and +=,.@_-)")
+      .default("radius-sync-member"),
+    // sts:ExternalId: 2-1224 characters of [\w+=,.@:/-] (STS AssumeRole, ExternalId).
+    RADIUS_SYNC_MEMBER_EXTERNAL_ID: z
+      .union([
+        z.literal(""),
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9_+=,.@:/-]{2,1224}$/,
+            "must be 2-1224 characters of letters, digits and _+=,.@:/-",
+          ),
+      ])
+      .optional()
+      .default(""),
     RADIUS_SYNC_SECRET_NAME: z
       .string()
       .regex(/^[A-Za-z0-9/_+=.@-]{1,256}$/, "must be a valid Secrets Manager name")
@@ -146,6 +178,28 @@ export const ConfigSchema = z
   .refine((env) => env.RADIUS_SYNC_NPS_INSTANCE_IDS.length > 0 || env.RADIUS_SYNC_NPS_TAG !== undefined, {
     message: "set RADIUS_SYNC_NPS_INSTANCE_IDS and/or RADIUS_SYNC_NPS_TAG to select the NPS servers",
     path: ["RADIUS_SYNC_NPS_INSTANCE_IDS"],
+  })
+  .refine(
+    (env) =>
+      env.RADIUS_SYNC_TARGETS.length === 0 ||
+      (env.RADIUS_SYNC_HUB_ACCOUNT !== "" && env.RADIUS_SYNC_HUB_REGION !== ""),
+    {
+      message:
+        "is required with RADIUS_SYNC_TARGETS: the hub's own account (and RADIUS_SYNC_HUB_REGION its region)",
+      path: ["RADIUS_SYNC_HUB_ACCOUNT"],
+    },
+  )
+  .superRefine((env, context) => {
+    try {
+      resolveTargets({
+        hubAccount: env.RADIUS_SYNC_HUB_ACCOUNT,
+        hubRegion: env.RADIUS_SYNC_HUB_REGION,
+        listed: env.RADIUS_SYNC_TARGETS,
+        memberRoleName: env.RADIUS_SYNC_MEMBER_ROLE_NAME,
+      });
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message, path: ["RADIUS_SYNC_TARGETS"] });
+    }
   })
   .refine((env) => env.RADIUS_SYNC_NPS_ACCESS_MODE !== "group" || env.RADIUS_SYNC_NPS_AD_GROUP !== "", {
     message:
@@ -197,6 +251,14 @@ export const ConfigSchema = z
       displayLabel: env.RADIUS_SYNC_DISPLAY_LABEL,
     },
     namePrefix: env.RADIUS_SYNC_NAME_PREFIX,
+    // Home first; without RADIUS_SYNC_TARGETS the home target alone, as every deployment before hubs.
+    targets: resolveTargets({
+      hubAccount: env.RADIUS_SYNC_HUB_ACCOUNT,
+      hubRegion: env.RADIUS_SYNC_HUB_REGION,
+      listed: env.RADIUS_SYNC_TARGETS,
+      memberRoleName: env.RADIUS_SYNC_MEMBER_ROLE_NAME,
+    }),
+    memberExternalId: env.RADIUS_SYNC_MEMBER_EXTERNAL_ID,
     secret: { name: env.RADIUS_SYNC_SECRET_NAME, length: env.RADIUS_SYNC_SECRET_LENGTH },
     rotation: { strategy: env.RADIUS_SYNC_ROTATION_STRATEGY },
     stateTable: env.RADIUS_SYNC_STATE_TABLE,

@@ -127,6 +127,13 @@ export class AwsThrottled extends RadiusSyncError {
 export class RollbackFailed extends RadiusSyncError {
   override name = "RollbackFailed";
 }
+/**
+ * A hub's member target could not be read (its role not assumable, a call denied): its directories are
+ * left as they are, and a rotation, which must reach every directory, does not start.
+ */
+export class TargetUnreachable extends RadiusSyncError {
+  override name = "TargetUnreachable";
+}
 /** Another execution holds the mutation lock. */
 export class LockHeld extends RadiusSyncError {
   override name = "LockHeld";
@@ -162,6 +169,7 @@ const errorClasses = new Map<string, new (message: string) => RadiusSyncError>(
     AwsThrottled,
     LockHeld,
     RollbackFailed,
+    TargetUnreachable,
   ].map((errorClass) => [new errorClass("").name, errorClass]),
 );
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { getConfig } from "../../shared/config.js";
 import { PhaseProgress } from "../../shared/core/phases.js";
 import { stepHandler } from "../../shared/middleware/index.js";
 import { Run } from "../../shared/run.js";
@@ -9,5 +10,5 @@ const Input = z.object({ run: Run, securityGroups: SecurityGroupWork, progress: 
 
 /** Adds and removes the RADIUS rules of the next chunk of directory security groups (idempotent). */
 export const handler = stepHandler(Input, async (input: z.infer<typeof Input>) =>
-  applySecurityGroupRules(input),
+  applySecurityGroupRules({ config: getConfig(), ...input }),
 );

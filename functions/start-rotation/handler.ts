@@ -34,6 +34,7 @@ export const handler = stepHandler(Input, async ({ run, secret, scope }: z.infer
     directoryIds: scope.directoryIds,
     settings: scope.settings,
     networkTypes: scope.networkTypes,
+    targets: scope.targets,
   });
   logger.info("rotation planned", { strategy: plan.strategy, phases: phases.length, reason: plan.reason });
   return { ...started, strategy: plan.strategy, reason: plan.reason, phases };

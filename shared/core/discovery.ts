@@ -11,6 +11,7 @@ import type {
   UnreadableRecord,
 } from "./model.js";
 import type { SkippedDirectory } from "./registered-directories.js";
+import { directoryRecordId } from "./targets.js";
 
 /**
  * The decisions of discovery (shared/steps/discover-estate.ts): which registered directories it
@@ -206,7 +207,7 @@ export function assembleDiscovery(options: {
       ...view,
       udpIngressRules: view.securityGroupId ? udpRangeRules(permissions.get(view.securityGroupId) ?? []) : [],
     };
-    const applied = records.directories.get(view.directoryId);
+    const applied = records.directories.get(directoryRecordId(view.directoryId, view.target));
     if (applied) directory.applied = applied;
     return directory;
   });

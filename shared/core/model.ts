@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { isCanonicalIpv6 } from "./ipv6.js";
+import { TargetKey } from "./targets.js";
 
 /**
  * The data that flows between the workflow's steps. Zod schemas are the source of
@@ -114,6 +115,8 @@ export type RegisteredDirectory = z.infer<typeof RegisteredDirectory>;
 /** A managed directory as discovery sees it. */
 export const DiscoveredDirectory = z.object({
   directoryId: DirectoryId,
+  /** The hub's member target it belongs to (`<account>:<region>`); absent for the hub's own directories. */
+  target: TargetKey.optional(),
   name: z.string(),
   type: z.string(),
   stage: z.string(),
@@ -177,6 +180,20 @@ export const SecretState = z.discriminatedUnion("exists", [
 ]);
 export type SecretState = z.infer<typeof SecretState>;
 
+/**
+ * How discovery went in one member target of a hub: `unreachable` when its role could not be assumed or
+ * a call there failed — its directories are then unknown for this run, and the plan holds what was
+ * last applied for them instead of removing it.
+ */
+export const TargetDiscovery = z.object({
+  target: TargetKey,
+  status: z.enum(["ok", "unreachable"]),
+  /** The AWS error's name and what failed, for an unreachable target. */
+  error: z.string().optional(),
+  message: z.string().optional(),
+});
+export type TargetDiscovery = z.infer<typeof TargetDiscovery>;
+
 /** Everything discovery found; input to the pure planner. */
 export const Discovery = z.object({
   directories: z.array(DiscoveredDirectory),
@@ -191,5 +208,7 @@ export const Discovery = z.object({
   lastRotation: LastRotationRecord.optional(),
   /** State-table records that failed their schema and were read as absent (none when absent). */
   unreadableRecords: z.array(UnreadableRecord).optional(),
+  /** A hub's member targets, each with how its discovery went (absent without member targets). */
+  targets: z.array(TargetDiscovery).optional(),
 });
 export type Discovery = z.infer<typeof Discovery>;

@@ -11,10 +11,12 @@
  */
 
 /**
- * After the name prefix: `-d-`, the directory id's ten hex digits, then the address: an IPv4 address
- * with dashes, or an IPv6 address as its 32 hex digits (naming.ts addressNameFragment).
+ * After the name prefix: for a hub's member target `-t` and the target's eight-hex-digit code
+ * (shared/core/targets.ts targetCode; absent for the hub's own account and region), then `-d-`, the
+ * directory id's ten hex digits, then the address: an IPv4 address with dashes, or an IPv6 address as
+ * its 32 hex digits (naming.ts addressNameFragment).
  */
-const ownedClientSuffix = "-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})";
+const ownedClientSuffix = "(-t[0-9a-f]{8})?-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})";
 
 /**
  * The NPS policies radius-sync may create, by the suffix after the name prefix, with the netsh

@@ -17,7 +17,7 @@ import { ownedClientSuffix, ownedPolicySuffixes } from "./naming-patterns.cjs";
  *
  * @example
  * ```ts
- * ownedNpsClientPattern("radius-sync"); // "^radius-sync-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"
+ * ownedNpsClientPattern("radius-sync"); // "^radius-sync(-t[0-9a-f]{8})?-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"
  * ```
  */
 export function ownedNpsClientPattern(namePrefix: string): string {
@@ -25,18 +25,31 @@ export function ownedNpsClientPattern(namePrefix: string): string {
 }
 
 /**
- * The directory id an NPS client name of ours carries, or undefined for a name that is not ours
- * (the same owned pattern, case-insensitively, as everywhere else).
+ * Which directory an NPS client name of ours serves, as its state-table record is keyed
+ * (shared/core/targets.ts directoryRecordId): the directory id for a home directory, and for a member
+ * target's `<account>:<region>:<id>` when `targets` knows its code (`t<code>:<id>` when none does).
+ * Undefined for a name that is not ours (the same owned pattern, case-insensitively, as everywhere).
  *
  * @example
  * ```ts
  * directoryOfClient("radius-sync", "radius-sync-d-0123456789-10-0-1-5"); // "d-0123456789"
+ * directoryOfClient("radius-sync", "radius-sync-t1a2b3c4d-d-0123456789-10-0-1-5",
+ *   [{ code: "1a2b3c4d", key: "111122223333:eu-west-1" }]); // "111122223333:eu-west-1:d-0123456789"
  * directoryOfClient("radius-sync", "radius-sync-vpn"); // undefined
  * ```
  */
-export function directoryOfClient(namePrefix: string, clientName: string): string | undefined {
+export function directoryOfClient(
+  namePrefix: string,
+  clientName: string,
+  targets: readonly { code: string; key: string }[] = [],
+): string | undefined {
   if (!new RegExp(ownedNpsClientPattern(namePrefix), "i").test(clientName)) return undefined;
-  return clientName.slice(namePrefix.length + 1, namePrefix.length + 13).toLowerCase();
+  const rest = clientName.slice(namePrefix.length + 1).toLowerCase();
+  if (rest.startsWith("d-")) return rest.slice(0, 12);
+  const code = rest.slice(1, 9);
+  const directoryId = rest.slice(10, 22);
+  const target = targets.find((candidate) => candidate.code === code);
+  return target === undefined ? `t${code}:${directoryId}` : `${target.key}:${directoryId}`;
 }
 
 /** The role of an NPS policy radius-sync owns. */
@@ -75,7 +88,10 @@ export function addressNameFragment(ip: string): string {
 }
 
 /**
- * The NPS RADIUS client name for one directory source IP.
+ * The NPS RADIUS client name for one directory source IP: the prefix, for a member target's directory
+ * `t` and the target's code (shared/core/targets.ts targetCode), the directory id, and the address
+ * ({@link addressNameFragment}). At most 80 characters: a 24-character prefix, `-t` and 8 digits, `-d-`
+ * and 10, and 33 for an IPv6 address.
  *
  * @example
  * ```ts
@@ -83,10 +99,19 @@ export function addressNameFragment(ip: string): string {
  * // "radius-sync-d-0123456789-10-0-1-5"
  * npsClientName({ namePrefix: "radius-sync", directoryId: "d-0123456789", ip: "2001:db8::a05" });
  * // "radius-sync-d-0123456789-20010db8000000000000000000000a05"
+ * npsClientName({ namePrefix: "radius-sync", targetCode: "1a2b3c4d", directoryId: "d-0123456789", ip: "10.0.1.5" });
+ * // "radius-sync-t1a2b3c4d-d-0123456789-10-0-1-5"
  * ```
  */
-export function npsClientName(options: { namePrefix: string; directoryId: string; ip: string }): string {
-  return `${options.namePrefix}-${options.directoryId}-${addressNameFragment(options.ip)}`;
+export function npsClientName(options: {
+  namePrefix: string;
+  directoryId: string;
+  ip: string;
+  /** The member target's code; absent (or empty) for the hub's own directories. */
+  targetCode?: string | undefined;
+}): string {
+  const qualifier = options.targetCode ? `-t${options.targetCode}` : "";
+  return `${options.namePrefix}${qualifier}-${options.directoryId}-${addressNameFragment(options.ip)}`;
 }
 
 /**

@@ -159,10 +159,15 @@ function judgeCertificates(report: HealthReport, now: Date): JudgedCertificate[]
     .sort((left, right) => left.notAfter.localeCompare(right.notAfter));
 }
 
-function countOutcomes(report: HealthReport, namePrefix: string): DirectoryOutcomes[] {
+function countOutcomes(
+  report: HealthReport,
+  namePrefix: string,
+  targets: readonly { code: string; key: string }[],
+): DirectoryOutcomes[] {
   const byDirectory = new Map<string, DirectoryOutcomes>();
   for (const outcome of report.outcomes) {
-    const directoryId = directoryOfClient(namePrefix, outcome.client);
+    // A member target's directory is counted as <account>:<region>:<id>, so two targets never mix.
+    const directoryId = directoryOfClient(namePrefix, outcome.client, targets);
     if (directoryId === undefined) continue;
     const counts = byDirectory.get(directoryId) ?? {
       directoryId,
@@ -297,6 +302,8 @@ export function judgeServerHealth(options: {
   report: HealthReport;
   now: Date;
   namePrefix: string;
+  /** A hub's member targets with their name codes (shared/core/targets.ts); none by default. */
+  targets?: readonly { code: string; key: string }[];
 }): ServerHealth {
   const { report, now } = options;
   const certificates = judgeCertificates(report, now);
@@ -336,6 +343,6 @@ export function judgeServerHealth(options: {
     daysToCertificateExpiry: usable.at(-1)?.daysLeft ?? null,
     certificates,
     problems,
-    outcomes: countOutcomes(report, options.namePrefix),
+    outcomes: countOutcomes(report, options.namePrefix, options.targets ?? []),
   };
 }

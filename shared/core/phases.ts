@@ -3,6 +3,14 @@ import { InvalidInput } from "../errors.js";
 import { DirectoryId, InstanceId, NetworkType } from "./model.js";
 import { RadiusSettings } from "./plan-schema.js";
 import { SecretRole } from "./rotation-schema.js";
+import { TargetKey } from "./targets.js";
+
+/**
+ * The directories of a hub's member targets, by id, with the target each is in (`<account>:<region>`);
+ * absent when every directory is the hub's own.
+ */
+export const DirectoryTargets = z.record(DirectoryId, TargetKey);
+export type DirectoryTargets = z.infer<typeof DirectoryTargets>;
 
 /**
  * The phases every run is made of. Reconcile, rotation and rollback are each a list of phases that
@@ -46,6 +54,8 @@ export const DirectoryUpdatePhase = z.object({
    * (shared/core/radius-servers.ts). Absent when every directory is IPv4.
    */
   networkTypes: z.record(DirectoryId, NetworkType).optional(),
+  /** The directories in member targets (reached with the member role there); absent when none are. */
+  targets: DirectoryTargets.optional(),
   secret: SecretRole,
   ...described,
 });

@@ -5,6 +5,7 @@ import { sortedUnique } from "./ordering.js";
 import type { SecretTarget } from "./plan-nps.js";
 import type { DesiredSettings, DirectoryAction, RadiusSettings } from "./plan-schema.js";
 import { describeServerLists, networkTypeOf, radiusServersFor, usesIpv6 } from "./radius-servers.js";
+import { directoryLabel } from "./targets.js";
 
 /** The scalar settings compared one by one, with the words a reason uses for each. */
 const COMPARED_SETTINGS = [
@@ -93,6 +94,7 @@ export function planDirectories(options: {
     const networkType = networkTypeOf(directory.networkType);
     const base = {
       directoryId: directory.directoryId,
+      ...(directory.target === undefined ? {} : { target: directory.target }),
       ...(networkType !== undefined && networkType !== "IPv4" ? { networkType } : {}),
       settings,
       settingsFingerprint,
@@ -109,7 +111,7 @@ export function planDirectories(options: {
       return {
         ...base,
         action: "enable",
-        reason: `RADIUS is not enabled on directory ${directory.directoryId}`,
+        reason: `RADIUS is not enabled on directory ${directoryLabel(directory.directoryId, directory.target)}`,
       };
     }
     const reasons = updateReasons(directory, directory.radiusSettings, settings, options.secret);

@@ -4,6 +4,7 @@ import type { AppliedNpsRecord, DiscoveredDirectory } from "./model.js";
 import { isOwnedNpsClientName, npsClientName } from "./naming.js";
 import { compareText } from "./ordering.js";
 import type { NpsClient, NpsClientRef, NpsServerAction } from "./plan-schema.js";
+import { targetCode as targetCodeOf } from "./targets.js";
 
 /** The desired NPS clients, plus notes on addresses shared by two directories. */
 export interface NpsClientPlan {
@@ -29,14 +30,16 @@ export function planNpsClients(options: {
   const byIp = new Map<string, NpsClient>();
   const notes: string[] = [];
   const directories = [...options.directories].sort((a, b) => compareText(a.directoryId, b.directoryId));
-  for (const { directoryId, radiusSourceIps } of directories) {
+  for (const { directoryId, target, radiusSourceIps } of directories) {
+    const targetCode = target === undefined ? undefined : targetCodeOf(target);
     for (const ip of [...radiusSourceIps].sort(compareText)) {
       const existing = byIp.get(ip);
       if (existing === undefined) {
         byIp.set(ip, {
-          name: npsClientName({ namePrefix: options.namePrefix, directoryId, ip }),
+          name: npsClientName({ namePrefix: options.namePrefix, directoryId, ip, targetCode }),
           ip,
           directoryId,
+          ...(target === undefined ? {} : { target }),
         });
       } else if (existing.directoryId !== directoryId) {
         notes.push(

@@ -7,6 +7,7 @@ import {
   RADIUS_RETRIES_RANGE,
   RADIUS_TIMEOUT_RANGE,
 } from "./radius-limits.js";
+import { TargetKey } from "./targets.js";
 
 /**
  * The plan's schemas. Handlers parse a plan with {@link Plan} when it comes back
@@ -61,6 +62,8 @@ export type SecretAction = z.infer<typeof SecretAction>;
 export const SecurityGroupRuleAction = z.object({
   action: z.enum(["authorize", "revoke"]),
   directoryId: DirectoryId,
+  /** The member target the group is in (a directory's group there); absent in the hub's own account. */
+  target: TargetKey.optional(),
   groupId: z.string().min(1),
   /** Set when the group is an NPS server's (manageNpsSecurityGroup). */
   instanceId: InstanceId.optional(),
@@ -77,7 +80,7 @@ export const NpsClientRef = z.object({ name: z.string(), ip: IpAddress });
 export type NpsClientRef = z.infer<typeof NpsClientRef>;
 
 /** One NPS RADIUS client radius-sync wants: one per directory source IP. */
-export const NpsClient = NpsClientRef.extend({ directoryId: DirectoryId });
+export const NpsClient = NpsClientRef.extend({ directoryId: DirectoryId, target: TargetKey.optional() });
 export type NpsClient = z.infer<typeof NpsClient>;
 
 /** What changes on one NPS server, relative to radius-sync's record of its last push. */
@@ -116,6 +119,8 @@ export type RadiusSettings = z.infer<typeof RadiusSettings>;
 /** What happens to one directory's RADIUS configuration. */
 export const DirectoryAction = z.object({
   directoryId: DirectoryId,
+  /** The member target the directory is in; absent for the hub's own directories. */
+  target: TargetKey.optional(),
   action: z.enum(["enable", "update", "none"]),
   /** Absent for IPv4 directories. */
   networkType: NetworkType.optional(),

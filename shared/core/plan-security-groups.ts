@@ -97,7 +97,13 @@ export function planSecurityGroupRules(options: {
       .map((rule) => ({ ...rule, cidr: comparableCidr(rule.cidr) }))
       .sort((left, right) => compareText(ruleKey(left), ruleKey(right)));
     const owned = existing.filter((rule) => isOwnedRule(namePrefix, rule));
-    const base = { directoryId, groupId, protocol: "udp" as const, port };
+    const base = {
+      directoryId,
+      ...(directory.target === undefined ? {} : { target: directory.target }),
+      groupId,
+      protocol: "udp" as const,
+      port,
+    };
     for (const source of sources) {
       if (owned.some((rule) => rule.fromPort === port && rule.cidr === source.cidr)) continue;
       // Only a rule radius-sync does not own can be left: one of ours that allows exactly this port

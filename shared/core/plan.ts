@@ -2,12 +2,14 @@ import { InvalidInput } from "../errors.js";
 import { assessEligibility } from "./eligibility.js";
 import { npsSettingsOf } from "./fingerprint.js";
 import type { Discovery, UnreadableRecord } from "./model.js";
+import { isOwnedNpsClientName } from "./naming.js";
 import { planDirectories } from "./plan-directories.js";
-import { planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
+import { type NpsClientPlan, planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 import { planNpsNetworkPaths } from "./plan-nps-network.js";
-import type { DesiredSettings, Plan, SecretAction } from "./plan-schema.js";
+import type { DesiredSettings, NpsClient, Plan, SecretAction } from "./plan-schema.js";
 import { planSecurityGroupRules } from "./plan-security-groups.js";
 import { summarisePlan } from "./summary.js";
+import { targetCode } from "./targets.js";
 
 export { npsFingerprint, npsSettingsOf, radiusSettingsFingerprint } from "./fingerprint.js";
 export {
@@ -70,6 +72,13 @@ function discoveryNotes(discovery: Discovery): string[] {
     (skipped) => `directory ${skipped.directoryId} is skipped: ${skipped.reason}`,
   );
   for (const record of discovery.unreadableRecords ?? []) notes.push(unreadableRecordNote(record));
+  // A hub says how each member target went (an unreachable one is noted with its held clients).
+  for (const target of discovery.targets ?? []) {
+    if (target.status !== "ok") continue;
+    const [account, region] = target.target.split(":");
+    const count = discovery.directories.filter((directory) => directory.target === target.target).length;
+    notes.push(`target ${account} ${region}: reached, ${count} managed director${count === 1 ? "y" : "ies"}`);
+  }
   if (discovery.secret.exists && discovery.secret.pendingVersionId !== undefined) {
     notes.push(
       `secret version ${discovery.secret.pendingVersionId} is AWSPENDING from an unfinished rotation; ` +
@@ -77,6 +86,46 @@ function discoveryNotes(discovery: Discovery): string[] {
     );
   }
   return notes;
+}
+
+/**
+ * A member target that could not be read keeps the NPS clients last pushed for it (from the NPS servers'
+ * records), so no run removes its directories' clients — and with them their MFA — because its role or
+ * its API failed once; what is new there waits for a run that reads it. Each unreachable target gets a
+ * note naming it and why.
+ */
+function withHeldClients(
+  plan: NpsClientPlan,
+  options: { discovery: Discovery; namePrefix: string },
+): NpsClientPlan {
+  const unreachable = (options.discovery.targets ?? []).filter((target) => target.status === "unreachable");
+  if (unreachable.length === 0) return plan;
+  const clients = [...plan.clients];
+  const notes = [...plan.notes];
+  const addresses = new Set(clients.map((client) => client.ip));
+  for (const target of unreachable) {
+    const marker = `${options.namePrefix}-t${targetCode(target.target)}-`.toLowerCase();
+    const held = new Map<string, NpsClient>();
+    for (const server of options.discovery.npsServers) {
+      for (const client of server.applied?.clients ?? []) {
+        const name = client.name.toLowerCase();
+        if (!name.startsWith(marker) || !isOwnedNpsClientName(options.namePrefix, client.name)) continue;
+        if (addresses.has(client.ip) || held.has(name)) continue;
+        const directoryId = name.slice(marker.length, marker.length + 12);
+        held.set(name, { name: client.name, ip: client.ip, directoryId, target: target.target });
+      }
+    }
+    for (const client of held.values()) {
+      clients.push(client);
+      addresses.add(client.ip);
+    }
+    const [account, region] = target.target.split(":");
+    notes.push(
+      `target ${account} ${region} is unreachable (${target.error ?? "Error"}: ${target.message ?? "no message"}); ` +
+        `its ${held.size} NPS client(s) are kept as last pushed and its directories are not changed in this run`,
+    );
+  }
+  return { clients, notes };
 }
 
 /**
@@ -108,7 +157,10 @@ export function planChanges(options: { desired: DesiredSettings; discovery: Disc
     manage: desired.nps.manageSecurityGroup,
     ...eligible,
   });
-  const clientPlan = planNpsClients({ namePrefix, directories: eligible.directories });
+  const clientPlan = withHeldClients(planNpsClients({ namePrefix, directories: eligible.directories }), {
+    discovery,
+    namePrefix,
+  });
   const npsServers = planNpsServers({
     npsServers: eligible.npsServers,
     clients: clientPlan.clients,

@@ -1,9 +1,12 @@
+import { ec2In } from "../aws/clients/ec2.js";
 import { authorizeRadiusIngressRules, revokeRadiusIngress } from "../aws/ec2.js";
 import { retryThrottled } from "../aws/throttling.js";
+import type { Config } from "../config.js";
 import { mapWithConcurrency } from "../core/concurrency.js";
 import { type GroupOutcome, groupOutcome, rulesToAuthorize } from "../core/group-rule-changes.js";
 import { SECURITY_GROUPS_PER_STEP } from "../core/phase-steps.js";
 import { nextChunk, type PhaseProgress } from "../core/phases.js";
+import { targetAccess } from "../core/targets.js";
 import { logger } from "../observability.js";
 import type { SecurityGroupWork } from "./plan-step.js";
 
@@ -27,15 +30,17 @@ export type { GroupOutcome };
 export async function applyGroupRules(
   group: SecurityGroupWork["groups"][number],
   shared: Pick<SecurityGroupWork, "port" | "descriptions">,
+  client = ec2In(undefined),
 ): Promise<GroupOutcome> {
   const authorized = await authorizeRadiusIngressRules(
     group.groupId,
     rulesToAuthorize(group.authorize, shared),
+    client,
   );
   // One at a time, after the adds: a moved NPS server keeps a rule until its new one exists.
   const revoked: Array<"removed" | "absent"> = [];
   for (const rule of group.revoke) {
-    revoked.push(await revokeRadiusIngress({ groupId: group.groupId, ...rule, description: "" }));
+    revoked.push(await revokeRadiusIngress({ groupId: group.groupId, ...rule, description: "" }, client));
   }
   return groupOutcome(group.groupId, authorized, revoked);
 }
@@ -51,6 +56,7 @@ export async function applyGroupRules(
  * ```
  */
 export async function applySecurityGroupRules(options: {
+  config: Pick<Config, "targets" | "memberExternalId">;
   securityGroups: SecurityGroupWork;
   progress: PhaseProgress;
 }): Promise<PhaseProgress> {
@@ -61,7 +67,10 @@ export async function applySecurityGroupRules(options: {
     size: groupsPerStep,
   });
   const outcomes = await mapWithConcurrency(chunk, concurrentGroupChanges, (group) =>
-    retryThrottled(() => applyGroupRules(group, securityGroups)),
+    // A member target's directory group is changed there, with the member role.
+    retryThrottled(() =>
+      applyGroupRules(group, securityGroups, ec2In(targetAccess(options.config, group.target))),
+    ),
   );
   for (const outcome of outcomes) logger.info("security group rules applied", { ...outcome });
   return after;

@@ -1,5 +1,6 @@
 import { awsErrorName } from "../aws/aws-errors.js";
-import { describeRadiusTargets, enableOrUpdateRadius } from "../aws/directory-service.js";
+import { dsIn } from "../aws/clients/ds.js";
+import { enableOrUpdateRadius } from "../aws/directory-service.js";
 import { readSharedSecret } from "../aws/secrets.js";
 import { writeDirectoryRecord } from "../aws/state-table.js";
 import { retryThrottled } from "../aws/throttling.js";
@@ -23,8 +24,10 @@ import {
 } from "../core/phases.js";
 import { radiusServersFor } from "../core/radius-servers.js";
 import { validateSharedSecret } from "../core/secret-policy.js";
+import { directoryRecordId, targetAccess } from "../core/targets.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
+import { describeDirectoriesIn } from "./target-directories.js";
 
 /**
  * Directories one step changes: 5 waves of 5 concurrent EnableRadius/UpdateRadius calls (each with
@@ -37,6 +40,7 @@ export const directoriesPerStep = DIRECTORIES_PER_STEP;
 export const concurrentDirectoryUpdates = 5;
 
 async function updateOne(options: {
+  config: Readonly<Config>;
   directoryId: string;
   action: "enable" | "update";
   phase: DirectoryUpdatePhase;
@@ -46,11 +50,12 @@ async function updateOne(options: {
   startedAt: string;
 }): Promise<"enable" | "update"> {
   const { directoryId, phase, sharedSecret } = options;
+  const target = phase.targets?.[directoryId];
   // Until RadiusStatus says Completed, nobody knows which secret the directory holds: a failure from
   // here on must make the next reconcile update it again, not trust an older record.
   await writeDirectoryRecord({
     tableName: options.tableName,
-    directoryId,
+    directoryId: directoryRecordId(directoryId, target),
     record: {
       secretVersionId: `unconfirmed:${options.versionId}`,
       settingsFingerprint: "unconfirmed",
@@ -59,13 +64,15 @@ async function updateOne(options: {
   });
   const lists = radiusServersFor(phase.settings, phase.networkTypes?.[directoryId]);
   const request = { directoryId, settings: { ...phase.settings, ...lists }, sharedSecret };
+  // A member target's directory is changed there, with the member role.
+  const client = dsIn(targetAccess(options.config, target));
   try {
-    await enableOrUpdateRadius({ ...request, action: options.action });
+    await enableOrUpdateRadius({ ...request, action: options.action }, client);
     return options.action;
   } catch (error) {
     // An EnableRadius that an earlier attempt already got through is finished with UpdateRadius.
     if (!retryEnableAsUpdate(options.action, awsErrorName(error))) throw error;
-    await enableOrUpdateRadius({ ...request, action: "update" });
+    await enableOrUpdateRadius({ ...request, action: "update" }, client);
     return "update";
   }
 }
@@ -109,6 +116,7 @@ export async function updateDirectories(options: {
   const actions = await mapWithConcurrency(chunk, concurrentDirectoryUpdates, (directoryId) =>
     retryThrottled(() =>
       updateOne({
+        config,
         directoryId,
         action: radiusCallFor(directoryId, enable),
         phase,
@@ -153,7 +161,7 @@ export async function checkDirectories(options: {
   const { config, run, phase, progress } = options;
   const attempt = progress.attempt + 1;
   const versionId = secretVersionFor(options.secret, phase.secret);
-  const views = await describeRadiusTargets([...progress.pending]);
+  const views = await describeDirectoriesIn(config, progress.pending, phase.targets);
   const statuses = sortByStatus(views, phase.settings, progress.pending, phase.networkTypes);
   const { completed, waiting } = statuses;
   // What completed is recorded even when another directory of the phase failed.
@@ -161,7 +169,7 @@ export async function checkDirectories(options: {
     retryThrottled(() =>
       writeDirectoryRecord({
         tableName: config.stateTable,
-        directoryId,
+        directoryId: directoryRecordId(directoryId, phase.targets?.[directoryId]),
         record: {
           secretVersionId: versionId,
           settingsFingerprint: phase.settingsFingerprint,

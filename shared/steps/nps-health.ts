@@ -242,7 +242,13 @@ export async function checkHealth(options: {
       });
       continue;
     }
-    const server = judgeServerHealth({ instanceId, report, now, namePrefix: config.namePrefix });
+    const server = judgeServerHealth({
+      instanceId,
+      report,
+      now,
+      namePrefix: config.namePrefix,
+      targets: config.targets.filter((target) => !target.home),
+    });
     judged.push(server);
     summaries.push(summaryOf(server));
   }

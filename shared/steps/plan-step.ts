@@ -2,9 +2,10 @@ import * as z from "zod";
 import type { Config } from "../config.js";
 import { BUDGETED_NPS_SERVERS, estateBoundsFor, historyBudgetProblems } from "../core/history-budget.js";
 import type { Discovery, NetworkType } from "../core/model.js";
-import { WorkflowPhase } from "../core/phases.js";
+import { DirectoryTargets, WorkflowPhase } from "../core/phases.js";
 import { type DesiredSettings, type Plan, planChanges } from "../core/plan.js";
 import { RotationServer, RotationStrategy } from "../core/rotation.js";
+import { TargetKey } from "../core/targets.js";
 import { maxPolls, NPS_EXECUTION_TIMEOUT_SECONDS, timeBudgetProblems } from "../core/time-budget.js";
 import { createWorkflowError } from "../errors.js";
 import { maxClients, maxClientsCharacters } from "../nps/index.js";
@@ -15,6 +16,8 @@ import { BaseRadiusSettings, RotationNetworkTypes } from "./rotation-phases.js";
 const GroupRuleChanges = z.object({
   groupId: z.string(),
   directoryId: z.string(),
+  /** The member target the group is in; absent for the hub's own account. */
+  target: TargetKey.optional(),
   /** Sources to allow on the RADIUS port (their descriptions are in `SecurityGroupWork.descriptions`). */
   authorize: z.array(z.string()),
   revoke: z.array(z.object({ cidr: z.string(), port: z.number().int() })),
@@ -61,6 +64,7 @@ export const Work = z.object({
       directoryIds: z.array(z.string()),
       settings: BaseRadiusSettings,
       networkTypes: RotationNetworkTypes.optional(),
+      targets: DirectoryTargets.optional(),
     })
     .optional(),
 });
@@ -248,7 +252,23 @@ function withRotation(plan: Plan, run: Run, discovery: Discovery): Plan {
         `(${Math.floor((Date.parse(run.startedAt) - Date.parse(secret.currentVersionCreatedAt)) / 86_400_000)} days before this run)`
       : "";
   const line = `rotate the shared secret${age}`;
-  return { ...plan, changeCount: plan.changeCount + 1, summary: [...plan.summary, line] };
+  const rotated = { ...plan, changeCount: plan.changeCount + 1, summary: [...plan.summary, line] };
+  // One secret for every target: a rotation that cannot reach a target's directories would leave them
+  // with a secret the NPS servers no longer hold once it is promoted.
+  const unreachable = (discovery.targets ?? []).filter((target) => target.status === "unreachable");
+  if (unreachable.length === 0) return rotated;
+  const problem = {
+    error: "TargetUnreachable",
+    subject: "targets",
+    message:
+      `the rotation must reach every directory, but ${unreachable.map((target) => target.target).join(", ")} ` +
+      "could not be read (see notes): the secret is not rotated until every target is reachable",
+  };
+  return {
+    ...rotated,
+    problems: [...rotated.problems, problem],
+    summary: [...rotated.summary, `problem ${problem.error}: ${problem.message}`],
+  };
 }
 
 /** With `directoryIds` in the input, only those directories (and their rules) are changed. */
@@ -272,6 +292,7 @@ function securityGroupWork(plan: Plan, port: number): SecurityGroupWork {
     const group = groups.get(rule.groupId) ?? {
       groupId: rule.groupId,
       directoryId: rule.directoryId,
+      ...(rule.target === undefined ? {} : { target: rule.target }),
       authorize: [],
       revoke: [],
     };
@@ -328,6 +349,7 @@ function reconcilePhases(plan: Plan, securityGroups: SecurityGroupWork): Workflo
       settings: first.settings,
       settingsFingerprint: first.settingsFingerprint,
       ...networkTypesOf(changing),
+      ...targetsOf(changing),
       secret: "current",
       mismatch: false,
       reason: `${changing.length} director${changing.length === 1 ? "y needs" : "ies need"} RADIUS enabled or updated`,
@@ -342,6 +364,14 @@ function networkTypesOf(directories: Plan["directories"]): { networkTypes?: Reco
     directory.networkType === undefined ? [] : [[directory.directoryId, directory.networkType] as const],
   );
   return entries.length === 0 ? {} : { networkTypes: Object.fromEntries(entries) };
+}
+
+/** The phase's `targets`: the directories in member targets, none when all are the hub's own. */
+function targetsOf(directories: Plan["directories"]): { targets?: DirectoryTargets } {
+  const entries = directories.flatMap((directory) =>
+    directory.target === undefined ? [] : [[directory.directoryId, directory.target] as const],
+  );
+  return entries.length === 0 ? {} : { targets: Object.fromEntries(entries) };
 }
 
 function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {
@@ -362,6 +392,7 @@ function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Wor
           directoryIds: eligible,
           settings: { ...config.radius },
           ...(networkTypes ? { networkTypes } : {}),
+          ...targetsOf(plan.directories),
         }
       : undefined;
   const phases = reconcilePhases(plan, securityGroups);

@@ -1,13 +1,14 @@
-import { describeRadiusTargets } from "../aws/directory-service.js";
 import { describeSharedSecret } from "../aws/secrets.js";
 import { readAppliedRecords } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import type { NetworkType } from "../core/model.js";
-import type { WorkflowPhase } from "../core/phases.js";
+import type { DirectoryTargets, WorkflowPhase } from "../core/phases.js";
 import { describeRollbackState, rollbackVersionId, rolledBackCause } from "../core/rollback-report.js";
 import { planRollback, type RotationServer } from "../core/rotation.js";
+import { directoryRecordId } from "../core/targets.js";
 import { cancelRotation } from "./rotation.js";
 import { type BaseRadiusSettings, toWorkflowPhases } from "./rotation-phases.js";
+import { describeDirectoriesIn, recordIdsOf } from "./target-directories.js";
 
 /** What a rotation covers, as plan-step's Work.rotation carries it. */
 export interface RotationScope {
@@ -15,6 +16,7 @@ export interface RotationScope {
   directoryIds: string[];
   settings: BaseRadiusSettings;
   networkTypes?: Record<string, NetworkType> | undefined;
+  targets?: DirectoryTargets | undefined;
 }
 
 /** The rotation's secret versions, as StartRotation returned them. */
@@ -49,6 +51,7 @@ export async function planRollbackPhases(options: {
       directoryIds: scope.directoryIds,
       settings: scope.settings,
       networkTypes: scope.networkTypes,
+      targets: scope.targets,
     }),
   };
 }
@@ -100,15 +103,23 @@ export async function describeRollbackFailure(options: {
   scope: RotationScope;
 }): Promise<{ Error: "RollbackFailed"; Cause: string }> {
   const { config, scope, error, rollbackError } = options;
-  const [secret, directories, records] = await Promise.all([
+  const [secret, directories, read] = await Promise.all([
     describeSharedSecret(config.secret.name),
-    describeRadiusTargets(scope.directoryIds),
+    describeDirectoriesIn(config, scope.directoryIds, scope.targets),
     readAppliedRecords({
       tableName: config.stateTable,
-      directoryIds: scope.directoryIds,
+      directoryIds: recordIdsOf(scope.directoryIds, scope.targets),
       instanceIds: scope.servers.map((server) => server.instanceId),
     }),
   ]);
+  // By directory id again, as the report reads them (a member's record is kept under its target).
+  const byId = new Map(
+    scope.directoryIds.flatMap((directoryId) => {
+      const record = read.directories.get(directoryRecordId(directoryId, scope.targets?.[directoryId]));
+      return record === undefined ? [] : [[directoryId, record] as const];
+    }),
+  );
+  const records = { ...read, directories: byId };
   return describeRollbackState({
     error,
     rollbackError,

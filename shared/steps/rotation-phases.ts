@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { NetworkType } from "../core/model.js";
-import type { WorkflowPhase } from "../core/phases.js";
+import type { DirectoryTargets, WorkflowPhase } from "../core/phases.js";
 import { radiusSettingsFingerprint } from "../core/plan.js";
 import {
   boundedInteger,
@@ -41,6 +41,8 @@ export function toWorkflowPhases(
     settings: BaseRadiusSettings;
     /** The directories that are not IPv4, by network type (shared/core/phases.ts). */
     networkTypes?: Readonly<Record<string, NetworkType>> | undefined;
+    /** The directories in member targets (shared/core/phases.ts). */
+    targets?: Readonly<DirectoryTargets> | undefined;
   },
 ): WorkflowPhase[] {
   return phases.flatMap((phase): WorkflowPhase[] => {
@@ -53,6 +55,7 @@ export function toWorkflowPhases(
       ...(phase.serversIpv6 ? { serversIpv6: [...phase.serversIpv6].sort() } : {}),
     };
     const networkTypes = context.networkTypes ?? {};
+    const targets = context.targets ?? {};
     return [
       {
         kind: "directories",
@@ -61,6 +64,7 @@ export function toWorkflowPhases(
         settings,
         settingsFingerprint: radiusSettingsFingerprint(settings),
         ...(Object.keys(networkTypes).length > 0 ? { networkTypes: { ...networkTypes } } : {}),
+        ...(Object.keys(targets).length > 0 ? { targets: { ...targets } } : {}),
         secret: phase.secret,
         mismatch: phase.mismatch,
         reason: phase.reason,

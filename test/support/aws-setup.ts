@@ -8,6 +8,7 @@
  * region and dummy credentials. Modules imported here must not import the clients themselves.
  */
 import { afterAll, afterEach, beforeEach } from "vitest";
+import { forgetMemberClients } from "../../shared/aws/clients/member.js";
 import { setCurrentMoto } from "./current-moto.js";
 import { startMoto } from "./moto.js";
 import { rigClock } from "./rig/clock.js";
@@ -20,6 +21,8 @@ const rig = await startRig(moto.endpoint);
 
 beforeEach(async () => {
   await moto.reset();
+  // moto forgets the member-role credentials it issued: the next test assumes the roles again.
+  forgetMemberClients();
   // A new test begins at second 0 of AWS time, with no command in flight (the Run Command model resets with it).
   rigClock.reset();
 });

@@ -25,6 +25,10 @@ export const radiusSyncEnvironment = {
   RADIUS_SYNC_HEALTH_DOCUMENT_NAME: "radius-sync-nps-health",
   RADIUS_SYNC_RECONCILE_STATE_MACHINE_ARN:
     "arn:aws:states:us-east-1:123456789012:stateMachine:radius-sync-test",
+  // The hub's own account and region, as the template sets them (moto's default account).
+  RADIUS_SYNC_HUB_ACCOUNT: "123456789012",
+  RADIUS_SYNC_HUB_REGION: testRegion,
+  RADIUS_SYNC_MEMBER_ROLE_NAME: "radius-sync-test-member",
 } as const;
 
 /** Powertools settings that keep test output quiet but readable when a test does log. */

@@ -276,6 +276,9 @@ describe("parseConfig: the configuration it returns", () => {
       },
       radius: { port: 1812, protocol: "PAP", timeoutSeconds: 30, retries: 1, displayLabel: "MFA" },
       namePrefix: "radius-sync",
+      // The hub's own account and region alone: no member target.
+      targets: [{ key: "home", account: "", region: "", home: true, code: "" }],
+      memberExternalId: "",
       secret: { name: "radius-sync/shared-secret", length: 64 },
       rotation: { strategy: "auto" },
       stateTable: "radius-sync-state",

@@ -16,7 +16,9 @@ describe("planNpsPolicies", () => {
         kind: "crp",
         name: "radius-sync-crp",
         order: 1,
-        conditions: [["0x1020", "^radius-sync-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"]],
+        conditions: [
+          ["0x1020", "^radius-sync(-t[0-9a-f]{8})?-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"],
+        ],
         profile: [["0x1025", "0x0"]],
       },
     ]);
@@ -30,7 +32,7 @@ describe("planNpsPolicies", () => {
       protocol: "MS-CHAPv2",
       adGroup: sid,
     });
-    const ours = ["0x1020", "^rs-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"];
+    const ours = ["0x1020", "^rs(-t[0-9a-f]{8})?-d-[0-9a-f]{10}((-[0-9]{1,3}){4}|-[0-9a-f]{32})$"];
     expect(crp).toMatchObject({ name: "rs-crp", order: 1, conditions: [ours], profile: [["0x1025", "0x1"]] });
     expect(allow).toMatchObject({
       kind: "np",

@@ -1,4 +1,5 @@
 import { DirectoryServiceClient } from "@aws-sdk/client-directory-service";
+import { clientIn, type MemberAccess } from "./member.js";
 
 /**
  * The Directory Service client, created once per Lambda container. Its own module so that a function bundles
@@ -11,3 +12,15 @@ import { DirectoryServiceClient } from "@aws-sdk/client-directory-service";
  * ```
  */
 export const ds = new DirectoryServiceClient({});
+
+/**
+ * The DirectoryService client acting in a hub's member target; the container's own client for
+ * the hub's own account and region (no access).
+ *
+ * @example
+ * ```ts
+ * await dsIn(access).send(command);
+ * ```
+ */
+export const dsIn = (access: MemberAccess | undefined): DirectoryServiceClient =>
+  clientIn("ds", DirectoryServiceClient, ds, access);

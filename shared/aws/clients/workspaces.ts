@@ -1,4 +1,5 @@
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { clientIn, type MemberAccess } from "./member.js";
 
 /**
  * The WorkSpaces client, created once per Lambda container. Its own module so that a function bundles
@@ -11,3 +12,15 @@ import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
  * ```
  */
 export const workspaces = new WorkSpacesClient({});
+
+/**
+ * The WorkSpaces client acting in a hub's member target; the container's own client for
+ * the hub's own account and region (no access).
+ *
+ * @example
+ * ```ts
+ * await workspacesIn(access).send(command);
+ * ```
+ */
+export const workspacesIn = (access: MemberAccess | undefined): WorkSpacesClient =>
+  clientIn("workspaces", WorkSpacesClient, workspaces, access);
