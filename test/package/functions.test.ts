@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigSchema, parseConfig } from "../../shared/config.js";
+import { emulatedAccount } from "../support/lambda/intrinsics.js";
 import type { CfnResource, CfnTemplate, PackagedService } from "../support/package-template.js";
 import { packageParams, packageService, resourceById } from "../support/package-template.js";
 import { repositoryRoot } from "../support/paths.js";
@@ -47,7 +48,10 @@ function deployedEnvironment(environment: Environment): Record<string, string> {
   return Object.fromEntries(
     Object.entries(environment).map(([name, value]) => {
       const ref = (value as { Ref?: string } | null)?.Ref;
-      return [name, ref === undefined ? String(value) : `radius-sync-ci-${ref}-ABC123`];
+      if (ref === undefined) return [name, String(value)];
+      // Pseudo parameters (the hub's own account and region) as CloudFormation resolves them.
+      const pseudo = (emulatedAccount as Record<string, string>)[ref];
+      return [name, pseudo ?? `radius-sync-ci-${ref}-ABC123`];
     }),
   );
 }
@@ -98,6 +102,11 @@ describe("the packaged functions", () => {
         RADIUS_SYNC_SSM_DOCUMENT_NAME: { Ref: "NpsSyncDocument" },
         RADIUS_SYNC_HEALTH_DOCUMENT_NAME: { Ref: "NpsHealthDocument" },
         RADIUS_SYNC_STATE_TABLE: { Ref: "StateTable" },
+        // The hub's own account and region: the home target, resolved at deploy time.
+        RADIUS_SYNC_HUB_ACCOUNT: { Ref: "AWS::AccountId" },
+        RADIUS_SYNC_HUB_REGION: { Ref: "AWS::Region" },
+        RADIUS_SYNC_TARGETS: "",
+        RADIUS_SYNC_MEMBER_ROLE_NAME: "radius-sync-ci-member",
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: "radius-sync",
         POWERTOOLS_METRICS_NAMESPACE: "RadiusSync",
@@ -127,6 +136,8 @@ describe("the packaged functions", () => {
         waits: { pollSeconds: 15, maxRadiusWaitSeconds: 1800, maxNpsWaitSeconds: 300 },
         lock: { ttlSeconds: 21_900, maxWaitSeconds: 3600 },
         rotation: { strategy: "auto" },
+        // No targets: the deployment manages its own account and region alone, as before hubs.
+        targets: [{ key: "123456789012:us-east-1", home: true, code: "" }],
       });
       expect(config.nps.tag).toEqual({ key: "radius-sync:role", value: "nps" });
     });

@@ -24,6 +24,8 @@ const RECORD_KEYS = ["directory#*", "nps#*", "rotation#last"];
 const DIRECTORIES = arn("ds", "directory/*");
 const SECURITY_GROUPS = arn("ec2", "security-group/*");
 const TABLE = "StateTable.Arn";
+/** The member role of every target (any account: the targets are a deploy-time list), stage ci. */
+const MEMBER_ROLE = "arn:${AWS::Partition}:iam::*:role/radius-sync-ci-member";
 const ANY = "*";
 
 /** The lock items' keys, as shared/aws/lock.ts writes them. */
@@ -84,6 +86,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
   },
   validateInput: {},
   discover: {
+    "sts:AssumeRole": [MEMBER_ROLE],
     "workspaces:DescribeWorkspaceDirectories": [ANY],
     "ds:DescribeDirectories": [ANY],
     "ds:ListTagsForResource": [DIRECTORIES],
@@ -103,6 +106,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "secretsmanager:GetRandomPassword": [ANY],
   },
   applySecurityGroupRules: {
+    "sts:AssumeRole": [MEMBER_ROLE],
     "ec2:AuthorizeSecurityGroupIngress": [SECURITY_GROUPS],
     "ec2:RevokeSecurityGroupIngress": [SECURITY_GROUPS],
   },
@@ -141,12 +145,14 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "states:StartExecution": ["Ref:ReconcileStateMachine"],
   },
   updateDirectoryRadius: {
+    "sts:AssumeRole": [MEMBER_ROLE],
     "ds:EnableRadius": [DIRECTORIES],
     "ds:UpdateRadius": [DIRECTORIES],
     "secretsmanager:GetSecretValue": [SECRET],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["directory#*"]))],
   },
   checkRadiusStatus: {
+    "sts:AssumeRole": [MEMBER_ROLE],
     "ds:DescribeDirectories": [ANY],
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["directory#*"]))],
   },
@@ -171,6 +177,7 @@ const expectedPermissions: Readonly<Record<string, Record<string, string[]>>> = 
     "dynamodb:PutItem": [when(TABLE, onlyKeysLike(["rotation#last"]))],
   },
   explainRollbackFailure: {
+    "sts:AssumeRole": [MEMBER_ROLE],
     "ds:DescribeDirectories": [ANY],
     "secretsmanager:DescribeSecret": [SECRET, SECRET_BY_NAME],
     "secretsmanager:ListSecretVersionIds": [SECRET],

@@ -1,4 +1,4 @@
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 
 /**
  * How the hub reaches a member target: the member role to assume, the external id the role's trust
@@ -13,32 +13,73 @@ export interface MemberAccess {
   externalId: string;
 }
 
+/** Temporary credentials as the SDK's clients take them. */
+interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
 /**
- * The member role's temporary credentials, one provider per target per Lambda container: the SDK
- * assumes the role on first use and again shortly before the credentials expire (15 minutes, STS's
- * shortest, since no step runs longer). STS is called in the hub's own region (`AWS_REGION`), through
- * the same endpoint configuration as every other client.
+ * STS's shortest session: no step runs longer than a Lambda's 30 s, and a container reused later
+ * assumes the role again ({@link refreshBeforeMs} before the end).
  */
-type CredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
+const sessionSeconds = 900;
 
-const providers = new Map<string, CredentialProvider>();
+/** Credentials are replaced this long before they expire, so no call is signed with nearly dead ones. */
+const refreshBeforeMs = 5 * 60 * 1000;
 
-function credentialsFor(access: MemberAccess): CredentialProvider {
-  const cacheKey = `${access.roleArn}|${access.externalId}`;
-  let provider = providers.get(cacheKey);
-  if (provider === undefined) {
-    provider = fromTemporaryCredentials({
-      params: {
-        RoleArn: access.roleArn,
-        RoleSessionName: "radius-sync-hub",
-        DurationSeconds: 900,
-        ...(access.externalId === "" ? {} : { ExternalId: access.externalId }),
-      },
-      ...(process.env.AWS_REGION ? { clientConfig: { region: process.env.AWS_REGION } } : {}),
-    });
-    providers.set(cacheKey, provider);
+/**
+ * STS in the hub's own region (`AWS_REGION`), through the same endpoint configuration as every other
+ * client; created on first use, so a function that never reaches a member never builds it. The
+ * Lambda runtime ships `@aws-sdk/client-sts` with the other clients.
+ */
+let sts: STSClient | undefined;
+
+/** The credentials of each member role (by role ARN and external id), assumed once per container. */
+const sessions = new Map<string, Promise<TemporaryCredentials>>();
+
+async function assume(access: MemberAccess): Promise<TemporaryCredentials> {
+  sts ??= new STSClient({});
+  const { Credentials: credentials } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: access.roleArn,
+      RoleSessionName: "radius-sync-hub",
+      DurationSeconds: sessionSeconds,
+      // Written out, not spread: what the request carries is known (no Tags, so no sts:TagSession).
+      ExternalId: access.externalId === "" ? undefined : access.externalId,
+    }),
+  );
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
+    throw new Error(`AssumeRole of ${access.roleArn} returned no credentials`);
   }
-  return provider;
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    expiration: credentials.Expiration ?? new Date(Date.now() + sessionSeconds * 1000),
+  };
+}
+
+/**
+ * The member role's credentials as a provider the SDK calls before each request: assumed on first
+ * use, shared by every client of that role, and assumed again when they are about to expire. A failed
+ * AssumeRole is not kept, so the next call tries again.
+ */
+function credentialsFor(access: MemberAccess): () => Promise<TemporaryCredentials> {
+  const key = `${access.roleArn}|${access.externalId}`;
+  return async () => {
+    const cached = sessions.get(key);
+    if (cached !== undefined) {
+      const credentials = await cached.catch(() => undefined);
+      if (credentials && credentials.expiration.getTime() - Date.now() > refreshBeforeMs) return credentials;
+    }
+    const fresh = assume(access);
+    sessions.set(key, fresh);
+    fresh.catch(() => sessions.delete(key));
+    return await fresh;
+  };
 }
 
 const clientsByTarget = new Map<string, unknown>();
@@ -54,7 +95,7 @@ const clientsByTarget = new Map<string, unknown>();
  */
 export function clientIn<Client>(
   service: string,
-  Constructor: new (config: { region: string; credentials: CredentialProvider }) => Client,
+  Constructor: new (config: { region: string; credentials: () => Promise<TemporaryCredentials> }) => Client,
   home: Client,
   access: MemberAccess | undefined,
 ): Client {
@@ -69,8 +110,8 @@ export function clientIn<Client>(
 }
 
 /**
- * Forgets every member client and credential provider: for tests, whose emulator forgets the
- * temporary credentials it issued when it is reset between tests.
+ * Forgets every member client and session: for tests, whose emulator forgets the temporary
+ * credentials it issued when it is reset between tests.
  *
  * @example
  * ```ts
@@ -78,6 +119,7 @@ export function clientIn<Client>(
  * ```
  */
 export function forgetMemberClients(): void {
-  providers.clear();
+  sessions.clear();
   clientsByTarget.clear();
+  sts = undefined;
 }

@@ -124,7 +124,9 @@ function isNameNotReference(node: ts.Identifier): boolean {
         ts.isGetAccessorDeclaration(parent) ||
         ts.isSetAccessorDeclaration(parent) ||
         ts.isVariableDeclaration(parent))) ||
-    ((ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) && parent.label === node)
+    ((ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) && parent.label === node) ||
+    // `{ id: m } = value`: `id` names the property read, `m` is the variable (counted as a declaration).
+    (ts.isBindingElement(parent) && parent.propertyName === node)
   );
 }
 
