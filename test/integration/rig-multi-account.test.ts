@@ -6,17 +6,33 @@
  */
 import {
   DescribeDirectoriesCommand,
+  AccessDeniedException as DirectoryServiceAccessDenied,
   DirectoryServiceClient,
+  EnableRadiusCommand,
   EntityDoesNotExistException,
+  UpdateRadiusCommand,
 } from "@aws-sdk/client-directory-service";
-import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { GetRoleCommand } from "@aws-sdk/client-iam";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from "@aws-sdk/client-ec2";
+import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { DescribeWorkspaceDirectoriesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import {
+  DescribeWorkspaceDirectoriesCommand,
+  WorkSpacesClient,
+  AccessDeniedException as WorkspacesAccessDenied,
+} from "@aws-sdk/client-workspaces";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
+import { currentMoto } from "../support/current-moto.js";
 import { testRegion } from "../support/environment.js";
-import { defaultAccount } from "../support/rig/accounts.js";
+import { seedMotoRandom } from "../support/moto.js";
+import { type AccountScope, defaultAccount } from "../support/rig/accounts.js";
+import { faults } from "../support/rig/faults.js";
+import { connectDirectory } from "../support/seed-connectors.js";
 import { clientsIn, type SeededMemberEstate, seedMemberEstate } from "../support/seed-member.js";
 import { prepareWorld, type World } from "../support/world.js";
 
@@ -205,5 +221,277 @@ describe("the proxy knows each call's account", () => {
     ]);
     ec2.destroy();
     workspaces.destroy();
+  });
+});
+
+const radius = (servers: string[]) => ({
+  RadiusServers: servers,
+  RadiusPort: 1812,
+  RadiusTimeout: 30,
+  RadiusRetries: 1,
+  SharedSecret: "member-secret-0123456789",
+  AuthenticationProtocol: "PAP" as const,
+});
+
+/**
+ * One directory id in two accounts (AWS ids are unique per account only as far as anyone promises):
+ * moto's random generator seeded alike before each account's ConnectDirectory draws the same id.
+ */
+async function twinDirectory(region: string): Promise<{ directoryId: string; scopes: AccountScope[] }> {
+  const scopes = [accountA, accountB].map((account) => ({ account, region }));
+  const ids: string[] = [];
+  for (const scope of scopes) {
+    const member = memberOf(scope.account, scope.region);
+    await seedMotoRandom(currentMoto().endpoint, 23);
+    const twin = await connectDirectory(
+      member.vpcId,
+      member.subnets,
+      "twin.example.com",
+      "TWIN",
+      clientsIn(scope),
+    );
+    ids.push(twin.directoryId);
+  }
+  const [directoryId = ""] = ids;
+  expect(ids).toEqual([directoryId, directoryId]);
+  return { directoryId, scopes };
+}
+
+const descriptionIn = async (account: string, region: string, directoryId: string) => {
+  const into = await assumeInto(account);
+  const ds = into.client(DirectoryServiceClient, region);
+  const { DirectoryDescriptions = [] } = await ds.send(
+    new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }),
+  );
+  ds.destroy();
+  return DirectoryDescriptions[0];
+};
+
+describe("the doubles keep state per account and region", () => {
+  it("shows a directory's stage, connector IPs, network and RADIUS status only in the account and region they were set for", async () => {
+    const region = "us-west-2";
+    const { directoryId, scopes } = await twinDirectory(region);
+    const [inA, inB] = scopes as [AccountScope, AccountScope];
+    for (const scope of scopes) {
+      await clientsIn(scope).ds.send(
+        new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radius(["10.0.1.20"]) }),
+      );
+    }
+    world.stages.setStage(directoryId, "Impaired", inA);
+    world.drift.setConnectIps(directoryId, ["10.100.1.77", "10.100.2.88"], inA);
+    world.network.setNetwork(directoryId, { networkType: "Dual-stack", ipv6Addresses: ["2001:db8::7"] }, inA);
+    world.radiusStatus.setSequence(directoryId, ["Failed"], { startNow: true }, inA);
+    // Set for the home account: neither member sees it.
+    world.stages.setStage(directoryId, "Inoperable");
+
+    const seenInA = await descriptionIn(accountA, region, directoryId);
+    const seenInB = await descriptionIn(accountB, region, directoryId);
+    const seenInAElsewhere = await descriptionIn(
+      accountA,
+      "eu-west-1",
+      directoryOf(accountA, "eu-west-1").directoryId,
+    );
+
+    expect(seenInA).toMatchObject({
+      Stage: "Impaired",
+      NetworkType: "Dual-stack",
+      RadiusStatus: "Failed",
+      ConnectSettings: { ConnectIps: ["10.100.1.77", "10.100.2.88"], ConnectIpsV6: ["2001:db8::7"] },
+    });
+    expect(seenInB).toMatchObject({ Stage: "Active", RadiusStatus: "Completed" });
+    expect(seenInB?.NetworkType).toBeUndefined();
+    expect(seenInB?.ConnectSettings?.ConnectIps).not.toContain("10.100.1.77");
+    expect(seenInB?.ConnectSettings?.ConnectIpsV6).toBeUndefined();
+    expect(seenInAElsewhere).toMatchObject({ Stage: "Active" });
+    expect(inB.account).toBe(accountB);
+  });
+
+  it("applies UpdateRadius in the caller's account only, and records where it acted", async () => {
+    const region = "eu-west-1";
+    const { directoryId, scopes } = await twinDirectory(region);
+    for (const scope of scopes) {
+      await clientsIn(scope).ds.send(
+        new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radius(["10.0.1.20"]) }),
+      );
+    }
+    const intoB = await assumeInto(accountB);
+    const ds = intoB.client(DirectoryServiceClient, region);
+
+    await ds.send(
+      new UpdateRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radius(["10.0.2.20"]) }),
+    );
+
+    const read = async (account: string) =>
+      (
+        await clientsIn({ account, region }).ds.send(
+          new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }),
+        )
+      ).DirectoryDescriptions?.[0]?.RadiusSettings?.RadiusServers;
+    expect(await read(accountB)).toEqual(["10.0.2.20"]);
+    expect(await read(accountA)).toEqual(["10.0.1.20"]);
+    expect(world.updates.updates).toEqual([
+      expect.objectContaining({ directoryId, account: accountB, region }),
+    ]);
+    ds.destroy();
+  });
+
+  it("checks EnableRadius on a member's directory against that member's state", async () => {
+    const region = "us-west-2";
+    const { directoryId, scopes } = await twinDirectory(region);
+    const [inA] = scopes as [AccountScope];
+    await clientsIn(inA).ds.send(
+      new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radius(["10.0.1.20"]) }),
+    );
+    const enable = async (account: string) => {
+      const into = await assumeInto(account);
+      const ds = into.client(DirectoryServiceClient, region);
+      try {
+        return await ds.send(
+          new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radius(["10.0.1.20"]) }),
+        );
+      } finally {
+        ds.destroy();
+      }
+    };
+
+    // On in A already (AWS refuses a second EnableRadius); still off in B.
+    await expect(enable(accountA)).rejects.toMatchObject({ name: "EntityAlreadyExistsException" });
+    await expect(enable(accountB)).resolves.toBeDefined();
+  });
+});
+
+describe("the AWS rules", () => {
+  it("read the member's own resources: revoking a rule a member's group lacks answers as EC2 does in a non-default VPC", async () => {
+    const ec2 = (await assumeInto(accountB)).client(EC2Client, "us-west-2");
+
+    const revoked = ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: directoryOf(accountB, "us-west-2").securityGroupId,
+        IpPermissions: [
+          { IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.9.9/32" }] },
+        ],
+      }),
+    );
+
+    await expect(revoked).rejects.toMatchObject({ name: "InvalidPermission.NotFound" });
+    ec2.destroy();
+  });
+});
+
+describe("faults.deny", () => {
+  it("refuses a Directory Service call with AccessDeniedException in the chosen account only", async () => {
+    const region = "us-west-2";
+    const denied = faults.deny({ service: "ds", operation: "EnableRadius", account: accountA });
+    const enableIn = async (account: string) => {
+      const ds = (await assumeInto(account)).client(DirectoryServiceClient, region);
+      try {
+        return await ds.send(
+          new EnableRadiusCommand({
+            DirectoryId: directoryOf(account, region).directoryId,
+            RadiusSettings: radius(["10.0.1.20"]),
+          }),
+        );
+      } finally {
+        ds.destroy();
+      }
+    };
+
+    const inA = enableIn(accountA);
+
+    await expect(inA).rejects.toBeInstanceOf(DirectoryServiceAccessDenied);
+    await expect(inA).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      $metadata: { httpStatusCode: 400 },
+      message: expect.stringContaining("ds:EnableRadius"),
+    });
+    await expect(enableIn(accountB)).resolves.toBeDefined();
+    expect(denied.failed).toBe(1);
+    expect(
+      world.calls.callsTo("EnableRadius").map(({ account, errorCode }) => ({ account, errorCode })),
+    ).toEqual([{ account: accountA, errorCode: "AccessDeniedException" }, { account: accountB }]);
+  });
+
+  it("refuses WorkSpaces with AccessDeniedException and EC2 with UnauthorizedOperation (403), one account and region each", async () => {
+    faults.deny({ service: "workspaces", operation: "DescribeWorkspaceDirectories", account: accountB });
+    faults.deny({
+      service: "ec2",
+      operation: "AuthorizeSecurityGroupIngress",
+      account: accountA,
+      region: "eu-west-1",
+    });
+    const intoA = await assumeInto(accountA);
+    const intoB = await assumeInto(accountB);
+    const authorize = (region: string) => {
+      const ec2 = intoA.client(EC2Client, region);
+      return ec2
+        .send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: directoryOf(accountA, region).securityGroupId,
+            IpPermissions: [
+              { IpProtocol: "udp", FromPort: 1812, ToPort: 1812, IpRanges: [{ CidrIp: "10.0.1.20/32" }] },
+            ],
+          }),
+        )
+        .finally(() => ec2.destroy());
+    };
+
+    await expect(
+      intoB.client(WorkSpacesClient, "us-west-2").send(new DescribeWorkspaceDirectoriesCommand({})),
+    ).rejects.toBeInstanceOf(WorkspacesAccessDenied);
+    await expect(
+      intoA.client(WorkSpacesClient, "us-west-2").send(new DescribeWorkspaceDirectoriesCommand({})),
+    ).resolves.toMatchObject({
+      Directories: [{ DirectoryId: directoryOf(accountA, "us-west-2").directoryId }],
+    });
+    await expect(authorize("eu-west-1")).rejects.toMatchObject({
+      name: "UnauthorizedOperation",
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(authorize("us-west-2")).resolves.toBeDefined();
+  });
+
+  it("refuses AssumeRole into the chosen member with STS's AccessDenied (403), while the hub still assumes the other", async () => {
+    faults.deny({ service: "sts", operation: "AssumeRole", account: accountB });
+
+    const intoB = assumeInto(accountB);
+
+    await expect(intoB).rejects.toMatchObject({
+      name: "AccessDenied",
+      $metadata: { httpStatusCode: 403 },
+      message: expect.stringContaining(`on resource: arn:aws:iam::${accountB}:role/${memberRoleName}`),
+    });
+    await expect(assumeInto(accountA)).resolves.toBeDefined();
+    expect(
+      world.calls.callsTo("AssumeRole").map(({ account, errorCode }) => ({ account, errorCode })),
+    ).toEqual([{ account: defaultAccount, errorCode: "AccessDenied" }, { account: defaultAccount }]);
+  });
+});
+
+describe("keys moto issues to IAM users", () => {
+  it("act in the account the user was created in, as moto takes them", async () => {
+    const intoA = await assumeInto(accountA);
+    const iam = intoA.client(IAMClient, testRegion);
+    await iam.send(new CreateUserCommand({ UserName: "member-operator" }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: "member-operator" }));
+    iam.destroy();
+    const ds = new DirectoryServiceClient({
+      region: "us-west-2",
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: AccessKey?.AccessKeyId ?? "",
+        secretAccessKey: AccessKey?.SecretAccessKey ?? "",
+      },
+    });
+
+    const described = await ds.send(new DescribeDirectoriesCommand({}));
+
+    expect(described.DirectoryDescriptions?.map((d) => d.DirectoryId)).toEqual([
+      directoryOf(accountA, "us-west-2").directoryId,
+    ]);
+    expect(world.calls.callsTo("DescribeDirectories").at(-1)).toMatchObject({
+      account: accountA,
+      accessKeyId: AccessKey?.AccessKeyId,
+    });
+    ds.destroy();
   });
 });

@@ -55,6 +55,18 @@ export function scopeOf(scope?: Partial<AccountScope>): AccountScope {
 }
 
 /**
+ * Where a call acts: its account and its region.
+ *
+ * @example
+ * ```ts
+ * const ds = rigClient(DirectoryServiceClient, callScope(call)); // the caller's account and region
+ * ```
+ */
+export function callScope(call: Pick<AwsCall, "account" | "region">): AccountScope {
+  return { account: call.account, region: call.region };
+}
+
+/**
  * A map key for a scope and an id, for doubles that keep state per account and region.
  *
  * @example
