@@ -11,10 +11,13 @@ import {
 } from "@aws-sdk/client-directory-service";
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import { RegisterWorkspaceDirectoryCommand } from "@aws-sdk/client-workspaces";
-import { clients } from "../../shared/aws/clients.js";
+import { type Clients, clients as productClients } from "../../shared/aws/clients.js";
 import type { SeededDirectory, SeededSubnet } from "./seed.js";
 
-async function describeConnector(directoryId: string): Promise<SeededDirectory> {
+/** The clients the seed calls through: the product's by default, a member account's rig clients (seed-member.ts). */
+export type SeedClients = Pick<Clients, "ds" | "ec2" | "workspaces">;
+
+async function describeConnector(directoryId: string, clients: SeedClients): Promise<SeededDirectory> {
   const answer = await clients.ds.send(new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }));
   const description = answer.DirectoryDescriptions?.[0];
   const connect = description?.ConnectSettings;
@@ -50,7 +53,10 @@ export function reservedAddresses(cidr: string): Set<string> {
  * How many network interfaces hold each private IP in the subnets (instances and connectors alike),
  * with the customer's DNS servers counted as taken.
  */
-export async function addressesInUse(subnets: readonly SeededSubnet[]): Promise<Map<string, number>> {
+export async function addressesInUse(
+  subnets: readonly SeededSubnet[],
+  clients: SeedClients = productClients,
+): Promise<Map<string, number>> {
   const { NetworkInterfaces = [] } = await clients.ec2.send(
     new DescribeNetworkInterfacesCommand({
       Filters: [{ Name: "subnet-id", Values: subnets.map((subnet) => subnet.subnetId) }],
@@ -107,6 +113,7 @@ export async function connectDirectory(
   subnets: readonly SeededSubnet[],
   name: string,
   shortName: string,
+  clients: SeedClients = productClients,
 ): Promise<SeededDirectory> {
   for (let attempt = 1; attempt <= connectAttempts; attempt += 1) {
     const { DirectoryId } = await clients.ds.send(
@@ -124,8 +131,8 @@ export async function connectDirectory(
       }),
     );
     if (!DirectoryId) throw new Error("moto returned no DirectoryId");
-    const directory = await describeConnector(DirectoryId);
-    const used = await addressesInUse(subnets);
+    const directory = await describeConnector(DirectoryId, clients);
+    const used = await addressesInUse(subnets, clients);
     const reserved = new Set(subnets.flatMap((subnet) => [...reservedAddresses(subnet.cidr)]));
     if (directory.connectIps.every((ip) => used.get(ip) === 1 && !reserved.has(ip))) {
       await clients.workspaces.send(

@@ -9,6 +9,9 @@ export interface ApiCall {
   input: Record<string, unknown>;
   /** Who signed it (the access key of its credential scope). */
   accessKeyId: string;
+  /** The account it acted in, as moto takes it (test/support/rig/accounts.ts). */
+  account: string;
+  /** The region of its SigV4 credential scope. */
   region: string;
   /** The reply's HTTP status, once it came back. */
   status?: number;
@@ -49,8 +52,8 @@ export interface ApiCallRecorder extends Removable {
   readonly calls: readonly ApiCall[];
   /** The calls that change something (failed attempts included). */
   mutatingCalls(): ApiCall[];
-  /** The calls of one operation, e.g. `callsTo("EnableRadius")`. */
-  callsTo(operation: string): ApiCall[];
+  /** The calls of one operation, e.g. `callsTo("EnableRadius")`; only one account's or region's when given. */
+  callsTo(operation: string, scope?: { account?: string; region?: string }): ApiCall[];
   /** Forgets the calls so far (keeps recording). */
   reset(): void;
 }
@@ -67,6 +70,7 @@ export function recordApiCalls(): ApiCallRecorder {
         operation: call.operation,
         input: structuredClone(call.input),
         accessKeyId: call.accessKeyId,
+        account: call.account,
         region: call.region,
       };
       calls.push(recorded);
@@ -81,7 +85,13 @@ export function recordApiCalls(): ApiCallRecorder {
   return {
     calls,
     mutatingCalls: () => calls.filter((call) => isMutatingOperation(call.operation)),
-    callsTo: (operation) => calls.filter((call) => call.operation === operation),
+    callsTo: (operation, scope = {}) =>
+      calls.filter(
+        (call) =>
+          call.operation === operation &&
+          (scope.account === undefined || call.account === scope.account) &&
+          (scope.region === undefined || call.region === scope.region),
+      ),
     reset() {
       calls.length = 0;
     },

@@ -1,3 +1,4 @@
+import { type AccountScope, callScope, scopedKey, scopeOf } from "../rig/accounts.js";
 import { installInterceptor, type Removable } from "./registry.js";
 
 /**
@@ -11,7 +12,8 @@ import { installInterceptor, type Removable } from "./registry.js";
  * `Ipv6Addr`, whose pattern a seeded address must match (the double refuses to report anything AWS
  * could not). `RadiusSettings.RadiusServersIpv6` needs no double: moto stores the request's
  * `RadiusSettings` as sent and reports it back, and the rig's Directory Service rules check each member
- * (`Server`, 1–256 characters). Composes with the connect-ip-drift and radius-status doubles.
+ * (`Server`, 1–256 characters). Each setting holds in the account and region it was set for (default:
+ * the home account and region). Composes with the connect-ip-drift and radius-status doubles.
  *
  * @example
  * ```ts
@@ -21,9 +23,13 @@ import { installInterceptor, type Removable } from "./registry.js";
  */
 export interface DirectoryNetworkDouble extends Removable {
   /** From now on, DescribeDirectories reports this network type and these IPv6 sources. */
-  setNetwork(directoryId: string, network: { networkType: string; ipv6Addresses: readonly string[] }): void;
+  setNetwork(
+    directoryId: string,
+    network: { networkType: string; ipv6Addresses: readonly string[] },
+    scope?: AccountScope,
+  ): void;
   /** Back to moto's answer (no network type, IPv4 only). */
-  clear(directoryId: string): void;
+  clear(directoryId: string, scope?: AccountScope): void;
 }
 
 /** botocore ds/2015-04-16 `Ipv6Addr`'s pattern, verbatim. */
@@ -38,12 +44,12 @@ export function installDirectoryNetworkDouble(): DirectoryNetworkDouble {
   const handle = installInterceptor(
     { service: "ds", operation: "DescribeDirectories" },
     "directory-network",
-    async (_call, next) => {
+    async (call, next) => {
       const result = await next();
       if (!result.ok) return result;
       const descriptions = (result.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
       for (const description of descriptions) {
-        const network = networks.get(String(description.DirectoryId));
+        const network = networks.get(scopedKey(callScope(call), String(description.DirectoryId)));
         if (network === undefined) continue;
         const ipv4 = network.networkType !== "IPv6";
         description.NetworkType = network.networkType;
@@ -63,7 +69,7 @@ export function installDirectoryNetworkDouble(): DirectoryNetworkDouble {
     },
   );
   return {
-    setNetwork(directoryId, network) {
+    setNetwork(directoryId, network, scope) {
       if (!networkTypes.includes(network.networkType))
         throw new Error(`NetworkType ${network.networkType} is none of ${networkTypes.join(", ")}`);
       const invalid = network.ipv6Addresses.filter((address) => !ipv6AddrPattern.test(address));
@@ -73,13 +79,13 @@ export function installDirectoryNetworkDouble(): DirectoryNetworkDouble {
         );
       if (network.networkType === "IPv4" && network.ipv6Addresses.length > 0)
         throw new Error("an IPv4 directory has no IPv6 addresses");
-      networks.set(directoryId, {
+      networks.set(scopedKey(scopeOf(scope), directoryId), {
         networkType: network.networkType,
         ipv6Addresses: [...network.ipv6Addresses],
       });
     },
-    clear(directoryId) {
-      networks.delete(directoryId);
+    clear(directoryId, scope) {
+      networks.delete(scopedKey(scopeOf(scope), directoryId));
     },
     remove: () => handle.remove(),
   };

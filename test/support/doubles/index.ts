@@ -13,7 +13,7 @@ export {
 } from "./instance-information.js";
 export { installRadiusStatusDouble, type RadiusStatus, type RadiusStatusDouble } from "./radius-status.js";
 export { removeAllTestDoubles } from "./registry.js";
-export { installUpdateRadiusDouble, type UpdateRadiusDouble } from "./update-radius.js";
+export { type AppliedUpdate, installUpdateRadiusDouble, type UpdateRadiusDouble } from "./update-radius.js";
 export {
   installWorkspacesOnlyDirectories,
   type WorkspacesOnlyDirectories,

@@ -1,3 +1,4 @@
+import { type AccountScope, callScope, scopedKey, scopeOf } from "../rig/accounts.js";
 import { combineRemovables, installInterceptor, type Removable } from "./registry.js";
 
 /** Values AWS reports in `DirectoryDescription.RadiusStatus`. */
@@ -13,7 +14,8 @@ export type RadiusStatus = "Creating" | "Completed" | "Failed";
  * the sequence starts at the next successful `EnableRadius`/`UpdateRadius` for that
  * directory, from any process (as AWS restarts the status on every change), and
  * restarts on each later one; `{ startNow: true }` starts it at once. Composes with
- * connect-ip drift and the UpdateRadius double.
+ * connect-ip drift and the UpdateRadius double. A sequence holds in the account and region it was
+ * set for (default: the home account and region); changes and looks count per account and region.
  *
  * The latency knob, {@link RadiusStatusDouble.setLatency}, models what AWS does to every directory:
  * `RadiusStatus` stays `Creating` for minutes after each change (EMULATOR-NOTES, "AWS limits"), here
@@ -28,9 +30,14 @@ export type RadiusStatus = "Creating" | "Completed" | "Failed";
  */
 export interface RadiusStatusDouble extends Removable {
   /** The statuses to report for the directory from its next RADIUS change (or now). */
-  setSequence(directoryId: string, statuses: readonly RadiusStatus[], options?: { startNow?: boolean }): void;
+  setSequence(
+    directoryId: string,
+    statuses: readonly RadiusStatus[],
+    options?: { startNow?: boolean },
+    scope?: AccountScope,
+  ): void;
   /** Back to moto's own status for the directory (or the latency every directory has). */
-  clear(directoryId: string): void;
+  clear(directoryId: string, scope?: AccountScope): void;
   /** Every directory without a sequence reports `Creating` for this many looks after each change. */
   setLatency(latency: { creatingPolls: number }): void;
 }
@@ -54,7 +61,7 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
     "radius-status:watch-changes",
     async (call, next) => {
       const reply = await next();
-      const directoryId = String(call.input.DirectoryId);
+      const directoryId = scopedKey(callScope(call), String(call.input.DirectoryId));
       const sequence = sequences.get(directoryId);
       // A refused change (already enabled, bad settings, an injected fault) starts nothing.
       if (reply.ok && sequence !== undefined) {
@@ -71,12 +78,12 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
   const overrideStatus = installInterceptor(
     { service: "ds", operation: "DescribeDirectories" },
     "radius-status:override",
-    async (_call, next) => {
+    async (call, next) => {
       const reply = await next();
       if (!reply.ok) return reply;
       const descriptions = (reply.output.DirectoryDescriptions ?? []) as Array<Record<string, unknown>>;
       for (const description of descriptions) {
-        const directoryId = String(description.DirectoryId);
+        const directoryId = scopedKey(callScope(call), String(description.DirectoryId));
         const sequence = sequences.get(directoryId);
         // Without RADIUS on, AWS reports no status at all; leave moto's answer alone.
         if (description.RadiusStatus == null) continue;
@@ -98,12 +105,16 @@ export function installRadiusStatusDouble(): RadiusStatusDouble {
 
   const both = combineRemovables([watchChanges, overrideStatus]);
   return {
-    setSequence(directoryId, statuses, options = {}) {
+    setSequence(directoryId, statuses, options = {}, scope = undefined) {
       if (statuses.length === 0) throw new Error("a RadiusStatus sequence needs at least one status");
-      sequences.set(directoryId, { statuses: [...statuses], armed: options.startNow === true, next: 0 });
+      sequences.set(scopedKey(scopeOf(scope), directoryId), {
+        statuses: [...statuses],
+        armed: options.startNow === true,
+        next: 0,
+      });
     },
-    clear(directoryId) {
-      sequences.delete(directoryId);
+    clear(directoryId, scope) {
+      sequences.delete(scopedKey(scopeOf(scope), directoryId));
     },
     setLatency({ creatingPolls }) {
       latency = creatingPolls;

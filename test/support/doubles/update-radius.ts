@@ -4,6 +4,7 @@ import {
   DisableRadiusCommand,
   EnableRadiusCommand,
 } from "@aws-sdk/client-directory-service";
+import { callScope } from "../rig/accounts.js";
 import { rigClient } from "../rig/rig-clients.js";
 import { answer, awsErrorFrom, installInterceptor, type Removable, refusedByMoto } from "./registry.js";
 
@@ -13,7 +14,9 @@ import { answer, awsErrorFrom, installInterceptor, type Removable, refusedByMoto
  * Answers `UpdateRadius` by applying the request's `RadiusSettings` through moto's own
  * `DisableRadius` + `EnableRadius`, so a later `DescribeDirectories` shows the new settings
  * (moto then reports `RadiusStatus: Completed`; combine with the radius-status double for
- * anything else). Unknown directories fail as moto fails them (EntityDoesNotExistException).
+ * anything else). It applies them in the caller's account and region (the account moto takes for the
+ * call, test/support/rig/accounts.ts), so a hub's UpdateRadius in a member account changes that
+ * member's directory only. Unknown directories fail as moto fails them (EntityDoesNotExistException).
  * The two moto calls are the rig's own (straight to moto, see `rigClient`), so the call recorder
  * sees only the `UpdateRadius` the code under test sent. The call itself reaches moto first, so that
  * with IAM enforcement on a caller without `ds:UpdateRadius` is refused (`refusedByMoto`).
@@ -28,13 +31,21 @@ import { answer, awsErrorFrom, installInterceptor, type Removable, refusedByMoto
  * ```
  */
 export interface UpdateRadiusDouble extends Removable {
-  /** Every UpdateRadius applied, in order (settings as sent). */
-  readonly updates: ReadonlyArray<{ directoryId: string; radiusSettings: RadiusSettings }>;
+  /** Every UpdateRadius applied, in order (settings as sent), with the account and region it acted in. */
+  readonly updates: ReadonlyArray<AppliedUpdate>;
+}
+
+/** One UpdateRadius the double applied. */
+export interface AppliedUpdate {
+  directoryId: string;
+  radiusSettings: RadiusSettings;
+  account: string;
+  region: string;
 }
 
 /** Installs the {@link UpdateRadiusDouble} on the AWS proxy. */
 export function installUpdateRadiusDouble(): UpdateRadiusDouble {
-  const updates: Array<{ directoryId: string; radiusSettings: RadiusSettings }> = [];
+  const updates: AppliedUpdate[] = [];
   const handle = installInterceptor(
     { service: "ds", operation: "UpdateRadius" },
     "update-radius",
@@ -43,14 +54,15 @@ export function installUpdateRadiusDouble(): UpdateRadiusDouble {
       if (refused) return refused;
       const directoryId = String(call.input.DirectoryId);
       const radiusSettings = call.input.RadiusSettings as RadiusSettings;
-      const ds = rigClient(DirectoryServiceClient);
+      const scope = callScope(call);
+      const ds = rigClient(DirectoryServiceClient, scope);
       try {
         await ds.send(new DisableRadiusCommand({ DirectoryId: directoryId }));
         await ds.send(new EnableRadiusCommand({ DirectoryId: directoryId, RadiusSettings: radiusSettings }));
       } catch (error) {
         return awsErrorFrom(call, error);
       }
-      updates.push({ directoryId, radiusSettings: structuredClone(radiusSettings) });
+      updates.push({ directoryId, radiusSettings: structuredClone(radiusSettings), ...scope });
       return answer({});
     },
   );

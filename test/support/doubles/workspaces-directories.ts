@@ -1,4 +1,5 @@
 import { DescribeWorkspaceDirectoriesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { type AccountScope, scopeOf } from "../rig/accounts.js";
 import { rigClient } from "../rig/rig-clients.js";
 import { answer, awsErrorFrom, installInterceptor, type Removable } from "./registry.js";
 
@@ -14,7 +15,8 @@ import { answer, awsErrorFrom, installInterceptor, type Removable } from "./regi
  *
  * Every `DescribeWorkspaceDirectories` answer gets them appended after moto's own (filtered by
  * `DirectoryIds` when the request names some: those go to moto as the rig's own call, without the
- * `wsd-…` ids moto cannot know).
+ * `wsd-…` ids moto cannot know). They belong to one account and region (`scope`, default the home
+ * account and region): calls acting in any other account or region never see them.
  *
  * @example
  * ```ts
@@ -27,12 +29,11 @@ export interface WorkspacesOnlyDirectories extends Removable {
   readonly directoryIds: readonly string[];
 }
 
-const account = "123456789012";
-
 /** The three kinds of `wsd-…` directory WorkSpaces has, as `DescribeWorkspaceDirectories` shows them. */
 function workspacesOnlyDirectories(
   subnetIds: readonly string[],
   securityGroupId: string,
+  { account, region }: AccountScope,
 ): Record<string, unknown>[] {
   const common = {
     SubnetIds: [...subnetIds],
@@ -83,7 +84,7 @@ function workspacesOnlyDirectories(
       IDCConfig: identityCenter,
       MicrosoftEntraConfig: {
         TenantId: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
-        ApplicationConfigSecretArn: `arn:aws:secretsmanager:us-east-1:${account}:secret:entra-app-config-AbCdEf`,
+        ApplicationConfigSecretArn: `arn:aws:secretsmanager:${region}:${account}:secret:entra-app-config-AbCdEf`,
       },
     },
   ];
@@ -100,10 +101,13 @@ function workspacesOnlyDirectories(
 export function installWorkspacesOnlyDirectories(options: {
   subnetIds: readonly string[];
   securityGroupId: string;
+  /** Where they are listed; default: the home account and region. */
+  scope?: AccountScope;
 }): WorkspacesOnlyDirectories {
-  const extra = workspacesOnlyDirectories(options.subnetIds, options.securityGroupId);
+  const scope = scopeOf(options.scope);
+  const extra = workspacesOnlyDirectories(options.subnetIds, options.securityGroupId, scope);
   const handle = installInterceptor(
-    { service: "workspaces", operation: "DescribeWorkspaceDirectories" },
+    { service: "workspaces", operation: "DescribeWorkspaceDirectories", ...scope },
     "workspaces-only-directories",
     async (call, next) => {
       const wanted = call.input.DirectoryIds as string[] | undefined;
@@ -118,7 +122,7 @@ export function installWorkspacesOnlyDirectories(options: {
       const others = wanted.filter((id) => !id.startsWith("wsd-"));
       if (others.length === 0) return answer({ Directories: ours });
       try {
-        const { Directories = [] } = await rigClient(WorkSpacesClient).send(
+        const { Directories = [] } = await rigClient(WorkSpacesClient, scope).send(
           new DescribeWorkspaceDirectoriesCommand({ DirectoryIds: others }),
         );
         return answer({ Directories: [...Directories, ...ours] });

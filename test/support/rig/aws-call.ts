@@ -29,6 +29,11 @@ export interface AwsCall {
   readonly input: Record<string, unknown>;
   /** The access key of the credential scope ("" when the call is unsigned). */
   readonly accessKeyId: string;
+  /**
+   * The account the call acts in, by moto's rule (`accounts.ts`): the `x-moto-account-id` header,
+   * else the account moto issued the access key in, else moto's default `123456789012`.
+   */
+  readonly account: string;
   readonly region: string;
   readonly protocol: AwsProtocol;
   readonly request: WireRequest;

@@ -16,6 +16,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { learnIssuedKeys } from "./accounts.js";
 import { type AwsCall, AwsReply, awsError, type WireRequest } from "./aws-call.js";
 import { type AwsRule, type ChainEntry, chainFor, ruleEntries } from "./interceptors.js";
 import { readCall } from "./read-call.js";
@@ -130,6 +131,8 @@ export async function startAwsProxy(options: {
       let reply: AwsReply;
       try {
         reply = await run(call, chainFor(call, rules), () => forward(upstream, agent, request));
+        // Keys moto issued (AssumeRole, CreateAccessKey): later calls signed with them act in their account.
+        learnIssuedKeys(call, reply);
       } catch (error) {
         // moto unreachable: answer as AWS's front door would, so the SDK reports a server error.
         const message = `the AWS proxy could not reach moto: ${error instanceof Error ? error.message : String(error)}`;

@@ -23,6 +23,7 @@
  * through the SDK (`rig-directory-service.test.ts`, `partial-batches.test.ts`).
  */
 import { DescribeDirectoriesCommand, DirectoryServiceClient } from "@aws-sdk/client-directory-service";
+import { type AccountScope, callScope } from "./accounts.js";
 import { type AwsCall, type AwsReply, awsError } from "./aws-call.js";
 import type { AwsRule } from "./interceptors.js";
 import { rigClient } from "./rig-clients.js";
@@ -79,9 +80,10 @@ export function radiusSettingsViolations(settings: Record<string, unknown>): Vio
   ];
 }
 
-async function radiusIsOn(directoryId: string): Promise<boolean | undefined> {
+/** Whether RADIUS is on for the directory in the caller's account and region. */
+async function radiusIsOn(directoryId: string, scope: AccountScope): Promise<boolean | undefined> {
   try {
-    const { DirectoryDescriptions } = await rigClient(DirectoryServiceClient).send(
+    const { DirectoryDescriptions } = await rigClient(DirectoryServiceClient, scope).send(
       new DescribeDirectoriesCommand({ DirectoryIds: [directoryId] }),
     );
     const settings = DirectoryDescriptions?.[0]?.RadiusSettings;
@@ -97,7 +99,7 @@ async function checkRadiusChange(call: AwsCall, next: () => Promise<AwsReply>): 
   const invalid = validationError(call, radiusSettingsViolations(settings));
   if (invalid) return invalid;
   const directoryId = String(call.input.DirectoryId ?? "");
-  if (call.operation === "EnableRadius" && (await radiusIsOn(directoryId)) === true) {
+  if (call.operation === "EnableRadius" && (await radiusIsOn(directoryId, callScope(call))) === true) {
     return awsError(call, {
       code: "EntityAlreadyExistsException",
       message: `RADIUS is already enabled for directory ${directoryId}; use UpdateRadius to change its settings`,

@@ -19,12 +19,13 @@ import {
   type IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
+import { type AccountScope, callScope } from "./accounts.js";
 import { type AwsCall, AwsReply } from "./aws-call.js";
 import type { AwsRule } from "./interceptors.js";
 import { rigClient } from "./rig-clients.js";
 
-async function inDefaultVpc(groupId: string): Promise<boolean> {
-  const ec2 = rigClient(EC2Client);
+async function inDefaultVpc(groupId: string, scope: AccountScope): Promise<boolean> {
+  const ec2 = rigClient(EC2Client, scope);
   const { SecurityGroups = [] } = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
   const vpcId = SecurityGroups[0]?.VpcId;
   if (!vpcId) return false;
@@ -60,8 +61,8 @@ function permissionXml(permission: IpPermission): string {
 }
 
 /** The group's inbound CIDR rules, one key per protocol, ports and range. */
-async function ingressKeys(groupId: string): Promise<Set<string>> {
-  const { SecurityGroups = [] } = await rigClient(EC2Client).send(
+async function ingressKeys(groupId: string, scope: AccountScope): Promise<Set<string>> {
+  const { SecurityGroups = [] } = await rigClient(EC2Client, scope).send(
     new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }),
   );
   return new Set(singleRangePermissions(SecurityGroups[0]?.IpPermissions ?? []).map(permissionKey));
@@ -74,6 +75,8 @@ async function revokeIngress(call: AwsCall, next: () => Promise<AwsReply>): Prom
   const groupId = call.input.GroupId;
   const permissions = (call.input.IpPermissions ?? []) as IpPermission[];
   const single = singleRangePermissions(permissions);
+  // The group lives in the caller's account and region.
+  const scope = callScope(call);
   // Only plain CIDR rules are handled here (what radius-sync revokes); anything else keeps moto's answer.
   const others = permissions.some(
     (permission) =>
@@ -82,12 +85,12 @@ async function revokeIngress(call: AwsCall, next: () => Promise<AwsReply>): Prom
         (permission.PrefixListIds ?? []).length >
       0,
   );
-  if (typeof groupId !== "string" || others || single.length === 0 || !(await inDefaultVpc(groupId))) {
+  if (typeof groupId !== "string" || others || single.length === 0 || !(await inDefaultVpc(groupId, scope))) {
     return await next();
   }
   // moto revokes permission by permission and stops at the first unknown one: what the group had
   // before the call tells which of the requested rules were known.
-  const before = await ingressKeys(groupId);
+  const before = await ingressKeys(groupId, scope);
   const reply = await next();
   if (reply.errorCode !== "InvalidPermission.NotFound") return reply;
   const unknown: IpPermission[] = [];
@@ -98,7 +101,7 @@ async function revokeIngress(call: AwsCall, next: () => Promise<AwsReply>): Prom
     }
     // moto checked the caller's signature and permission before it refused: revoke what existed.
     try {
-      await rigClient(EC2Client).send(
+      await rigClient(EC2Client, scope).send(
         new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] }),
       );
     } catch (error) {

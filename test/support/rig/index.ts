@@ -1,4 +1,12 @@
 export {
+  type AccountScope,
+  callScope,
+  defaultAccount,
+  homeScope,
+  scopedKey,
+  scopeOf,
+} from "./accounts.js";
+export {
   type AwsCall,
   type AwsErrorDetails,
   type AwsProtocol,
@@ -11,7 +19,7 @@ export { type AwsProxy, startAwsProxy } from "./aws-proxy.js";
 export { defaultAwsRules } from "./aws-rules.js";
 export { type AdvanceListener, rigClock } from "./clock.js";
 export { currentProxy, setCurrentProxy } from "./current-proxy.js";
-export { type FaultSpec, faults, type InjectedFault } from "./faults.js";
+export { type DenySpec, type FaultSpec, faults, type InjectedFault, refusalOf } from "./faults.js";
 export {
   type AwsRule,
   type CallSelector,

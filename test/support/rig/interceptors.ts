@@ -4,6 +4,7 @@
  * removes them all after each test. The proxy's own AWS rules ({@link AwsRule}) sit in the same
  * chain but stay installed for the proxy's lifetime.
  */
+import { forgetIssuedKeys } from "./accounts.js";
 import type { AwsCall, AwsReply } from "./aws-call.js";
 
 /** Passes the call on to the rest of the chain (and finally to moto). */
@@ -12,10 +13,15 @@ export type Next = () => Promise<AwsReply>;
 /** Pass the call on with `next()`, change the reply it returns, or answer without calling `next`. */
 export type Interceptor = (call: AwsCall, next: Next) => Promise<AwsReply>;
 
-/** Which calls an interceptor sees: a signing name (`"*"` for every service), optionally operations. */
+/**
+ * Which calls an interceptor sees: a signing name (`"*"` for every service), optionally operations,
+ * and optionally only the calls acting in one account (12 digits, see `accounts.ts`) or one region.
+ */
 export interface CallSelector {
   service: string;
   operation?: string | readonly string[];
+  account?: string;
+  region?: string;
 }
 
 /**
@@ -62,8 +68,13 @@ let sequence = 0;
 const numeric = (priority: Priority) => (typeof priority === "number" ? priority : priorities[priority]);
 
 /** Whether `selector` covers the call. */
-export function selects(selector: CallSelector, call: Pick<AwsCall, "service" | "operation">): boolean {
+export function selects(
+  selector: CallSelector,
+  call: Pick<AwsCall, "service" | "operation"> & Partial<Pick<AwsCall, "account" | "region">>,
+): boolean {
   if (selector.service !== "*" && selector.service !== call.service) return false;
+  if (selector.account !== undefined && selector.account !== call.account) return false;
+  if (selector.region !== undefined && selector.region !== call.region) return false;
   if (selector.operation === undefined) return true;
   return typeof selector.operation === "string"
     ? selector.operation === call.operation
@@ -141,7 +152,8 @@ export function combineRemovables(parts: readonly Removable[]): Removable {
 }
 
 /**
- * Removes every installed interceptor and double; the `aws` setupFile calls it after each test.
+ * Removes every installed interceptor and double, and forgets the access keys moto issued (the next
+ * reset forgets them too); the `aws` setupFile calls it after each test.
  *
  * @example
  * ```ts
@@ -150,6 +162,7 @@ export function combineRemovables(parts: readonly Removable[]): Removable {
  */
 export function removeAllTestDoubles(): void {
   for (const handle of [...installed.keys()]) handle.remove();
+  forgetIssuedKeys();
 }
 
 /**

@@ -2,6 +2,7 @@
  * Identifies an AWS call from its HTTP request: the service and access key from the SigV4
  * credential scope, the protocol from its headers and body, the operation and the SDK-shaped input.
  */
+import { accountOfRequest, motoAccountHeader } from "./accounts.js";
 import type { AwsCall, AwsProtocol, WireRequest } from "./aws-call.js";
 import { jsonInput, queryInput } from "./wire-input.js";
 
@@ -32,7 +33,8 @@ function protocolOf(request: WireRequest, service: string, form: URLSearchParams
 
 /**
  * Reads one call. An unsigned request (no credential scope) has service `""`; a body the protocol
- * cannot parse leaves `input` empty rather than failing the call (moto answers it as it would).
+ * cannot parse leaves `input` empty rather than failing the call (moto answers it as it would). The
+ * call's account is the one moto will take for it (`accounts.ts`).
  *
  * @example
  * ```ts
@@ -65,5 +67,9 @@ export function readCall(request: WireRequest): AwsCall {
   } catch {
     operation = target.split(".").pop() ?? form?.get("Action") ?? request.method;
   }
-  return { ...scope, service, operation, input, protocol, request };
+  const account = accountOfRequest({
+    accessKeyId: scope.accessKeyId,
+    accountHeader: header(request, motoAccountHeader),
+  });
+  return { ...scope, account, service, operation, input, protocol, request };
 }

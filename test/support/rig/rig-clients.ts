@@ -5,7 +5,7 @@
  * they sign with the rig's credentials: moto's dummy keys by default, an admin IAM user's keys when a
  * test turns moto's IAM enforcement on.
  */
-import { testRegion } from "../environment.js";
+import { type AccountScope, homeScope, motoAccountHeader, scopeOf } from "./accounts.js";
 import { currentProxy } from "./current-proxy.js";
 
 /** Static AWS credentials, as an SDK client's `credentials` option takes them. */
@@ -19,7 +19,8 @@ export interface AwsCredentialIdentity {
 const dummyCredentials: AwsCredentialIdentity = { accessKeyId: "testing", secretAccessKey: "testing" };
 
 let credentials: AwsCredentialIdentity = dummyCredentials;
-const clients = new Map<unknown, { key: string; client: { destroy(): void } }>();
+/** Per client class, per scope (`account/region`): the client and the moto + credentials it was built for. */
+const clients = new Map<unknown, Map<string, { key: string; client: { destroy(): void } }>>();
 
 /**
  * The credentials every rig client signs with.
@@ -47,14 +48,47 @@ export function setRigCredentials(next: AwsCredentialIdentity | undefined): void
   destroyRigClients();
 }
 
+/** The middleware stack of an SDK v3 client, as far as the rig uses it. */
+interface WithMiddleware {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { request: unknown }) => Promise<unknown>,
+      ) => (args: { request: unknown }) => Promise<unknown>,
+      options: { step: "build"; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Makes every call of the client act in `account`: moto takes the `x-moto-account-id` header before
+ * the access key (moto/core/responses.py `get_current_account`), so the rig needs no credentials of
+ * the member account and none that the next reset forgets. With the dummy credentials only: under IAM
+ * enforcement moto looks the signing key up in that account (moto/iam/access_control.py
+ * `create_access_key`), where the rig's IAM user does not exist.
+ */
+function actIn(client: unknown, account: string): void {
+  (client as WithMiddleware).middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[motoAccountHeader] = account;
+      return await next(args);
+    },
+    { step: "build", name: "rigActsInAccount" },
+  );
+}
+
 /**
  * One client of the given SDK class, pointed straight at moto (the current proxy's upstream) with
- * the rig's credentials and no retries; built once per moto and credentials.
+ * the rig's credentials and no retries, acting in `scope` (default: the home account and region);
+ * built once per moto, credentials and scope. A member account's client needs the dummy credentials
+ * (IAM enforcement off): see {@link actIn}.
  *
  * @example
  * ```ts
  * const ec2 = rigClient(EC2Client);
  * await ec2.send(new DescribeInstancesCommand({}));
+ * const memberDs = rigClient(DirectoryServiceClient, { account: "111122223333", region: "eu-west-1" });
  * ```
  */
 export function rigClient<Client extends { destroy(): void }>(
@@ -64,14 +98,25 @@ export function rigClient<Client extends { destroy(): void }>(
     credentials: AwsCredentialIdentity;
     maxAttempts: number;
   }) => Client,
+  scope?: AccountScope,
 ): Client {
+  const { account, region } = scopeOf(scope);
   const endpoint = currentProxy().upstream;
   const key = `${endpoint}|${credentials.accessKeyId}`;
-  const existing = clients.get(ClientClass);
+  const byScope = clients.get(ClientClass) ?? new Map<string, { key: string; client: { destroy(): void } }>();
+  clients.set(ClientClass, byScope);
+  const scopeKey = `${account}/${region}`;
+  const existing = byScope.get(scopeKey);
   if (existing?.key === key) return existing.client as Client;
   existing?.client.destroy();
-  const client = new ClientClass({ endpoint, region: testRegion, credentials, maxAttempts: 1 });
-  clients.set(ClientClass, { key, client });
+  if (account !== homeScope.account && credentials !== dummyCredentials) {
+    throw new Error(
+      `the rig acts in member account ${account} only with IAM enforcement off (moto's dummy credentials)`,
+    );
+  }
+  const client = new ClientClass({ endpoint, region, credentials, maxAttempts: 1 });
+  if (account !== homeScope.account) actIn(client, account);
+  byScope.set(scopeKey, { key, client });
   return client;
 }
 
@@ -84,6 +129,6 @@ export function rigClient<Client extends { destroy(): void }>(
  * ```
  */
 export function destroyRigClients(): void {
-  for (const { client } of clients.values()) client.destroy();
+  for (const byScope of clients.values()) for (const { client } of byScope.values()) client.destroy();
   clients.clear();
 }
