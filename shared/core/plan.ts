@@ -121,7 +121,7 @@ function withHeldClients(
     }
     const [account, region] = target.target.split(":");
     notes.push(
-      `target ${account} ${region} is unreachable (${target.error ?? "Error"}: ${target.message ?? "no message"}); ` +
+      `TargetUnreachable: target ${account} ${region} is unreachable (${target.error ?? "Error"}: ${target.message ?? "no message"}); ` +
         `its ${held.size} NPS client(s) are kept as last pushed and its directories are not changed in this run`,
     );
   }

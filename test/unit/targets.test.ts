@@ -232,7 +232,7 @@ describe("targets: an unreachable member target", () => {
     });
     expect(plan.problems).toEqual([]);
     expect(plan.notes).toContainEqual(
-      "target 111122223333 eu-west-1 is unreachable (AccessDenied: not authorized); its 1 NPS client(s) are kept " +
+      "TargetUnreachable: target 111122223333 eu-west-1 is unreachable (AccessDenied: not authorized); its 1 NPS client(s) are kept " +
         "as last pushed and its directories are not changed in this run",
     );
     // The held client is no change: every server already has it.

@@ -22,7 +22,14 @@ export interface ApiCall {
 const readOnlyPrefixes = ["Describe", "Get", "List", "BatchGet", "Query", "Scan"];
 
 /**
- * Whether an operation changes something (anything not Describe/Get/List/BatchGet/Query/Scan).
+ * STS's AssumeRole hands out temporary credentials and changes nothing in any account (a hub reaching
+ * its member targets, shared/aws/clients/member.ts).
+ */
+const readOnlyOperations = new Set(["AssumeRole"]);
+
+/**
+ * Whether an operation changes something (anything not Describe/Get/List/BatchGet/Query/Scan, nor STS
+ * AssumeRole).
  *
  * @example
  * ```ts
@@ -31,7 +38,9 @@ const readOnlyPrefixes = ["Describe", "Get", "List", "BatchGet", "Query", "Scan"
  * ```
  */
 export function isMutatingOperation(operation: string): boolean {
-  return !readOnlyPrefixes.some((prefix) => operation.startsWith(prefix));
+  return (
+    !readOnlyOperations.has(operation) && !readOnlyPrefixes.some((prefix) => operation.startsWith(prefix))
+  );
 }
 
 /**
