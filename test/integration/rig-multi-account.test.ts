@@ -18,20 +18,30 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  GetRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import {
   DescribeWorkspaceDirectoriesCommand,
   WorkSpacesClient,
   AccessDeniedException as WorkspacesAccessDenied,
 } from "@aws-sdk/client-workspaces";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clients } from "../../shared/aws/clients.js";
 import { currentMoto } from "../support/current-moto.js";
 import { testRegion } from "../support/environment.js";
+import { installAccessDeniedAsAws } from "../support/iam/access-denied.js";
+import { enforceIam, relaxIam } from "../support/iam/enforcement.js";
+import { userAllowedTo } from "../support/iam/iam-users.js";
 import { seedMotoRandom } from "../support/moto.js";
 import { type AccountScope, defaultAccount } from "../support/rig/accounts.js";
 import { faults } from "../support/rig/faults.js";
+import { setRigCredentials } from "../support/rig/rig-clients.js";
 import { connectDirectory } from "../support/seed-connectors.js";
 import { clientsIn, type SeededMemberEstate, seedMemberEstate } from "../support/seed-member.js";
 import { prepareWorld, type World } from "../support/world.js";
@@ -61,8 +71,8 @@ type ClientClass<Client> = new (config: {
  * What the product does for a member target: AssumeRole with the Lambda's own credentials through
  * `AWS_ENDPOINT_URL` (the proxy), then a client in the member's region with the temporary keys.
  */
-async function assumeInto(account: string) {
-  const sts = new STSClient({ region: testRegion, maxAttempts: 1 });
+async function assumeInto(account: string, base?: { accessKeyId: string; secretAccessKey: string }) {
+  const sts = new STSClient({ region: testRegion, maxAttempts: 1, ...(base ? { credentials: base } : {}) });
   const { Credentials } = await sts.send(
     new AssumeRoleCommand({
       RoleArn: `arn:aws:iam::${account}:role/${memberRoleName}`,
@@ -493,5 +503,63 @@ describe("keys moto issues to IAM users", () => {
       accessKeyId: AccessKey?.AccessKeyId,
     });
     ds.destroy();
+  });
+});
+
+describe("with IAM enforcement on", () => {
+  afterEach(async () => {
+    // Before the next reset, which keeps the switch (EMULATOR-NOTES, "IAM").
+    await relaxIam(currentMoto().endpoint);
+    setRigCredentials(undefined);
+  });
+
+  it("checks a member's calls against its own role, while the rules and doubles still act in that member", async () => {
+    const region = "us-west-2";
+    const allowed = ["ds:DescribeDirectories", "ds:EnableRadius", "ds:UpdateRadius"];
+    await clientsIn({ account: accountA, region }).iam.send(
+      new PutRolePolicyCommand({
+        RoleName: memberRoleName,
+        PolicyName: `${memberRoleName}-policy`,
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: allowed, Resource: "*" }],
+        }),
+      }),
+    );
+    setRigCredentials(await userAllowedTo("rig-admin", ["*"]));
+    const hub = await userAllowedTo("hub", ["sts:AssumeRole"]);
+    installAccessDeniedAsAws();
+    await enforceIam(currentMoto().endpoint);
+    const dsIn = async (account: string) =>
+      (await assumeInto(account, hub)).client(DirectoryServiceClient, region);
+    const inA = await dsIn(accountA);
+    const inB = await dsIn(accountB);
+    const send = (ds: DirectoryServiceClient, account: string, servers: string[], update = false) => {
+      const input = {
+        DirectoryId: directoryOf(account, region).directoryId,
+        RadiusSettings: radius(servers),
+      };
+      return ds.send(update ? new UpdateRadiusCommand(input) : new EnableRadiusCommand(input));
+    };
+
+    await send(inA, accountA, ["10.0.1.20"]);
+    // The already-on rule read A's directory under enforcement (with the rig's role in A).
+    await expect(send(inA, accountA, ["10.0.1.20"])).rejects.toMatchObject({
+      name: "EntityAlreadyExistsException",
+    });
+    await send(inA, accountA, ["10.0.2.20"], true);
+    // B's role allows DescribeDirectories only.
+    await expect(send(inB, accountB, ["10.0.1.20"])).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining("ds:EnableRadius"),
+    });
+
+    const { DirectoryDescriptions } = await clientsIn({ account: accountA, region }).ds.send(
+      new DescribeDirectoriesCommand({ DirectoryIds: [directoryOf(accountA, region).directoryId] }),
+    );
+    expect(DirectoryDescriptions?.[0]?.RadiusSettings?.RadiusServers).toEqual(["10.0.2.20"]);
+    expect(world.updates.updates).toEqual([expect.objectContaining({ account: accountA, region })]);
+    inA.destroy();
+    inB.destroy();
   });
 });

@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { type AccountScope, homeScope } from "./rig/accounts.js";
+import { rigMemberRoleName } from "./rig/member-credentials.js";
 import { rigClient } from "./rig/rig-clients.js";
 import type { SeededSubnet } from "./seed.js";
 import { connectDirectory } from "./seed-connectors.js";
@@ -96,7 +97,9 @@ export function clientsIn(scope: AccountScope) {
  * Seeds a member account's estate in moto: a VPC (`10.<n>.0.0/16`, its own per account and region)
  * with two subnets in the region's AZs `a` and `b`, `directories` AD Connectors registered with
  * WorkSpaces (RADIUS off), and, when `role` is given, that IAM role with its trust policy and one
- * inline policy (IAM is per account: seeding a second region of the account sets the same role again). Needs IAM enforcement off while it runs (the rig acts in a member account only then).
+ * inline policy (IAM is per account: seeding a second region of the account sets the same role again);
+ * also the rig's own role (`radius-sync-test-rig`, allowed everything), which the doubles assume
+ * there once a test turns IAM enforcement on. Needs IAM enforcement off while it runs (the rig acts in a member account only then).
  *
  * @example
  * ```ts
@@ -141,6 +144,21 @@ export async function seedMemberEstate(options: {
       connectIps: seeded.connectIps,
     });
   }
+  // The rig's own role there, for the doubles' calls once a test turns IAM enforcement on.
+  await createMemberRole(member.iam, {
+    name: rigMemberRoleName,
+    trustPolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${homeScope.account}:root` },
+          Action: "sts:AssumeRole",
+        },
+      ],
+    },
+    policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+  });
   const roleArn = options.role === undefined ? undefined : await createMemberRole(member.iam, options.role);
   return { ...scope, ...(roleArn === undefined ? {} : { roleArn }), vpcId, subnets, directories };
 }

@@ -7,6 +7,7 @@
  */
 import { type AccountScope, homeScope, motoAccountHeader, scopeOf } from "./accounts.js";
 import { currentProxy } from "./current-proxy.js";
+import { rigMemberCredentials } from "./member-credentials.js";
 
 /** Static AWS credentials, as an SDK client's `credentials` option takes them. */
 export interface AwsCredentialIdentity {
@@ -64,8 +65,8 @@ interface WithMiddleware {
  * Makes every call of the client act in `account`: moto takes the `x-moto-account-id` header before
  * the access key (moto/core/responses.py `get_current_account`), so the rig needs no credentials of
  * the member account and none that the next reset forgets. With the dummy credentials only: under IAM
- * enforcement moto looks the signing key up in that account (moto/iam/access_control.py
- * `create_access_key`), where the rig's IAM user does not exist.
+ * enforcement moto looks the signing key up in that account, where the rig's IAM user does not exist
+ * (`member-credentials.ts` serves then).
  */
 function actIn(client: unknown, account: string): void {
   (client as WithMiddleware).middlewareStack.add(
@@ -81,8 +82,9 @@ function actIn(client: unknown, account: string): void {
 /**
  * One client of the given SDK class, pointed straight at moto (the current proxy's upstream) with
  * the rig's credentials and no retries, acting in `scope` (default: the home account and region);
- * built once per moto, credentials and scope. A member account's client needs the dummy credentials
- * (IAM enforcement off): see {@link actIn}.
+ * built once per moto, credentials and scope. In a member account it acts through the
+ * `x-moto-account-id` header ({@link actIn}), or, once a test set the rig's credentials for IAM
+ * enforcement, with the rig's own role there (`member-credentials.ts`, created by `seedMemberEstate`).
  *
  * @example
  * ```ts
@@ -95,7 +97,7 @@ export function rigClient<Client extends { destroy(): void }>(
   ClientClass: new (config: {
     endpoint: string;
     region: string;
-    credentials: AwsCredentialIdentity;
+    credentials: AwsCredentialIdentity | (() => Promise<AwsCredentialIdentity>);
     maxAttempts: number;
   }) => Client,
   scope?: AccountScope,
@@ -109,13 +111,18 @@ export function rigClient<Client extends { destroy(): void }>(
   const existing = byScope.get(scopeKey);
   if (existing?.key === key) return existing.client as Client;
   existing?.client.destroy();
-  if (account !== homeScope.account && credentials !== dummyCredentials) {
-    throw new Error(
-      `the rig acts in member account ${account} only with IAM enforcement off (moto's dummy credentials)`,
-    );
-  }
-  const client = new ClientClass({ endpoint, region, credentials, maxAttempts: 1 });
-  if (account !== homeScope.account) actIn(client, account);
+  const member = account !== homeScope.account;
+  const enforced = credentials !== dummyCredentials;
+  const client = new ClientClass({
+    endpoint,
+    region,
+    credentials:
+      member && enforced
+        ? rigMemberCredentials({ endpoint, base: credentials, account, region })
+        : credentials,
+    maxAttempts: 1,
+  });
+  if (member && !enforced) actIn(client, account);
   byScope.set(scopeKey, { key, client });
   return client;
 }
