@@ -103,6 +103,12 @@ export const PhaseProgress = z.object({
    * the phase then waits until it has ended before it fails, so nothing outlives its wait.
    */
   givenUp: z.object({ attempt: z.number().int().min(1), reason: z.string() }).optional(),
+  /**
+   * A reconcile's directories in member targets whose role refused the change (the call denied, or the
+   * role not assumable): left out of the wait, so every other directory is still changed; the phase
+   * then fails with TargetUnreachable naming them.
+   */
+  refused: z.array(z.object({ directoryId: z.string(), target: TargetKey, error: z.string() })).optional(),
 });
 export type PhaseProgress = z.infer<typeof PhaseProgress>;
 

@@ -24,7 +24,8 @@ import {
 } from "../core/phases.js";
 import { radiusServersFor } from "../core/radius-servers.js";
 import { validateSharedSecret } from "../core/secret-policy.js";
-import { directoryRecordId, targetAccess } from "../core/targets.js";
+import { directoryLabel, directoryRecordId, targetAccess } from "../core/targets.js";
+import { TargetUnreachable } from "../errors.js";
 import { logger } from "../observability.js";
 import type { Run } from "../run.js";
 import { describeDirectoriesIn } from "./target-directories.js";
@@ -99,6 +100,7 @@ export async function updateDirectories(options: {
 }): Promise<PhaseProgress> {
   const { config, run, phase, secret } = options;
   const versionId = secretVersionFor(secret, phase.secret);
+  const refused = [...(options.progress.refused ?? [])];
   const { chunk, after } = nextChunk({
     items: phase.directoryIds,
     progress: options.progress,
@@ -113,20 +115,28 @@ export async function updateDirectories(options: {
   });
   if (unusable) throw unusable;
   const enable = new Set(phase.enable);
-  const actions = await mapWithConcurrency(chunk, concurrentDirectoryUpdates, (directoryId) =>
-    retryThrottled(() =>
-      updateOne({
-        config,
-        directoryId,
-        action: radiusCallFor(directoryId, enable),
-        phase,
-        sharedSecret,
-        versionId,
-        tableName: config.stateTable,
-        startedAt: run.startedAt,
-      }),
-    ),
-  );
+  const outcomes = await mapWithConcurrency(chunk, concurrentDirectoryUpdates, async (directoryId) => {
+    try {
+      return await retryThrottled(() =>
+        updateOne({
+          config,
+          directoryId,
+          action: radiusCallFor(directoryId, enable),
+          phase,
+          sharedSecret,
+          versionId,
+          tableName: config.stateTable,
+          startedAt: run.startedAt,
+        }),
+      );
+    } catch (error) {
+      const refusal = refusalOf({ run, phase, directoryId, error });
+      if (refusal === undefined) throw error;
+      refused.push(refusal);
+      return undefined;
+    }
+  });
+  const actions = outcomes.filter((action) => action !== undefined);
   logger.info("directory RADIUS settings sent", {
     directories: chunk.length,
     ...countRadiusCalls(actions),
@@ -135,7 +145,52 @@ export async function updateDirectories(options: {
     ...(phase.settings.serversIpv6 ? { serversIpv6: phase.settings.serversIpv6 } : {}),
     secretVersionId: versionId,
   });
-  return { ...after, attempt: 0 };
+  if (refused.length === 0) return { ...after, attempt: 0 };
+  // A refused directory is not waited for; when nothing else is, the phase ends here, failing.
+  const left = new Set(refused.map((entry) => entry.directoryId));
+  const pending = after.pending.filter((directoryId) => !left.has(directoryId));
+  if (after.status !== "continue" && pending.length === 0) throw refusedDirectoriesError(refused, phase);
+  const status = after.status === "continue" ? "continue" : "pending";
+  return { ...after, status, pending, attempt: 0, refused };
+}
+
+/** AWS's answers that mean the member role does not allow a call (or cannot be assumed at all). */
+const refusalNames = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
+
+/**
+ * A reconcile's change to a member target's directory that the member role refused: recorded and left
+ * out, so the other targets' directories are still changed. Anything else — a refusal in the hub's own
+ * account, or any refusal during a rotation, which must reach every directory or roll back — is not.
+ */
+function refusalOf(options: {
+  run: Run;
+  phase: DirectoryUpdatePhase;
+  directoryId: string;
+  error: unknown;
+}): { directoryId: string; target: string; error: string } | undefined {
+  const target = options.phase.targets?.[options.directoryId];
+  const name = awsErrorName(options.error) ?? (options.error as { name?: string } | undefined)?.name ?? "";
+  if (options.run.mode !== "reconcile" || target === undefined || !refusalNames.has(name)) return undefined;
+  logger.warn("member target refused a directory change", {
+    directoryId: options.directoryId,
+    target,
+    error: name,
+  });
+  return { directoryId: options.directoryId, target, error: name };
+}
+
+/** The phase's end when member targets refused some of its directories: every other one was changed. */
+function refusedDirectoriesError(
+  refused: NonNullable<PhaseProgress["refused"]>,
+  phase: DirectoryUpdatePhase,
+): Error {
+  const named = refused.map((entry) => `${directoryLabel(entry.directoryId, entry.target)}: ${entry.error}`);
+  const others = phase.directoryIds.length - refused.length;
+  return new TargetUnreachable(
+    `the member role refused the RADIUS change of ${named.join(", ")}; the other ${others} ` +
+      "director(ies) of the phase were changed. Give the member role the action (member-role/member-role.yml); " +
+      "the next reconcile changes what was refused",
+  );
 }
 
 /**
@@ -186,5 +241,7 @@ export async function checkDirectories(options: {
     maxPolls: options.maxPolls,
   });
   if (verdict.status === "failed") throw verdict.error;
+  if (verdict.status === "done" && progress.refused?.length)
+    throw refusedDirectoriesError(progress.refused, phase);
   return { ...progress, status: verdict.status, attempt, pending: verdict.pending };
 }

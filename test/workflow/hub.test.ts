@@ -8,8 +8,8 @@ import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { replayMismatchWindow } from "../../bench/measure.js";
-import { clients } from "../../shared/aws/clients.js";
 import { forgetMemberClients } from "../../shared/aws/clients/member.js";
+import { clients } from "../../shared/aws/clients.js";
 import { npsClientName } from "../../shared/core/naming.js";
 import { targetCode } from "../../shared/core/targets.js";
 import { radiusSyncEnvironment } from "../support/environment.js";
@@ -192,6 +192,31 @@ describe("a hub managing two accounts × two regions", () => {
     expect((await readDirectoryRadius(world.estate.directory.directoryId)).status).toBe("Completed");
     // Nothing was changed in the refused account.
     expect(world.calls.mutatingCalls().filter((call) => call.account === denied.account)).toEqual([]);
+  });
+
+  it("changes every other directory when a member role refuses EnableRadius, then fails naming that target", async () => {
+    const [denied] = memberScopes;
+    faults.deny({ service: "ds", operation: "EnableRadius", account: denied.account });
+
+    const result = await runWorkflow({ mode: "reconcile" });
+
+    expect(result.status).toBe("FAILED");
+    expect(result.error).toBe("TargetUnreachable");
+    for (const member of members) {
+      const [directory] = member.directories;
+      if (!directory) throw new Error("seeded no directory");
+      const described = await memberRadius(member, directory.directoryId);
+      if (member.account === denied.account) {
+        expect(result.cause, keyOf(member)).toContain(
+          `${directory.directoryId} (${member.account} ${member.region}): AccessDeniedException`,
+        );
+        expect(described?.RadiusSettings?.RadiusServers ?? [], keyOf(member)).toEqual([]);
+      } else {
+        expect(described?.RadiusStatus, keyOf(member)).toBe("Completed");
+      }
+    }
+    expect((await readDirectoryRadius(world.estate.directory.directoryId)).status).toBe("Completed");
+    expect(result.cause).toContain("the other 3 director(ies) of the phase were changed");
   });
 
   it("rotates blue/green across every target with no directory ever on a server of the other secret (replayed)", async () => {
