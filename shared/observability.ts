@@ -15,7 +15,7 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 /**
  * The product's CloudWatch metrics (embedded metric format): DriftFound, ChangesApplied,
  * ExecutionFailed, ExecutionDurationMs, RotationSucceeded, RotationRolledBack,
- * RotationMismatchSeconds. Values are counts and durations, never identifiers or secrets. A step
+ * RotationMismatchSeconds, TargetsUnreachable (a hub's member targets it could not read). Values are counts and durations, never identifiers or secrets. A step
  * built with `stepHandler(…, { metrics: true })` publishes what it recorded when it ends, and
  * nothing when it recorded none (`flushMetrics`).
  *

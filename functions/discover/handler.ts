@@ -35,6 +35,12 @@ export const handler = stepHandler(
     if (lock.status === "none") {
       const changeCount = "plan" in result ? result.plan.changeCount : result.work.changeCount;
       metrics.addMetric("DriftFound", MetricUnit.Count, changeCount);
+      // A hub's member targets it could not read (role not assumable, a call denied): a run that
+      // changes nothing else stays quiet, so this count is what the TargetsUnreachable alarm watches.
+      if (discovery.targets !== undefined) {
+        const unreachable = discovery.targets.filter((target) => target.status === "unreachable").length;
+        metrics.addMetric("TargetsUnreachable", MetricUnit.Count, unreachable);
+      }
     }
     // A dry run's state carries a bounded preview and where the whole plan is (inline or stored).
     if ("plan" in result) return { ...(await reportDryRun({ config, ...result })), lock };

@@ -6,12 +6,13 @@
 import { DescribeDirectoriesCommand as DescribeDsDirectories } from "@aws-sdk/client-directory-service";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { replayMismatchWindow } from "../../bench/measure.js";
 import { forgetMemberClients } from "../../shared/aws/clients/member.js";
 import { clients } from "../../shared/aws/clients.js";
 import { npsClientName } from "../../shared/core/naming.js";
 import { targetCode } from "../../shared/core/targets.js";
+import { metrics } from "../../shared/observability.js";
 import { radiusSyncEnvironment } from "../support/environment.js";
 import { readDirectoryRadius, readSecret } from "../support/inspect.js";
 import { homeScope } from "../support/rig/accounts.js";
@@ -168,8 +169,15 @@ describe("a hub managing two accounts × two regions", () => {
     // The member role in account 111111111111 lacks ec2:DescribeSecurityGroups (one role per account,
     // so both of its regions are refused).
     faults.deny({ service: "ec2", operation: "DescribeSecurityGroups", account: denied.account });
+    const recorded = vi.spyOn(metrics, "addMetric");
 
     const result = await runWorkflow({ mode: "reconcile" });
+
+    // Both regions of the account are counted for the TargetsUnreachable alarm, once per execution.
+    expect(recorded.mock.calls.filter(([name]) => name === "TargetsUnreachable")).toEqual([
+      ["TargetsUnreachable", "Count", 2],
+    ]);
+    recorded.mockRestore();
 
     expect(result.status, result.cause).toBe("SUCCEEDED");
     const summary = (result.output as { summary: string[] }).summary;
