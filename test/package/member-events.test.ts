@@ -7,8 +7,10 @@ import {
   type Deployment,
   type MemberTemplate,
   parametersOf,
+  type ResourcePolicyStatement,
   readMemberTemplate,
   resolveTemplateValue,
+  resourcePolicyAllows,
 } from "./member-templates.js";
 import { ruleNamed } from "./variant.js";
 
@@ -35,43 +37,30 @@ function deployedEvents(template: MemberTemplate, overrides: Record<string, stri
   };
 }
 
-/** The hub's bus policy statements that CloudFormation creates for these template parameter defaults. */
-function busStatements(hub: CfnTemplate): Array<ResolvedStatement & { Principal: unknown }> {
+/** The hub's bus policy statements that CloudFormation creates for the template's parameter defaults. */
+function busStatements(hub: CfnTemplate): ResourcePolicyStatement[] {
   const template = hub as unknown as MemberTemplate;
   const parameters = Object.fromEntries(
     Object.entries(hub.Parameters ?? {}).map(([name, parameter]) => [name, String(parameter.Default ?? "")]),
   );
   const deployment: Deployment = { parameters, account: hubAccount, region: hubRegion };
+  const created = (resource: MemberTemplate["Resources"][string]) =>
+    resource.Condition === undefined ||
+    resolveTemplateValue(template, { Condition: resource.Condition }, deployment) === true;
   return Object.values(template.Resources)
-    .filter((resource) => resource.Type === "AWS::Events::EventBusPolicy")
-    .filter(
-      (resource) =>
-        resource.Condition === undefined ||
-        resolveTemplateValue(template, { Condition: resource.Condition }, deployment),
-    )
+    .filter((resource) => resource.Type === "AWS::Events::EventBusPolicy" && created(resource))
     .map(
       (resource) =>
-        resolveTemplateValue(template, resource.Properties.Statement, deployment) as ResolvedStatement & {
-          Principal: unknown;
-        },
+        resolveTemplateValue(template, resource.Properties.Statement, deployment) as ResourcePolicyStatement,
     );
 }
 
-/** Whether the hub's bus admits PutEvents from a member's role (in `organization`, when given). */
-function busAdmits(hub: CfnTemplate, principalArn: string, organization?: string): boolean {
-  const account = principalArn.split(":")[4];
-  const applying = busStatements(hub)
-    .filter(
-      ({ Principal }) =>
-        Principal === "*" || [(Principal as { AWS: string | string[] }).AWS].flat().includes(account ?? ""),
-    )
-    .map(({ Principal: _principal, ...statement }) => statement);
-  const context = {
-    "aws:PrincipalArn": [principalArn],
-    ...(organization ? { "aws:PrincipalOrgID": [organization] } : {}),
-  };
-  return isAllowed(applying, { action: "events:PutEvents", resource: hubBus, context });
-}
+/** Whether the hub's bus admits PutEvents from a member's role (in `organizationId`, when given). */
+const busAdmits = (hub: CfnTemplate, principalArn: string, organizationId?: string) =>
+  resourcePolicyAllows(busStatements(hub), "events:PutEvents", hubBus, {
+    principalArn,
+    ...(organizationId ? { organizationId } : {}),
+  });
 
 describe("the member events template (member-role/member-events.yml)", () => {
   let template: MemberTemplate;

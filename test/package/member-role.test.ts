@@ -12,9 +12,12 @@ import {
   type Deployment,
   type MemberTemplate,
   memberTemplatePath,
+  type PrincipalRequest,
   parametersOf,
+  type ResourcePolicyStatement,
   readMemberTemplate,
   resolveTemplateValue,
+  resourcePolicyAllows,
 } from "./member-templates.js";
 
 const run = promisify(execFile);
@@ -60,8 +63,6 @@ async function lint(path: string): Promise<string[]> {
     .map((match) => `${match.Level} ${match.Rule.Id}: ${match.Message}`);
 }
 
-type Statement = ResolvedStatement & { Principal?: { AWS?: string | string[] } | "*" };
-
 /** The member role as deployed in the member account with these parameters. */
 function memberRole(template: MemberTemplate, overrides: Record<string, string>) {
   const deployment: Deployment = {
@@ -80,7 +81,7 @@ function memberRole(template: MemberTemplate, overrides: Record<string, string>)
     deployment,
   ) as {
     RoleName: string;
-    AssumeRolePolicyDocument: { Statement: Statement[] };
+    AssumeRolePolicyDocument: { Statement: ResourcePolicyStatement[] };
     Policies: Array<{ PolicyDocument: { Statement: ResolvedStatement[] } }>;
   };
   return {
@@ -89,45 +90,6 @@ function memberRole(template: MemberTemplate, overrides: Record<string, string>)
     trust: properties.AssumeRolePolicyDocument.Statement,
     statements: properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement),
   };
-}
-
-/** An AssumeRole request from a principal: the account is the principal's, as IAM takes it. */
-interface AssumeRequest {
-  readonly principalArn: string;
-  readonly externalId?: string;
-  readonly organizationId?: string;
-}
-
-const accountOf = (arn: string) => arn.split(":")[4] ?? "";
-
-/** Whether a resource-based policy's Principal names the request's principal (account root or `*`). */
-function principalMatches(statement: Statement, principalArn: string): boolean {
-  if (statement.Principal === "*") return true;
-  const principals = [statement.Principal?.AWS ?? []].flat();
-  return principals.some(
-    (principal) =>
-      principal === accountOf(principalArn) || principal === `arn:aws:iam::${accountOf(principalArn)}:root`,
-  );
-}
-
-/** Evaluates a resource-based policy: Principal here, the rest by the identity-policy model. */
-function resourcePolicyAllows(
-  statements: Statement[],
-  action: string,
-  resource: string,
-  request: AssumeRequest,
-) {
-  const context: Record<string, string[]> = { "aws:PrincipalArn": [request.principalArn] };
-  if (request.externalId !== undefined) context["sts:ExternalId"] = [request.externalId];
-  if (request.organizationId !== undefined) context["aws:PrincipalOrgID"] = [request.organizationId];
-  const applying = statements
-    .filter((statement) => principalMatches(statement, request.principalArn))
-    // A trust policy has no Resource: the role itself is the resource.
-    .map(({ Principal: _principal, ...statement }) => ({
-      ...statement,
-      Resource: statement.Resource ?? "*",
-    }));
-  return isAllowed(applying, { action, resource, context });
 }
 
 /** Calls as the hub's functions make them, one per contract action. */
@@ -281,7 +243,7 @@ describe("the member role template (member-role/member-role.yml)", () => {
 
   it("may be assumed by the hub's five Lambda roles with the external id, and by nothing else", () => {
     const { trust } = memberRole(template, { ExternalId: externalId });
-    const assume = (request: AssumeRequest) => resourcePolicyAllows(trust, "sts:AssumeRole", "*", request);
+    const assume = (request: PrincipalRequest) => resourcePolicyAllows(trust, "sts:AssumeRole", "*", request);
     const otherHubRole = `arn:aws:iam::${hubAccount}:role/radius-sync-${packageStage}-sendNpsCommand-${hubRegion}-lambdaRole`;
 
     expect(hubRoleArns).toHaveLength(5);
@@ -307,7 +269,7 @@ describe("the member role template (member-role/member-role.yml)", () => {
     const organizationOnly = memberRole(template, { OrganizationId: organizationId }).trust;
     const both = memberRole(template, { OrganizationId: organizationId, ExternalId: externalId }).trust;
     const [principalArn = ""] = hubRoleArns;
-    const assume = (trust: Statement[], request: AssumeRequest) =>
+    const assume = (trust: ResourcePolicyStatement[], request: PrincipalRequest) =>
       resourcePolicyAllows(trust, "sts:AssumeRole", "*", request);
 
     expect(assume(organizationOnly, { principalArn, organizationId })).toBe(true);

@@ -8,6 +8,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { isAllowed, type ResolvedStatement } from "../support/iam/policy.js";
 import { repositoryRoot } from "../support/paths.js";
 import { virtualenvDirectory } from "../support/venv.js";
 
@@ -180,4 +181,60 @@ export function resolveTemplateValue(
   return Object.fromEntries(
     entries.map(([key, inner]) => [key, resolve(inner)] as const).filter(([, inner]) => inner !== noValue),
   );
+}
+
+/** A statement of a resource-based policy (a trust policy, an event bus policy), resolved. */
+export type ResourcePolicyStatement = Omit<ResolvedStatement, "Resource"> & {
+  readonly Resource?: ResolvedStatement["Resource"];
+  readonly Principal?: { readonly AWS?: string | readonly string[] } | "*";
+};
+
+/** Who asks, as a resource-based policy sees it. */
+export interface PrincipalRequest {
+  /** The calling role's ARN (`aws:PrincipalArn`); its account is the principal's account. */
+  readonly principalArn: string;
+  /** `sts:ExternalId`, when the caller passes one. */
+  readonly externalId?: string;
+  /** `aws:PrincipalOrgID`, when the caller's account is in an organisation. */
+  readonly organizationId?: string;
+}
+
+const accountOf = (arn: string) => arn.split(":")[4] ?? "";
+
+/** Whether a statement's Principal names the caller: `*`, its account id or its account's root. */
+function principalMatches(statement: ResourcePolicyStatement, principalArn: string): boolean {
+  if (statement.Principal === "*") return true;
+  const account = accountOf(principalArn);
+  return [statement.Principal?.AWS ?? []]
+    .flat()
+    .some((principal) => principal === account || principal === `arn:aws:iam::${account}:root`);
+}
+
+/**
+ * Whether a resource-based policy allows `action` on `resource` for the caller: the statements whose
+ * Principal names it, evaluated with the identity-policy model (test/support/iam/policy.ts) and the
+ * request's `aws:PrincipalArn`, `sts:ExternalId` and `aws:PrincipalOrgID`. A trust policy has no
+ * Resource (the role is the resource): pass `"*"`.
+ *
+ * @example
+ * ```ts
+ * resourcePolicyAllows(trust, "sts:AssumeRole", "*", { principalArn: hubRole, externalId: "x" });
+ * ```
+ */
+export function resourcePolicyAllows(
+  statements: readonly ResourcePolicyStatement[],
+  action: string,
+  resource: string,
+  request: PrincipalRequest,
+): boolean {
+  const context: Record<string, string[]> = { "aws:PrincipalArn": [request.principalArn] };
+  if (request.externalId !== undefined) context["sts:ExternalId"] = [request.externalId];
+  if (request.organizationId !== undefined) context["aws:PrincipalOrgID"] = [request.organizationId];
+  const applying = statements
+    .filter((statement) => principalMatches(statement, request.principalArn))
+    .map(({ Principal: _principal, ...statement }) => ({
+      ...statement,
+      Resource: statement.Resource ?? "*",
+    }));
+  return isAllowed(applying, { action, resource, context });
 }
