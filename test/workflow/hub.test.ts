@@ -3,9 +3,19 @@
  * and the directories of two member accounts in two regions each, through the member role, on moto
  * with several accounts (test/support/seed-member.ts, test/support/rig/accounts.ts).
  */
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { DescribeDirectoriesCommand as DescribeDsDirectories } from "@aws-sdk/client-directory-service";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { replayMismatchWindow } from "../../bench/measure.js";
 import { forgetMemberClients } from "../../shared/aws/clients/member.js";
@@ -13,8 +23,11 @@ import { clients } from "../../shared/aws/clients.js";
 import { npsClientName } from "../../shared/core/naming.js";
 import { targetCode } from "../../shared/core/targets.js";
 import { metrics } from "../../shared/observability.js";
+import { readCloudTrailSamples, readTriggerPatterns } from "../fixtures/cloudtrail/samples.js";
+import { memberAccountCalls } from "../fixtures/iam/member-calls.js";
 import { radiusSyncEnvironment } from "../support/environment.js";
 import { readDirectoryRadius, readSecret } from "../support/inspect.js";
+import { repositoryRoot } from "../support/paths.js";
 import { homeScope } from "../support/rig/accounts.js";
 import { faults } from "../support/rig/faults.js";
 import { clientsIn, type SeededMemberEstate, seedMemberEstate } from "../support/seed-member.js";
@@ -141,6 +154,18 @@ describe("a hub managing two accounts × two regions", () => {
         sorted(wanted.map((entry) => entry.split("=")[0] ?? "")),
       );
     }
+    // Every call the hub made with a member's credentials is one the member role allows (and the
+    // member role allows nothing else: test/package/member-role.test.ts).
+    const allowed = new Set(memberAccountCalls.map((call) => call.action));
+    const inMembers = world.calls.calls.filter(
+      (call) => call.account !== homeScope.account || call.region !== homeScope.region,
+    );
+    expect(inMembers.length).toBeGreaterThan(0);
+    expect(
+      [...new Set(inMembers.map((call) => `${call.service}:${call.operation}`))].filter(
+        (action) => !allowed.has(action),
+      ),
+    ).toEqual([]);
     // The plan said how each target went.
     const summary = (result.output as { summary: string[] }).summary;
     for (const scope of memberScopes) {
@@ -309,5 +334,59 @@ describe("a hub managing two accounts × two regions", () => {
       "TargetUnreachable: target 222222222222 eu-west-1 is unreachable (AccessDenied: ",
     );
     expect(summary).toContain("its 2 NPS client(s) are kept as last pushed");
+  });
+
+  it("reconciles when a directory changes in a member account: the member's event matches the hub's rule", async () => {
+    const [member] = members;
+    if (!member) throw new Error("seeded no member");
+    // The hub's directory-change rule as deployed (this stage's pattern, its target's input), with a
+    // queue in the state machine's place: moto cannot deliver to Step Functions.
+    const { directoryChanges } = await readTriggerPatterns({ service: "radius-sync", stage: "test" });
+    const template = await readFile(join(repositoryRoot, "serverless.yml"), "utf8");
+    const input = /DirectoryChangesRule:[\s\S]*?Input: '([^']*)'/.exec(template)?.[1];
+    expect(input).toBe('{"mode":"reconcile"}');
+    const sqs = new SQSClient({});
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "hub-directory-changes" }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+    );
+    await clients.eventBridge.send(
+      new PutRuleCommand({ Name: "hub-directory-changes", EventPattern: JSON.stringify(directoryChanges) }),
+    );
+    await clients.eventBridge.send(
+      new PutTargetsCommand({
+        Rule: "hub-directory-changes",
+        // moto hands an SQS target the whole event whatever its Input; an input transformer without
+        // paths delivers the rule's constant input, as EventBridge delivers Input to the state machine.
+        Targets: [{ Id: "reconcile", Arn: Attributes?.QueueArn, InputTransformer: { InputTemplate: input } }],
+      }),
+    );
+    // A connector created in the member account, as its forwarding rule (member-role/member-events.yml,
+    // test/integration/member-events.test.ts) puts it on the hub's bus: every account id the member's.
+    const { match } = await readCloudTrailSamples();
+    const sample = match.find((candidate) => candidate.name === "ds-connect-directory");
+    if (!sample) throw new Error("no ds-connect-directory sample");
+    const event = JSON.parse(JSON.stringify(sample.event).replaceAll("123456789012", member.account));
+    await clients.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: event.source,
+            DetailType: event["detail-type"],
+            Detail: JSON.stringify({ ...event.detail, awsRegion: member.region }),
+          },
+        ],
+      }),
+    );
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    const starts = (received.Messages ?? []).map((message) => JSON.parse(message.Body ?? "{}"));
+    expect(starts).toEqual([{ mode: "reconcile" }]);
+
+    const result = await runWorkflow(starts[0]);
+
+    expect(result.status, result.cause).toBe("SUCCEEDED");
+    const [directory] = member.directories;
+    if (!directory) throw new Error("seeded no directory");
+    expect((await memberRadius(member, directory.directoryId))?.RadiusStatus).toBe("Completed");
   });
 });
