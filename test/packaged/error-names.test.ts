@@ -185,6 +185,16 @@ type EstateProvocation = (
  * function again with what a packaged reconcile gave it, the world changed just enough.
  */
 const estateProvocations: Record<string, EstateProvocation> = {
+  // A hub's rotation while a member target's role cannot be assumed: planned as a problem, nothing changed.
+  TargetUnreachable: async (lambdas) => {
+    faults.deny({ service: "sts", operation: "AssumeRole", account: "111122223333" });
+    await lambdas.setEnvironment("discover", { RADIUS_SYNC_TARGETS: "111122223333:eu-west-1" });
+    try {
+      return await lambdas.invoke("discover", { run: { ...run, mode: "rotate" }, lock: noLock });
+    } finally {
+      await lambdas.setEnvironment("discover", {});
+    }
+  },
   SecretInvalid: async (lambdas, _world, { updateDirectory }) => {
     const unusable = await createUnusableSecret();
     return await lambdas.invoke("updateDirectoryRadius", {
