@@ -25,7 +25,7 @@ const DIRECTORIES = arn("ds", "directory/*");
 const SECURITY_GROUPS = arn("ec2", "security-group/*");
 const TABLE = "StateTable.Arn";
 /** The member role of every target (any account: the targets are a deploy-time list), stage ci. */
-const MEMBER_ROLE = "arn:${AWS::Partition}:iam::*:role/radius-sync-ci-member";
+const MEMBER_ROLE = `arn:\${AWS::Partition}:iam::*:role/radius-sync-ci-member`;
 const ANY = "*";
 
 /** The lock items' keys, as shared/aws/lock.ts writes them. */
