@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import type { DirectoryServiceClient } from "@aws-sdk/client-directory-service";
 import { DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand } from "@aws-sdk/client-secrets-manager";
 import { forgetMemberClients } from "../shared/aws/clients/member.js";
@@ -131,14 +130,11 @@ async function secretVersions(): Promise<Map<string, string>> {
 }
 
 /** Each directory's connector addresses as Directory Service reports them now (drift included). */
-async function directoryAddresses(
-  directoryIds: readonly string[],
-  ds: DirectoryServiceClient = clients.ds,
-): Promise<Map<string, string[]>> {
+async function directoryAddresses(directoryIds: readonly string[]): Promise<Map<string, string[]>> {
   const addresses = new Map<string, string[]>();
   let NextToken: string | undefined;
   do {
-    const page = await ds.send(new DescribeDirectoriesCommand({ NextToken }));
+    const page = await clients.ds.send(new DescribeDirectoriesCommand({ NextToken }));
     for (const description of page.DirectoryDescriptions ?? []) {
       const id = description.DirectoryId ?? "";
       if (directoryIds.includes(id)) addresses.set(id, description.ConnectSettings?.ConnectIps ?? []);
@@ -284,7 +280,8 @@ async function measureRun(
  * Runs one scenario at one size, once per latency, and returns the figures in the latencies' order.
  * The estate is built once and reused from one latency to the next (a first-time set-up needs a new
  * one each time). `reset` must forget every emulated resource (moto's reset); installed doubles are
- * removed here.
+ * removed here. A hub estate (`size.targets`, issue 23) runs with its targets configured
+ * (bench/hub.ts `hubEnvironment`), and its member credentials are forgotten with each reset.
  *
  * @example
  * ```ts
