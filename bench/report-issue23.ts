@@ -87,8 +87,8 @@ const payloadCause =
   "the directories phase carries `targets`, a map from each member directory's id to its `<account>:<region>` " +
   "(shared/core/phases.ts `DirectoryTargets`, ~40 B per member directory: 4.0 KB for 100), and the state holds " +
   "that phase three times (work.phases, cursor.phases and current.phase, the first two identical), so ~12 KB grow " +
-  "with member directories; member groups' `target` and the longer member client names (`-t<code>`) add ~4 KB. " +
-  "Follow-up in the product: key the map by target (six keys, each with its ids, or an index into the targets) " +
+  "with member directories; member groups' `target` and the longer member client names (`-t<code>`) add ~5 KB. " +
+  "Follow-up in the product: key the map by target (five member keys, each with its ids, or an index into the targets) " +
   "and carry the phase list once; without the three copies of the map the peak is ~60 KB";
 
 function payloadTarget(all: ScenarioFigures[]): TargetResult {
