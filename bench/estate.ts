@@ -3,6 +3,8 @@
  * world (`prepareWorld()`: one connector, two NPS servers, every double, the API-call recorder).
  * Connectors come in batches of {@link directoriesPerSubnetPair} per pair of subnets in two AZs,
  * the way branch offices get their own subnets; NPS servers alternate between the first two AZs.
+ * A hub estate (issue 23) adds member targets, each with D connectors of its own in its own account
+ * and region of moto (test/support/seed-member.ts).
  */
 import { CreateSubnetCommand, DeleteTagsCommand } from "@aws-sdk/client-ec2";
 import { clients } from "../shared/aws/clients.js";
@@ -16,19 +18,30 @@ import {
   type SeededDirectory,
   type SeededSubnet,
 } from "../test/support/seed.js";
+import { type SeededMemberEstate, seedMemberEstate } from "../test/support/seed-member.js";
 import { prepareWorld, type World } from "../test/support/world.js";
+import { admitMemberNetworks } from "./hub.js";
 
 /** How many directories and NPS servers an estate has. */
 export interface EstateSize {
+  /** The home estate's directories, and each member target's (a hub estate). */
   directories: number;
   npsServers: number;
+  /**
+   * A hub estate (issue 23): the member targets (`<account>:<region>`, as `RADIUS_SYNC_TARGETS` lists
+   * them) beside the hub's own account and region, each with `directories` AD Connectors.
+   */
+  targets?: readonly string[];
 }
 
 /** The standard world grown to {@link EstateSize}: every directory and NPS server, by id. */
 export interface BenchWorld {
   world: World;
+  /** The home estate's directories. */
   directories: SeededDirectory[];
   npsServers: Array<{ instanceId: string; privateIp: string }>;
+  /** A hub estate's member targets, in the order of {@link EstateSize.targets}; none otherwise. */
+  members: SeededMemberEstate[];
 }
 
 /** Connectors that share one subnet pair (each takes one IP per subnet). */
@@ -63,7 +76,8 @@ export const benchRandomSeed = 8;
  * NPS server, the second one untagged), then more connectors (registered with WorkSpaces, RADIUS
  * off). Run it on a freshly reset moto with no doubles installed. moto's random generator is
  * seeded first and the NPS servers come before the connectors, whose IPs the seed draws around
- * every address in use: every run builds the very same estate, with no IP used twice.
+ * every address in use: every run builds the very same estate, with no IP used twice. A hub estate's
+ * members come last, in the order listed, each in a VPC of its own (`10.<100+n>.0.0/16`).
  *
  * @example
  * ```ts
@@ -105,5 +119,16 @@ export async function prepareBenchWorld(size: EstateSize): Promise<BenchWorld> {
     }
     directories.push(await connectBranch(estate.vpcId, subnets, index));
   }
-  return { world, directories, npsServers };
+  const members: SeededMemberEstate[] = [];
+  for (const key of size.targets ?? []) {
+    const [account = "", region = ""] = key.split(":");
+    members.push(await seedMemberEstate({ account, region, directories: size.directories }));
+  }
+  await admitMemberNetworks(estate.vpcId, members);
+  // The mismatch replay (bench/measure.ts) knows a directory by its id alone.
+  const ids = [...directories, ...members.flatMap((member) => member.directories)].map(
+    (directory) => directory.directoryId,
+  );
+  if (new Set(ids).size !== ids.length) throw new Error("moto gave two targets' directories one id");
+  return { world, directories, npsServers, members };
 }

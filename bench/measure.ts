@@ -49,6 +49,35 @@ export function countApiCalls(calls: readonly ApiCall[]): ApiCallFigures {
   return { total: calls.length, read: calls.length - mutating, mutating, byOperation };
 }
 
+/** API calls that acted in one account and region (a hub's targets, issue 23). */
+export interface TargetCallFigures {
+  account: string;
+  region: string;
+  total: number;
+  mutating: number;
+}
+
+/**
+ * Counts calls by the account and region they acted in (as moto takes them; the recorder's `account`
+ * and `region`), sorted by account, then region.
+ *
+ * @example
+ * ```ts
+ * countCallsByTarget(world.calls.calls); // [{ account: "111111111111", region: "us-east-1", total: 12, mutating: 0 }, …]
+ * ```
+ */
+export function countCallsByTarget(calls: readonly ApiCall[]): TargetCallFigures[] {
+  const byKey = new Map<string, TargetCallFigures>();
+  for (const call of calls) {
+    const key = `${call.account}:${call.region}`;
+    const entry = byKey.get(key) ?? { account: call.account, region: call.region, total: 0, mutating: 0 };
+    entry.total += 1;
+    if (isMutatingOperation(call.operation)) entry.mutating += 1;
+    byKey.set(key, entry);
+  }
+  return [...byKey.entries()].sort(([left], [right]) => (left < right ? -1 : 1)).map(([, entry]) => entry);
+}
+
 /**
  * State transitions as Step Functions bills them: one per state entered, Map iterations' inner
  * states included (the local interpreter logs those with their iteration index).

@@ -11,6 +11,7 @@ import { configuredVariant, type FunctionFigures, packagingVariants } from "./fu
 import { type HealthCheckFigures, healthCheckSection } from "./health-check.js";
 import { evaluateIssue19Targets, npsRestartSection } from "./report-issue19.js";
 import { dryRunSection, evaluateIssue21Targets, tagReadSection } from "./report-issue21.js";
+import { evaluateIssue23Targets, hubSection } from "./report-issue23.js";
 import {
   type Latency,
   type ScenarioFigures,
@@ -34,6 +35,8 @@ export interface BenchResults {
   tagReads?: TagReadFigures[];
   /** Issue 20: the read-only NPS health check's cost next to the no-op reconcile. */
   healthChecks?: HealthCheckFigures[];
+  /** Issue 23: the hub row (bench/hub.ts), kept apart from the D×M and latency grids. */
+  hub?: Array<ScenarioFigures | ScenarioGap>;
 }
 
 const atLatency = (latency: Latency) => (result: ScenarioFigures | ScenarioGap) =>
@@ -211,6 +214,7 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
   const latencyTargets = evaluateLatencyTargets(results);
   const issue21Targets = evaluateIssue21Targets(results.dryRuns ?? [], results.tagReads ?? []);
   const issue19Targets = evaluateIssue19Targets(results.scenarios);
+  const issue23Targets = evaluateIssue23Targets(results.hub ?? []);
   const measuredAt = new Date().toISOString();
   const { creatingPolls: k, pendingPolls: j } = results.baseline;
   const sections = scenarioNames.flatMap((scenario) => [
@@ -231,6 +235,10 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     "test doubles named in docs/testing.md for the calls moto lacks. Do not edit by hand; re-run the bench.",
     "",
     `Measured ${measuredAt} on ${machine()}, moto ${results.motoVersion}.`,
+    "",
+    "## Targets (issue 23: a hub of 3 accounts × 2 regions × 20 directories × 2 NPS servers)",
+    "",
+    targetTable(issue23Targets),
     "",
     "## Targets (issue 19: one NPS server restarting at a time, promotion after every server runs the secret)",
     "",
@@ -255,6 +263,8 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     "After the README set-up (`npm ci`, the project virtualenv with moto): `npm run bench`.",
     "`npm run bench -- --sizes 1x2,10x4` measures only some D×M cells; `--skip-functions` skips bundles;",
     "`--latency-sizes 10x2,100x4` and `--latencies 1x1,1x4,8x1,8x4,20x1,20x4` (k×j) choose the latency grid.",
+    "`--hub-latencies 1x1,20x4` chooses the latencies of issue 23's hub row (`--skip-hub` leaves it out); it",
+    'runs alone with `--sizes "" --latency-sizes "" --dry-run-sizes "" --dry-run-workflow-sizes "" --health-sizes "" --skip-functions`.',
     "In the latency grid one estate serves every latency of a scenario (a first-time set-up gets a fresh one",
     "each time; the connector-IP change moves the IP away and back, one change per measured run).",
     "Each scenario starts from a freshly reset moto: the seeded estate (D AD Connectors registered with",
@@ -291,6 +301,7 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     "2,900 + 2,700·k history events and crossed the 25,000 limit at k ≈ 9.",
     "",
     ...latencySections.flatMap((section) => [section, ""]),
+    ...hubSection(results.hub ?? []),
     ...npsRestartSection(grid.scenarios),
     ...healthCheckSection(results.healthChecks ?? []),
     ...dryRunSection(results.dryRuns ?? []),
@@ -333,11 +344,14 @@ export async function writeReports(results: BenchResults): Promise<{ paths: stri
     latencyTargets,
     issue19Targets,
     issue21Targets,
+    issue23Targets,
     ...results,
   };
   await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   return {
     paths: ["docs/benchmarks.md", "docs/benchmarks.json"],
-    summary: [issue19Targets, issue21Targets, latencyTargets, targets].map(targetTable).join("\n\n"),
+    summary: [issue23Targets, issue19Targets, issue21Targets, latencyTargets, targets]
+      .map(targetTable)
+      .join("\n\n"),
   };
 }

@@ -16,6 +16,9 @@
  *   npm run bench -- --dry-run-workflow-sizes 10x2  … and through the workflow on the emulator at these
  *   npm run bench -- --sizes "" --latency-sizes ""  skip the scenarios (e.g. with the dry runs alone)
  *   npm run bench -- --health-sizes 1x2,10x4         the NPS health check's cost at these cells ("" for none)
+ *   npm run bench -- --hub-latencies 1x1             issue 23's hub row (3 accounts × 2 regions × 20 directories
+ *                                                    × 2 NPS servers) at these k×j latencies ("" for none)
+ *   npm run bench -- --skip-hub                      without the hub row
  */
 import "../test/support/polyfills.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -35,6 +38,8 @@ const { values: options } = parseArgs({
     "dry-run-sizes": { type: "string", default: "10x2,100x4,250x4,1000x8" },
     "dry-run-workflow-sizes": { type: "string", default: "10x2,100x4" },
     "health-sizes": { type: "string", default: "1x2,10x4" },
+    "hub-latencies": { type: "string", default: "1x1,20x4" },
+    "skip-hub": { type: "boolean", default: false },
     runs: { type: "string", default: "7" },
   },
 });
@@ -62,6 +67,12 @@ const latencies = pairs("latencies", options.latencies).map(([creatingPolls, pen
   creatingPolls,
   pendingPolls,
 }));
+const hubLatencies = options["skip-hub"]
+  ? []
+  : pairs("hub-latencies", options["hub-latencies"]).map(([creatingPolls, pendingPolls]) => ({
+      creatingPolls,
+      pendingPolls,
+    }));
 /** The latency of the D×M grid: the mildest AWS-like one. */
 const baseline = { creatingPolls: 1, pendingPolls: 1 };
 
@@ -91,10 +102,12 @@ const { measureDryRuns } = await import("./dry-run.js");
 const { measureTagDiscovery } = await import("./tag-discovery.js");
 const { writeReports } = await import("./report.js");
 const { measureHealthChecks } = await import("./health-check.js");
+const { hubEstate, hubScenarioNames } = await import("./hub.js");
 
 const began = performance.now();
 const elapsed = () => `${Math.round((performance.now() - began) / 1000)}s`.padStart(5);
 const scenarios = [];
+const hub = [];
 let dryRuns: Awaited<ReturnType<typeof measureDryRuns>> = [];
 let healthChecks: Awaited<ReturnType<typeof measureHealthChecks>> = [];
 const sameSize = (left: { directories: number; npsServers: number }, right: typeof left) =>
@@ -122,6 +135,22 @@ try {
             : `${result.status}: ${result.reason}`;
         console.log(`${elapsed()}  ${cell.padEnd(22)} ${scenario.padEnd(20)} ${figures}`);
       }
+    }
+  }
+  for (const scenario of hubLatencies.length > 0 ? hubScenarioNames : []) {
+    for (const result of await measureScenarioAt(scenario, hubEstate, hubLatencies, {
+      reset: resetEmulator,
+    })) {
+      hub.push(result);
+      const cell = `hub k=${result.latency.creatingPolls} j=${result.latency.pendingPolls}`;
+      const figures =
+        "apiCalls" in result
+          ? `${result.status} calls ${result.apiCalls.total} (${result.apiCalls.mutating} mutating), ` +
+            `${result.stateTransitions} transitions, ${result.historyEvents.total} events, ` +
+            `payload ${result.largestPayload.bytes} B, ${result.npsPushes?.largestClients} clients in a push` +
+            (result.error ? ` — ${result.error}` : "")
+          : `${result.status}: ${result.reason}`;
+      console.log(`${elapsed()}  ${cell.padEnd(22)} ${scenario.padEnd(20)} ${figures}`);
     }
   }
   healthChecks = await measureHealthChecks(sizesOf("health-sizes"), { reset: resetEmulator });
@@ -174,5 +203,6 @@ const written = await writeReports({
   dryRuns,
   tagReads,
   healthChecks,
+  hub,
 });
 console.log(`\n${written.summary}\n\n${elapsed()}  wrote ${written.paths.join(" and ")}`);

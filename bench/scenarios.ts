@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { DescribeDirectoriesCommand } from "@aws-sdk/client-directory-service";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand } from "@aws-sdk/client-secrets-manager";
+import { forgetMemberClients } from "../shared/aws/clients/member.js";
 import { clients } from "../shared/aws/clients.js";
 import { removeAllTestDoubles } from "../test/support/doubles/index.js";
 import { installInterceptor } from "../test/support/doubles/registry.js";
@@ -21,14 +22,17 @@ import {
   type SimulatedDuration,
   simulatedDuration,
 } from "./history.js";
+import { hubEnvironment, memberDirectoryAddresses, type NpsPushFigures, npsPushes } from "./hub.js";
 import {
   type ApiCallFigures,
   countApiCalls,
+  countCallsByTarget,
   countStateTransitions,
   type LargestPayload,
   largestPayload,
   type ReplayedWindow,
   replayMismatchWindow,
+  type TargetCallFigures,
 } from "./measure.js";
 import {
   type NpsRestartFigures,
@@ -83,6 +87,10 @@ export interface ScenarioFigures extends EstateSize {
   npsRestarts?: NpsRestartFigures;
   /** Rotations only: the servers running the new secret when it was promoted to AWSCURRENT. */
   promotion?: PromotionFigures;
+  /** A hub estate only (issue 23): the calls by the account and region they acted in. */
+  apiCallsByTarget?: TargetCallFigures[];
+  /** A hub estate only: the NPS commands and the most clients one carried (every target's, in one push). */
+  npsPushes?: NpsPushFigures;
   /** Informational only, never a pass/fail figure. */
   wallMs: number;
 }
@@ -158,7 +166,9 @@ async function measureRun(
   latency: Latency,
   prepared: Prepared,
 ): Promise<ScenarioFigures> {
-  const { world, directories, npsServers } = prepared;
+  const { world, directories, npsServers, members } = prepared;
+  // A hub's member directories are served by the same NPS servers; each is known by its id alone.
+  const everyDirectory = [...directories, ...members.flatMap((member) => member.directories)];
   const [drifted] = directories;
   if (scenario === "connector-IP change" && drifted) {
     // Back and forth, so that every latency measured on one estate changes exactly one connector IP:
@@ -228,13 +238,16 @@ async function measureRun(
     // Every directory sends from its addresses now (the connector-IP change's moved one included)
     // with the secret that was current throughout.
     const version = await currentVersionId();
-    const addresses = await directoryAddresses(directories.map((directory) => directory.directoryId));
+    const addresses = new Map([
+      ...(await directoryAddresses(directories.map((directory) => directory.directoryId))),
+      ...(await memberDirectoryAddresses(members)),
+    ]);
     figures.npsRestarts = replayNpsRestarts({
       events: commandEvents,
       runs,
       servers: serverIds,
       initial,
-      directories: directories.map((directory) => ({
+      directories: everyDirectory.map((directory) => ({
         directoryId: directory.directoryId,
         ips: addresses.get(directory.directoryId) ?? directory.connectIps,
         secretVersionId: version,
@@ -242,6 +255,10 @@ async function measureRun(
     });
   }
   if (promotion) figures.promotion = promotion;
+  if (size.targets?.length) {
+    figures.apiCallsByTarget = countCallsByTarget(calls);
+    figures.npsPushes = npsPushes(calls);
+  }
   if (rotating && result.status === "SUCCEEDED") {
     const versions = await secretVersions();
     const npsIps = npsServers.map((server) => server.privateIp);
@@ -250,7 +267,7 @@ async function measureRun(
       reported: output.mismatchWindow,
       replayed: replayMismatchWindow(calls, {
         ipOfInstance: new Map(npsServers.map((server) => [server.instanceId, server.privateIp])),
-        serversOfDirectory: new Map(directories.map((directory) => [directory.directoryId, npsIps])),
+        serversOfDirectory: new Map(everyDirectory.map((directory) => [directory.directoryId, npsIps])),
         versionId: versionBefore,
         versionOfValue: (value) => versions.get(value) ?? "unknown",
       }),
@@ -263,7 +280,8 @@ async function measureRun(
  * Runs one scenario at one size, once per latency, and returns the figures in the latencies' order.
  * The estate is built once and reused from one latency to the next (a first-time set-up needs a new
  * one each time). `reset` must forget every emulated resource (moto's reset); installed doubles are
- * removed here.
+ * removed here. A hub estate (`size.targets`, issue 23) runs with its targets configured
+ * (bench/hub.ts `hubEnvironment`), and its member credentials are forgotten with each reset.
  *
  * @example
  * ```ts
@@ -281,12 +299,18 @@ export async function measureScenarioAt(
   const strategy = strategyOf[scenario];
   const results: Array<ScenarioFigures | ScenarioGap> = [];
   let prepared: Prepared | undefined;
+  const environment = {
+    ...hubEnvironment(size),
+    ...(strategy ? { RADIUS_SYNC_ROTATION_STRATEGY: strategy } : {}),
+  };
   try {
-    if (strategy) process.env.RADIUS_SYNC_ROTATION_STRATEGY = strategy;
+    Object.assign(process.env, environment);
     for (const latency of latencies) {
       if (prepared === undefined || scenario === "first-time set-up") {
         removeAllTestDoubles();
         await options.reset();
+        // moto forgot the member-role credentials it issued: the hub assumes the roles again.
+        forgetMemberClients();
         prepared = await prepareBenchWorld(size);
         if (scenario !== "first-time set-up") {
           const first = await runWorkflow({ mode: "reconcile" });
@@ -306,7 +330,7 @@ export async function measureScenarioAt(
     }
     return results;
   } finally {
-    delete process.env.RADIUS_SYNC_ROTATION_STRATEGY;
+    for (const name of Object.keys(environment)) delete process.env[name];
     removeAllTestDoubles();
   }
 }
