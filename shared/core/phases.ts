@@ -6,11 +6,31 @@ import { SecretRole } from "./rotation-schema.js";
 import { TargetKey } from "./targets.js";
 
 /**
- * The directories of a hub's member targets, by id, with the target each is in (`<account>:<region>`);
- * absent when every directory is the hub's own.
+ * The directories of a hub's member targets: each target (`<account>:<region>`) with the ids of its
+ * directories; absent when every directory is the hub's own. By target, not by directory, because the
+ * state carries a phase up to three times and a hub has few targets but many directories.
  */
-export const DirectoryTargets = z.record(DirectoryId, TargetKey);
+export const DirectoryTargets = z.record(TargetKey, z.array(DirectoryId));
 export type DirectoryTargets = z.infer<typeof DirectoryTargets>;
+
+/**
+ * The target a directory is in, by {@link DirectoryTargets}: undefined for the hub's own directories.
+ *
+ * @example
+ * ```ts
+ * const targetOf = targetLookup({ "111122223333:eu-west-1": ["d-0123456789"] });
+ * targetOf("d-0123456789"); // "111122223333:eu-west-1"
+ * ```
+ */
+export function targetLookup(
+  targets: Readonly<DirectoryTargets> | undefined,
+): (directoryId: string) => string | undefined {
+  const byDirectory = new Map<string, string>();
+  for (const [target, directoryIds] of Object.entries(targets ?? {})) {
+    for (const directoryId of directoryIds) byDirectory.set(directoryId, target);
+  }
+  return (directoryId) => byDirectory.get(directoryId);
+}
 
 /**
  * The phases every run is made of. Reconcile, rotation and rollback are each a list of phases that

@@ -21,6 +21,7 @@ import {
   type PhaseProgress,
   type PhaseSecret,
   secretVersionFor,
+  targetLookup,
 } from "../core/phases.js";
 import { radiusServersFor } from "../core/radius-servers.js";
 import { validateSharedSecret } from "../core/secret-policy.js";
@@ -51,7 +52,7 @@ async function updateOne(options: {
   startedAt: string;
 }): Promise<"enable" | "update"> {
   const { directoryId, phase, sharedSecret } = options;
-  const target = phase.targets?.[directoryId];
+  const target = targetLookup(phase.targets)(directoryId);
   // Until RadiusStatus says Completed, nobody knows which secret the directory holds: a failure from
   // here on must make the next reconcile update it again, not trust an older record.
   await writeDirectoryRecord({
@@ -168,7 +169,7 @@ function refusalOf(options: {
   directoryId: string;
   error: unknown;
 }): { directoryId: string; target: string; error: string } | undefined {
-  const target = options.phase.targets?.[options.directoryId];
+  const target = targetLookup(options.phase.targets)(options.directoryId);
   const name = awsErrorName(options.error) ?? (options.error as { name?: string } | undefined)?.name ?? "";
   if (options.run.mode !== "reconcile" || target === undefined || !refusalNames.has(name)) return undefined;
   logger.warn("member target refused a directory change", {
@@ -217,6 +218,7 @@ export async function checkDirectories(options: {
   const attempt = progress.attempt + 1;
   const versionId = secretVersionFor(options.secret, phase.secret);
   const views = await describeDirectoriesIn(config, progress.pending, phase.targets);
+  const targetOf = targetLookup(phase.targets);
   const statuses = sortByStatus(views, phase.settings, progress.pending, phase.networkTypes);
   const { completed, waiting } = statuses;
   // What completed is recorded even when another directory of the phase failed.
@@ -224,7 +226,7 @@ export async function checkDirectories(options: {
     retryThrottled(() =>
       writeDirectoryRecord({
         tableName: config.stateTable,
-        directoryId: directoryRecordId(directoryId, phase.targets?.[directoryId]),
+        directoryId: directoryRecordId(directoryId, targetOf(directoryId)),
         record: {
           secretVersionId: versionId,
           settingsFingerprint: phase.settingsFingerprint,

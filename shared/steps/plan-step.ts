@@ -368,10 +368,11 @@ function networkTypesOf(directories: Plan["directories"]): { networkTypes?: Reco
 
 /** The phase's `targets`: the directories in member targets, none when all are the hub's own. */
 function targetsOf(directories: Plan["directories"]): { targets?: DirectoryTargets } {
-  const entries = directories.flatMap((directory) =>
-    directory.target === undefined ? [] : [[directory.directoryId, directory.target] as const],
-  );
-  return entries.length === 0 ? {} : { targets: Object.fromEntries(entries) };
+  const targets: DirectoryTargets = {};
+  for (const directory of directories) {
+    if (directory.target !== undefined) (targets[directory.target] ??= []).push(directory.directoryId);
+  }
+  return Object.keys(targets).length === 0 ? {} : { targets };
 }
 
 function toWork(plan: Plan, config: Readonly<Config>, runMode: Run["mode"]): Work {

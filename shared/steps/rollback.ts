@@ -2,7 +2,7 @@ import { describeSharedSecret } from "../aws/secrets.js";
 import { readAppliedRecords } from "../aws/state-table.js";
 import type { Config } from "../config.js";
 import type { NetworkType } from "../core/model.js";
-import type { DirectoryTargets, WorkflowPhase } from "../core/phases.js";
+import { type DirectoryTargets, targetLookup, type WorkflowPhase } from "../core/phases.js";
 import { describeRollbackState, rollbackVersionId, rolledBackCause } from "../core/rollback-report.js";
 import { planRollback, type RotationServer } from "../core/rotation.js";
 import { directoryRecordId } from "../core/targets.js";
@@ -113,9 +113,10 @@ export async function describeRollbackFailure(options: {
     }),
   ]);
   // By directory id again, as the report reads them (a member's record is kept under its target).
+  const targetOf = targetLookup(scope.targets);
   const byId = new Map(
     scope.directoryIds.flatMap((directoryId) => {
-      const record = read.directories.get(directoryRecordId(directoryId, scope.targets?.[directoryId]));
+      const record = read.directories.get(directoryRecordId(directoryId, targetOf(directoryId)));
       return record === undefined ? [] : [[directoryId, record] as const];
     }),
   );

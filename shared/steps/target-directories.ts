@@ -1,7 +1,7 @@
 import { dsIn } from "../aws/clients/ds.js";
 import { type DirectoryView, describeRadiusTargets } from "../aws/directory-service.js";
 import type { Config } from "../config.js";
-import type { DirectoryTargets } from "../core/phases.js";
+import { type DirectoryTargets, targetLookup } from "../core/phases.js";
 import { directoryRecordId, targetAccess } from "../core/targets.js";
 
 /**
@@ -19,9 +19,10 @@ export async function describeDirectoriesIn(
   directoryIds: readonly string[],
   targets: Readonly<DirectoryTargets> = {},
 ): Promise<DirectoryView[]> {
+  const targetOf = targetLookup(targets);
   const byTarget = new Map<string | undefined, string[]>();
   for (const directoryId of directoryIds) {
-    const target = targets[directoryId];
+    const target = targetOf(directoryId);
     byTarget.set(target, [...(byTarget.get(target) ?? []), directoryId]);
   }
   const views: DirectoryView[] = [];
@@ -37,7 +38,7 @@ export async function describeDirectoriesIn(
  *
  * @example
  * ```ts
- * recordIdsOf(["d-0123456789"], { "d-0123456789": "111122223333:eu-west-1" });
+ * recordIdsOf(["d-0123456789"], { "111122223333:eu-west-1": ["d-0123456789"] });
  * // ["111122223333:eu-west-1:d-0123456789"]
  * ```
  */
@@ -45,5 +46,6 @@ export function recordIdsOf(
   directoryIds: readonly string[],
   targets: Readonly<DirectoryTargets> = {},
 ): string[] {
-  return directoryIds.map((directoryId) => directoryRecordId(directoryId, targets[directoryId]));
+  const targetOf = targetLookup(targets);
+  return directoryIds.map((directoryId) => directoryRecordId(directoryId, targetOf(directoryId)));
 }
