@@ -32,9 +32,14 @@ export interface SeededIpv6 {
 /** The /64 number `index` of a /56 such as `2600:1f18:1234:5600::/56`. */
 function subnetOf(vpcCidr: string, index: number): string {
   const [base = ""] = vpcCidr.split("::/");
-  const groups = base.split(":");
-  const fourth = Number.parseInt(groups[3] ?? "0", 16) + index;
-  return `${groups.slice(0, 3).join(":")}:${fourth.toString(16)}::/64`;
+  // Each group without leading zeros (RFC 5952, as AWS writes them): moto's random prefix may carry
+  // one (2400:6500:0947:…), and the addresses made from it are compared with what discovery writes.
+  const groups = base.split(":").map((group) => Number.parseInt(group || "0", 16));
+  const fourth = (groups[3] ?? 0) + index;
+  return `${groups
+    .slice(0, 3)
+    .map((group) => group.toString(16))
+    .join(":")}:${fourth.toString(16)}::/64`;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { canonicalIpv6 } from "../../shared/core/ipv6.js";
 import { readDirectoryRadius, readUdpRules } from "../support/inspect.js";
 import { prepareIpv6World } from "../support/ipv6-world.js";
 import type { SeededIpv6, SeededManagedAd } from "../support/seed-ipv6.js";
@@ -52,7 +51,10 @@ describe("reconcile with an IPv6-only AD Connector and a dual-stack Managed Micr
         (address) => `radius-sync-${connectorId}-${hex(address)}=${canonical(address)}`,
       ),
       ...managed.dnsIps.map((ip) => `radius-sync-${managed.directoryId}-${ip.replaceAll(".", "-")}=${ip}`),
-      ...managedV6.map((address) => `radius-sync-${managed.directoryId}-${hex(address)}=${address}`),
+      // In RFC 5952 form too: moto's random prefix can carry a leading zero (2400:6500:0947:…).
+      ...managedV6.map(
+        (address) => `radius-sync-${managed.directoryId}-${hex(address)}=${canonical(address)}`,
+      ),
     ];
     expect(clientPairs(world)).toEqual(sorted(expectedClients));
     for (const server of world.estate.npsServers) {
@@ -102,9 +104,9 @@ describe("reconcile with an IPv6-only AD Connector and a dual-stack Managed Micr
     const first = await runWorkflow({ mode: "reconcile" });
     expect(first.status, first.cause).toBe("SUCCEEDED");
     const [, second = ""] = ipv6.subnetCidrs.map((cidr) => cidr.replace("::/64", ""));
-    // In RFC 5952 form, as discovery writes it (moto's random prefix may hold a zero group or a leading zero).
-    const moved = canonicalIpv6(`${second}::b07`) ?? "";
-    const old = canonicalIpv6(`${second}::a06`) ?? "";
+    // In RFC 5952 form, as discovery writes it.
+    const moved = canonical(`${second}::b07`);
+    const old = canonical(`${second}::a06`);
     world.network.setNetwork(world.estate.directory.directoryId, {
       networkType: "IPv6",
       ipv6Addresses: [connectorV6[0] ?? "", moved],
