@@ -370,7 +370,8 @@ function networkTypesOf(directories: Plan["directories"]): { networkTypes?: Reco
 function targetsOf(directories: Plan["directories"]): { targets?: DirectoryTargets } {
   const targets: DirectoryTargets = {};
   for (const directory of directories) {
-    if (directory.target !== undefined) (targets[directory.target] ??= []).push(directory.directoryId);
+    if (directory.target === undefined) continue;
+    targets[directory.target] = [...(targets[directory.target] ?? []), directory.directoryId];
   }
   return Object.keys(targets).length === 0 ? {} : { targets };
 }
