@@ -1,18 +1,9 @@
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from "@aws-sdk/client-eventbridge";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CloudTrailSample, EventPattern } from "../fixtures/cloudtrail/samples.js";
 import { readCloudTrailSamples, readTriggerPatterns } from "../fixtures/cloudtrail/samples.js";
+import { ruleToQueue as queueRule } from "../support/event-rules.js";
 
 // The fixtures' own roles are radius-sync-prod-…, so the pattern is resolved as stage "prod" deploys it.
 const deployment = { service: "radius-sync", stage: "prod" } as const;
@@ -21,22 +12,8 @@ const deployment = { service: "radius-sync", stage: "prod" } as const;
 const events = new EventBridgeClient({});
 const sqs = new SQSClient({});
 
-/**
- * Puts a rule with `pattern` on moto's default bus with an SQS queue as its target (moto cannot
- * deliver to Step Functions), and returns the queue URL. moto delivers during PutEvents, so the
- * queue holds every matched event as soon as PutEvents returns.
- */
-async function ruleToQueue(name: string, pattern: EventPattern): Promise<string> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-deliveries` }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern) }));
-  await events.send(
-    new PutTargetsCommand({ Rule: name, Targets: [{ Id: "deliveries", Arn: Attributes?.QueueArn }] }),
-  );
-  return QueueUrl ?? "";
-}
+/** A queue receiving every event `pattern` matches on moto's default bus (test/support/event-rules.ts). */
+const ruleToQueue = (name: string, pattern: EventPattern) => queueRule({ events, sqs, name, pattern });
 
 /** Puts each sample as CloudTrail would (source, detail-type, detail) and returns id → sample name. */
 async function putSamples(samples: CloudTrailSample[]): Promise<Map<string, string>> {

@@ -21,6 +21,7 @@ import {
   readMemberTemplate,
   resolveTemplateValue,
 } from "../package/member-templates.js";
+import { ruleToQueue as queueRule } from "../support/event-rules.js";
 
 /**
  * Events from a member account reach the hub (issue 23): the member events template's rule
@@ -89,21 +90,9 @@ interface Matched {
   readonly recipient: string;
 }
 
-/** A queue receiving every event `pattern` matches on the clients' default bus; its URL. */
-async function ruleToQueue(clients: Clients, name: string, pattern: unknown): Promise<string> {
-  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${name}-deliveries` }));
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await clients.events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern) }));
-  await clients.events.send(
-    new PutTargetsCommand({
-      Rule: name,
-      Targets: [{ Id: "deliveries", Arn: Attributes?.QueueArn, InputTransformer: whatMatched }],
-    }),
-  );
-  return QueueUrl ?? "";
-}
+/** A queue receiving every event `pattern` matches on the clients' default bus, as {@link whatMatched} shapes it. */
+const ruleToQueue = (clients: Clients, name: string, pattern: unknown) =>
+  queueRule({ ...clients, name, pattern, inputTransformer: whatMatched });
 
 function sampleNamed(samples: CloudTrailSample[], name: string): CloudTrailSample {
   const sample = samples.find((candidate) => candidate.name === name);

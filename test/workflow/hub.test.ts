@@ -9,13 +9,8 @@ import { join } from "node:path";
 import { DescribeDirectoriesCommand as DescribeDsDirectories } from "@aws-sdk/client-directory-service";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { replayMismatchWindow } from "../../bench/measure.js";
 import { forgetMemberClients } from "../../shared/aws/clients/member.js";
@@ -26,6 +21,7 @@ import { metrics } from "../../shared/observability.js";
 import { readCloudTrailSamples, readTriggerPatterns } from "../fixtures/cloudtrail/samples.js";
 import { memberAccountCalls } from "../fixtures/iam/member-calls.js";
 import { radiusSyncEnvironment } from "../support/environment.js";
+import { ruleToQueue } from "../support/event-rules.js";
 import { readDirectoryRadius, readSecret } from "../support/inspect.js";
 import { repositoryRoot } from "../support/paths.js";
 import { homeScope } from "../support/rig/accounts.js";
@@ -346,21 +342,15 @@ describe("a hub managing two accounts × two regions", () => {
     const input = /DirectoryChangesRule:[\s\S]*?Input: '([^']*)'/.exec(template)?.[1];
     expect(input).toBe('{"mode":"reconcile"}');
     const sqs = new SQSClient({});
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "hub-directory-changes" }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-    );
-    await clients.eventBridge.send(
-      new PutRuleCommand({ Name: "hub-directory-changes", EventPattern: JSON.stringify(directoryChanges) }),
-    );
-    await clients.eventBridge.send(
-      new PutTargetsCommand({
-        Rule: "hub-directory-changes",
-        // moto hands an SQS target the whole event whatever its Input; an input transformer without
-        // paths delivers the rule's constant input, as EventBridge delivers Input to the state machine.
-        Targets: [{ Id: "reconcile", Arn: Attributes?.QueueArn, InputTransformer: { InputTemplate: input } }],
-      }),
-    );
+    // moto hands an SQS target the whole event whatever its Input; an input transformer without paths
+    // delivers the rule's constant input, as EventBridge delivers Input to the state machine.
+    const QueueUrl = await ruleToQueue({
+      events: clients.eventBridge,
+      sqs,
+      name: "hub-directory-changes",
+      pattern: directoryChanges,
+      inputTransformer: { InputTemplate: input },
+    });
     // A connector created in the member account, as its forwarding rule (member-role/member-events.yml,
     // test/integration/member-events.test.ts) puts it on the hub's bus: every account id the member's.
     const { match } = await readCloudTrailSamples();
