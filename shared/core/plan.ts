@@ -2,7 +2,7 @@ import { InvalidInput } from "../errors.js";
 import { assessEligibility } from "./eligibility.js";
 import { npsSettingsOf } from "./fingerprint.js";
 import type { Discovery, UnreadableRecord } from "./model.js";
-import { isOwnedNpsClientName } from "./naming.js";
+import { directoryOfClient } from "./naming.js";
 import { planDirectories } from "./plan-directories.js";
 import { type NpsClientPlan, planNpsClients, planNpsServers, type SecretTarget } from "./plan-nps.js";
 import { planNpsNetworkPaths } from "./plan-nps-network.js";
@@ -104,14 +104,15 @@ function withHeldClients(
   const notes = [...plan.notes];
   const addresses = new Set(clients.map((client) => client.ip));
   for (const target of unreachable) {
-    const marker = `${options.namePrefix}-t${targetCode(target.target)}-`.toLowerCase();
+    // Which directory (and target) a name of ours serves is naming.ts's rule, as everywhere.
+    const ofTarget = [{ code: targetCode(target.target), key: target.target }];
     const held = new Map<string, NpsClient>();
     for (const server of options.discovery.npsServers) {
       for (const client of server.applied?.clients ?? []) {
+        const served = directoryOfClient(options.namePrefix, client.name, ofTarget);
         const name = client.name.toLowerCase();
-        if (!name.startsWith(marker) || !isOwnedNpsClientName(options.namePrefix, client.name)) continue;
-        if (addresses.has(client.ip) || held.has(name)) continue;
-        const directoryId = name.slice(marker.length, marker.length + 12);
+        if (!served?.startsWith(`${target.target}:`) || addresses.has(client.ip) || held.has(name)) continue;
+        const directoryId = served.slice(target.target.length + 1);
         held.set(name, { name: client.name, ip: client.ip, directoryId, target: target.target });
       }
     }

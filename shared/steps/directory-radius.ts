@@ -44,6 +44,8 @@ export const concurrentDirectoryUpdates = 5;
 async function updateOne(options: {
   config: Readonly<Config>;
   directoryId: string;
+  /** The member target the directory is in; undefined for the hub's own. */
+  target: string | undefined;
   action: "enable" | "update";
   phase: DirectoryUpdatePhase;
   sharedSecret: string;
@@ -51,8 +53,7 @@ async function updateOne(options: {
   tableName: string;
   startedAt: string;
 }): Promise<"enable" | "update"> {
-  const { directoryId, phase, sharedSecret } = options;
-  const target = targetLookup(phase.targets)(directoryId);
+  const { directoryId, target, phase, sharedSecret } = options;
   // Until RadiusStatus says Completed, nobody knows which secret the directory holds: a failure from
   // here on must make the next reconcile update it again, not trust an older record.
   await writeDirectoryRecord({
@@ -116,12 +117,14 @@ export async function updateDirectories(options: {
   });
   if (unusable) throw unusable;
   const enable = new Set(phase.enable);
+  const targetOf = targetLookup(phase.targets);
   const outcomes = await mapWithConcurrency(chunk, concurrentDirectoryUpdates, async (directoryId) => {
     try {
       return await retryThrottled(() =>
         updateOne({
           config,
           directoryId,
+          target: targetOf(directoryId),
           action: radiusCallFor(directoryId, enable),
           phase,
           sharedSecret,
@@ -131,7 +134,7 @@ export async function updateDirectories(options: {
         }),
       );
     } catch (error) {
-      const refusal = refusalOf({ run, phase, directoryId, error });
+      const refusal = refusalOf({ run, target: targetOf(directoryId), directoryId, error });
       if (refusal === undefined) throw error;
       refused.push(refusal);
       return undefined;
@@ -165,11 +168,11 @@ const refusalNames = new Set(["AccessDeniedException", "AccessDenied", "Unauthor
  */
 function refusalOf(options: {
   run: Run;
-  phase: DirectoryUpdatePhase;
+  target: string | undefined;
   directoryId: string;
   error: unknown;
 }): { directoryId: string; target: string; error: string } | undefined {
-  const target = targetLookup(options.phase.targets)(options.directoryId);
+  const { target } = options;
   const name = awsErrorName(options.error) ?? (options.error as { name?: string } | undefined)?.name ?? "";
   if (options.run.mode !== "reconcile" || target === undefined || !refusalNames.has(name)) return undefined;
   logger.warn("member target refused a directory change", {
